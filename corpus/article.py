@@ -1,0 +1,140 @@
+"""The one record every stage shares: a cleaned news article.
+
+`corpus` produces `Article`s (or `Rejected` with a reason), `index` makes them
+searchable, `search` returns them. Nothing else crosses stage boundaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input (file or record) that was not stored, and why."""
+
+    origin: str  # "path" or "path:line"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    body: str
+    url: str | None = None
+    date: datetime | None = None  # always timezone-aware when present
+    date_source: str | None = None  # "record", "metadata", "url", "dateline", "text", "crawl"
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    origin: str = ""  # the input it came from ("path:line" for JSON lines)
+    cluster: str | None = None  # near-duplicate group, when known
+    content_hash: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.date is not None and self.date.tzinfo is None:
+            # A date without zone is taken as UTC (documented contract).
+            object.__setattr__(self, "date", self.date.replace(tzinfo=timezone.utc))
+        if not self.content_hash:
+            object.__setattr__(self, "content_hash", compute_content_hash(self))
+
+    @property
+    def site(self) -> str | None:
+        return site_of(self.url)
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the normalized title and body: equal texts are one article."""
+        return text_hash(self.title, self.body)
+
+    def with_changes(self, **changes) -> Article:
+        changes.setdefault("content_hash", "")
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "body": self.body,
+            "date": self.date.isoformat() if self.date else None,
+            "date_source": self.date_source,
+            "people": list(self.people),
+            "places": list(self.places),
+            "source": self.source,
+            "tags": list(self.tags),
+            "origin": self.origin,
+            "cluster": self.cluster,
+            "content_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Article:
+        date = data.get("date")
+        return cls(
+            id=data["id"],
+            url=data.get("url"),
+            title=data["title"],
+            body=data["body"],
+            date=datetime.fromisoformat(date) if date else None,
+            date_source=data.get("date_source"),
+            people=tuple(data.get("people") or ()),
+            places=tuple(data.get("places") or ()),
+            source=data.get("source"),
+            tags=tuple(data.get("tags") or ()),
+            origin=data.get("origin") or "",
+            cluster=data.get("cluster"),
+            content_hash=data.get("content_hash") or "",
+        )
+
+
+def compute_content_hash(article: Article) -> str:
+    """Hash of everything a search can see; a change here means 'updated'."""
+    data = {
+        "title": article.title,
+        "body": article.body,
+        "url": article.url,
+        "date": article.date.isoformat() if article.date else None,
+        "people": list(article.people),
+        "places": list(article.places),
+        "source": article.source,
+        "tags": list(article.tags),
+    }
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, with runs of whitespace folded to one space."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def text_hash(title: str, body: str) -> str:
+    norm = normalize_text(f"{title}\n{body}").casefold()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:32]
+
+
+def site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    host = host.lower()
+    return host[4:] if host.startswith("www.") else (host or None)
+
+
+def make_id(url: str | None, title: str, body: str) -> str:
+    """A stable id for records that bring none: from the URL, else the text."""
+    if url:
+        return "u" + hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:15]
+    return "t" + text_hash(title, body)[:15]

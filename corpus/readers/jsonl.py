@@ -1,0 +1,89 @@
+"""JSON lines of already-cleaned articles: the contract for outside pipelines.
+
+One object per line: `title`, `body` (or `text`), and optional `id`, `url`,
+`date` (any form python-dateutil reads), `people`, `places`, `source`, `tags`
+(lists, or strings separated by ';').
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+from corpus.article import Article, Rejected, make_id, normalize_text
+from corpus.dates import DateParseError, parse_article_date
+
+LIST_FIELDS = ("people", "places", "tags")
+
+
+def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        yield article_from_record(record, where, now=now)
+
+
+def article_from_record(record: object, where: str, *, now: datetime) -> Article | Rejected:
+    if not isinstance(record, dict):
+        return Rejected(where, "not a JSON object")
+    title = _text(record.get("title"))
+    body = _text(record.get("body") if record.get("body") is not None else record.get("text"))
+    if not title:
+        return Rejected(where, "no title")
+    if not body:
+        return Rejected(where, "no body (or text)")
+    date = None
+    raw_date = record.get("date")
+    if raw_date not in (None, ""):
+        try:
+            date = parse_article_date(str(raw_date), now=now)
+        except DateParseError as exc:
+            return Rejected(where, f"unreadable date: {exc}")
+    lists = {}
+    for name in LIST_FIELDS:
+        try:
+            lists[name] = split_list(record.get(name))
+        except TypeError:
+            return Rejected(where, f"field {name!r} must be a list or a ';'-separated string")
+    url = _text(record.get("url")) or None
+    given_id = record.get("id")
+    return Article(
+        id=str(given_id).strip() if given_id not in (None, "") else make_id(url, title, body),
+        url=url,
+        title=title,
+        body=body,
+        date=date,
+        date_source="record" if date else None,
+        source=_text(record.get("source")) or None,
+        origin=where,
+        **lists,
+    )
+
+
+def split_list(value: object) -> tuple[str, ...]:
+    """A list field given as a JSON list or as 'a; b; c'; blanks and repeats dropped."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        items = value.split(";")
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = value
+    else:
+        raise TypeError(value)
+    seen: dict[str, None] = {}
+    for item in items:
+        item = normalize_text(item)
+        if item and item.casefold() not in {s.casefold() for s in seen}:
+            seen[item] = None
+    return tuple(seen)
+
+
+def _text(value: object) -> str:
+    return normalize_text(value) if isinstance(value, str) else ""

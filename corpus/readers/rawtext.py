@@ -1,0 +1,83 @@
+"""Raw text pages as a crawler saves them: a title line, the article, and site
+furniture around it (skip links, subscription pitches, photo captions)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from corpus.article import Article, Rejected, make_id
+from corpus.clean import Caption, is_boilerplate, parse_caption, tidy_line
+from corpus.extract import extract_date
+
+_SENTENCE_END = re.compile(r"[.!?\"'”’)]$")
+_URL_LINE = re.compile(r"^(?:url|source|link):\s*(https?://\S+)$", re.IGNORECASE)
+
+MIN_BODY_CHARS = 80
+
+
+def read_rawtext(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected]:
+    lines = [tidy_line(line) for line in text.splitlines()]
+    url = None
+    kept: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if (m := _URL_LINE.match(line)) and url is None:
+            url = m.group(1)
+            continue
+        if is_boilerplate(line):
+            continue
+        kept.append(line)
+    if not kept:
+        yield Rejected(origin, "empty page (nothing left after removing boilerplate)")
+        return
+    title, rest = kept[0], kept[1:]
+    paragraphs, captions = split_captions(rest)
+    body = "\n\n".join(paragraphs)
+    if len(body) < MIN_BODY_CHARS:
+        yield Rejected(origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
+        return
+    date, date_source = extract_date(body, captions=[c.text for c in captions], now=now)
+    tags: list[str] = []
+    for caption in captions:
+        for name in (caption.agency, *caption.tags):
+            if name not in tags:
+                tags.append(name)
+    yield Article(
+        id=make_id(url, title, body),
+        url=url,
+        title=title,
+        body=body,
+        date=date,
+        date_source=date_source,
+        tags=tuple(tags),
+        origin=origin,
+    )
+
+
+def split_captions(lines: list[str]) -> tuple[list[str], list[Caption]]:
+    """Take photo captions out of the text.
+
+    A caption ends with an agency credit; it starts after the last line that
+    ends a sentence, because crawlers often break one caption over two lines.
+    """
+    paragraphs: list[str] = []
+    captions: list[Caption] = []
+    pending: list[str] = []  # lines not ending a sentence, maybe a caption's start
+    for line in lines:
+        caption = parse_caption(line)
+        if caption is not None:
+            whole = " ".join([*pending, line])
+            captions.append(parse_caption(whole) or caption)
+            pending = []
+            continue
+        if _SENTENCE_END.search(line):
+            paragraphs.append(" ".join([*pending, line]))
+            pending = []
+        else:
+            pending.append(line)
+    if pending:
+        paragraphs.append(" ".join(pending))
+    return paragraphs, captions

@@ -1,0 +1,1 @@
+"""search: queries in, answers out (library call, CLI, web page)."""

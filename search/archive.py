@@ -1,0 +1,56 @@
+"""Archive: a read-only view of one home (store + live index) for searching.
+
+A long-lived Archive (the web server's) notices when an update or rebuild
+has committed and moves to the new index without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import timezone, tzinfo
+
+from corpus.home import Home
+from corpus.store import ArticleStore
+from index.build import IndexLocation, open_live_index
+
+
+class Archive:
+    def __init__(self, home: Home, *, tz: tzinfo = timezone.utc):
+        self.home = home
+        self.tz = tz
+        self.location = IndexLocation.in_home(home.root)
+        self._ix, _ = open_live_index(self.location)
+        self._gen_dir = self.location.current_dir()
+        self._searcher = self._ix.searcher()
+        self.store = ArticleStore(home.store_path, readonly=True)
+        self._lock = threading.Lock()
+
+    def searcher(self):
+        """The current searcher, refreshed if the index changed on disk."""
+        with self._lock:
+            gen_dir = self.location.current_dir()
+            if gen_dir != self._gen_dir:  # a rebuild switched generations
+                self._searcher.close()
+                self._ix, _ = open_live_index(self.location)
+                self._gen_dir = gen_dir
+                self._searcher = self._ix.searcher()
+            elif not self._searcher.up_to_date():  # an update committed
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+
+    @property
+    def generation(self) -> tuple[str, int]:
+        """Changes whenever what a search can see changes (cache key)."""
+        searcher = self.searcher()
+        return (str(self._gen_dir), searcher.ix_generation if hasattr(searcher, "ix_generation")
+                else self._ix.latest_generation())
+
+    def close(self) -> None:
+        self._searcher.close()
+        self.store.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

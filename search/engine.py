@@ -1,0 +1,176 @@
+"""The one library call behind the CLI and the web page: `search(...)`.
+
+It reads the store (for titles, bodies and fields of the hits shown) and the
+index; it never writes either.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
+
+from corpus.article import Article
+from corpus.dates import DateParseError
+from search.archive import Archive
+from search.compile import to_whoosh
+from search.dates import resolve_date
+from search.facets import compute_facets
+from search.parser import QuerySyntaxError, parse_query
+from search.query import And, DateRange, Node, Phrase, Term, positive_terms
+from search.snippets import Snippet, make_snippet
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_LIMIT = 1000
+MAX_PAGE = 10000
+
+
+class SearchError(ValueError):
+    """A bad search request (bad option value); str() is user-facing."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    score: float
+    snippet: Snippet
+
+    def to_json(self) -> dict:
+        a = self.article
+        return {
+            "id": a.id,
+            "title": a.title,
+            "date": a.date.isoformat() if a.date else None,
+            "date_source": a.date_source,
+            "url": a.url,
+            "source": a.source,
+            "people": list(a.people),
+            "places": list(a.places),
+            "tags": list(a.tags),
+            "score": round(self.score, 4),
+            "snippet": self.snippet.marked(),
+            "snippet_text": self.snippet.text,
+            "snippet_marks": [list(m) for m in self.snippet.marks],
+        }
+
+
+@dataclass
+class SearchResults:
+    query: str
+    tree: Node
+    total: int
+    page: int
+    limit: int
+    sort: str
+    hits: list[Hit]
+    took_ms: float
+    facets: dict | None = None
+    suggestion: str | None = None
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    def to_json(self) -> dict:
+        data = {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "sort": self.sort,
+            "took_ms": round(self.took_ms, 1),
+            "hits": [h.to_json() for h in self.hits],
+            "suggestion": self.suggestion,
+        }
+        if self.facets is not None:
+            data["facets"] = self.facets
+        return data
+
+
+def build_tree(
+    query: str,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    person: str | None = None,
+    place: str | None = None,
+    source: str | None = None,
+    tag: str | None = None,
+    now: datetime,
+    tz: tzinfo = timezone.utc,
+) -> Node:
+    """The query plus filter options, as one tree (options are ANDed)."""
+    tree = parse_query(query, now=now, tz=tz)
+    filters: list[Node] = []
+    for name, value in (("person", person), ("place", place), ("source", source), ("tag", tag)):
+        if value and value.strip():
+            value = value.strip()
+            filters.append(Phrase(value, name) if " " in value else Term(value, name))
+    if since or until:
+        try:
+            start = resolve_date(since, now=now, tz=tz).start if since else None
+            end = resolve_date(until, now=now, tz=tz).end if until else None
+        except DateParseError as exc:
+            raise SearchError(f"--since/--until: {exc}") from None
+        if start and end and end <= start:
+            raise SearchError(f"--until {until} is before --since {since}")
+        filters.append(DateRange(start, end, f"{since or ''}..{until or ''}"))
+    if not filters:
+        return tree
+    items = list(tree.items) if isinstance(tree, And) else [tree]
+    return And(tuple(items + filters))
+
+
+def search(
+    archive: Archive,
+    query: str,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    person: str | None = None,
+    place: str | None = None,
+    source: str | None = None,
+    tag: str | None = None,
+    sort: str = "relevance",
+    limit: int = 10,
+    page: int = 1,
+    facets: bool = False,
+    now: datetime | None = None,
+) -> SearchResults:
+    """Run a query; raises QuerySyntaxError or SearchError for bad input."""
+    started = time.perf_counter()
+    if sort not in SORTS:
+        raise SearchError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if not 1 <= page <= MAX_PAGE:
+        raise SearchError(f"page must be between 1 and {MAX_PAGE}, not {page}")
+    now = now or datetime.now(timezone.utc)
+    tree = build_tree(query, since=since, until=until, person=person, place=place,
+                      source=source, tag=tag, now=now, tz=archive.tz)
+    wquery = to_whoosh(tree)
+    searcher = archive.searcher()
+    kwargs = {}
+    if sort != "relevance":
+        kwargs = {"sortedby": "date", "reverse": sort == "newest"}
+    results = searcher.search(wquery, limit=page * limit, **kwargs)
+    total = len(results)  # exact: Whoosh counts every match, not just the scored ones
+    shown = range((page - 1) * limit, min(results.scored_length(), page * limit))
+    ids = [results[n]["id"] for n in shown]
+    scores = [results.score(n) or 0.0 for n in shown]
+    articles = archive.store.get_many(ids)
+    terms = list(positive_terms(tree))
+    hits = [
+        Hit(articles[i], s, make_snippet(articles[i].body, terms))
+        for i, s in zip(ids, scores)
+        if i in articles  # an index ahead of a store being rebuilt: skip, never crash
+    ]
+    facet_data = compute_facets(searcher, wquery) if facets else None
+    return SearchResults(
+        query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
+        took_ms=(time.perf_counter() - started) * 1000, facets=facet_data,
+    )
+
+
+__all__ = ["Hit", "QuerySyntaxError", "SearchError", "SearchResults", "build_tree", "search"]

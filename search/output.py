@@ -1,0 +1,167 @@
+"""How the CLI shows things: Rich on a terminal, plain text when piped, JSON on request."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+DEMO_QUERIES = [
+    "'\"central bank\"'",
+    "'person:okafor'",
+    "'place:kenya date:2025-03'",
+    "'drought OR flood' --facets",
+]
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def progress(*, quiet: bool, label: str):
+    """A progress line on a terminal (items, rate); nothing when piped or quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda *args: None
+        return
+    started = time.perf_counter()
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                   TextColumn("{task.fields[info]}"), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=True)
+    with bar:
+        task = bar.add_task(label, total=None, info="")
+
+        def report(done: int, other: int, name: str) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            if label == "ingest":
+                info = f"{done} files, {other} articles, {other / max(time.perf_counter() - started, 1e-6):.0f} articles/s {name}"
+            else:
+                info = f"{done}/{other} articles, {rate:.0f}/s"
+                bar.update(task, total=other)
+            bar.update(task, completed=done, info=info)
+
+        yield report
+
+
+def print_ingest_summary(summary, home, *, as_json: bool) -> None:
+    data = summary.as_dict()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    typer.echo(
+        f"Ingested {summary.files} files ({summary.files_skipped} unchanged, skipped): "
+        f"{summary.read} articles read, {summary.stored} stored, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.duplicates} duplicates, {summary.rejected} rejected."
+    )
+    for reason, count in summary.rejected_by_reason.most_common():
+        typer.echo(f"  rejected: {count} × {reason}")
+    if summary.rejected or summary.duplicates:
+        typer.echo(f"Rejects and duplicates are listed in {home.rejects_path}")
+
+
+def print_index_result(result: dict, *, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    elif result["rebuilt"]:
+        typer.echo(f"Indexed {result['articles']} articles in {result['seconds']} s.")
+    else:
+        typer.echo(f"Index updated: {result['added_or_updated']} added or changed, "
+                   f"{result['deleted']} removed ({result['seconds']} s).")
+
+
+def print_explain(tree) -> None:
+    typer.echo("Query read as:")
+    typer.echo(tree.explain(indent=2))
+    typer.echo("")
+
+
+def print_results(results, *, show_facets: bool) -> None:
+    console = _console()
+    tty = console.is_terminal
+    shown = f"{(results.page - 1) * results.limit + 1}-{(results.page - 1) * results.limit + len(results.hits)}"
+    typer.echo(
+        f"{results.total} result{'s' if results.total != 1 else ''} for {results.query}"
+        + (f" (showing {shown}, page {results.page} of {results.pages})" if results.hits else "")
+        + f" in {results.took_ms:.0f} ms"
+    )
+    if results.suggestion:
+        typer.echo(f"Did you mean: {results.suggestion}")
+    for n, hit in enumerate(results.hits, start=(results.page - 1) * results.limit + 1):
+        a = hit.article
+        date = a.date.date().isoformat() if a.date else "undated"
+        if a.date and a.date_source and a.date_source not in ("record", "metadata"):
+            date += f" ({a.date_source})"
+        typer.echo("")
+        if tty:
+            console.print(f"[bold]{n}. {escape(a.title)}[/bold]  [dim]{date} · {escape(a.source or '-')}[/dim]")
+            console.print("   " + "".join(f"[bold yellow]{escape(t)}[/bold yellow]" if m else escape(t)
+                                          for t, m in hit.snippet.segments()))
+            console.print(f"   [dim]id {escape(a.id)}{'  ' + escape(a.url) if a.url else ''}[/dim]")
+        else:
+            typer.echo(f"{n}. {a.title}  [{date} · {a.source or '-'}]")
+            typer.echo("   " + hit.snippet.marked("**", "**"))
+            typer.echo(f"   id {a.id}{'  ' + a.url if a.url else ''}")
+    if show_facets and results.facets:
+        print_facets(results.facets)
+
+
+def print_facets(facets: dict) -> None:
+    typer.echo("\nFacets (all results):")
+    for name in ("people", "places", "sources", "tags"):
+        items = facets.get(name) or []
+        if items:
+            typer.echo(f"  {name}: " + ", ".join(f"{i['value']} ({i['count']})" for i in items))
+    dates = facets.get("dates") or {}
+    if dates.get("buckets"):
+        typer.echo(f"  dates by {dates['bucket']}:")
+        peak = max(b["count"] for b in dates["buckets"])
+        for b in dates["buckets"]:
+            typer.echo(f"    {b['start']}  {'#' * max(1, round(20 * b['count'] / peak))} {b['count']}")
+
+
+def print_article(article, *, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(article.title)
+    typer.echo("=" * min(len(article.title), 78))
+    fields = [
+        ("id", article.id),
+        ("date", f"{article.date.isoformat()} (from {article.date_source})" if article.date else "undated"),
+        ("source", article.source),
+        ("url", article.url),
+        ("people", "; ".join(article.people)),
+        ("places", "; ".join(article.places)),
+        ("tags", "; ".join(article.tags)),
+        ("from", article.origin),
+    ]
+    for name, value in fields:
+        if value:
+            typer.echo(f"{name:>7}: {value}")
+    typer.echo("")
+    typer.echo(article.body)
+
+
+def print_stats(info: dict, *, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    typer.echo(f"Home: {info['home']}")
+    store = info.get("store")
+    if not store:
+        typer.echo("Store: empty (run 'dateline ingest PATH' or 'dateline demo')")
+    else:
+        typer.echo(f"Store: {store['articles']} articles ({store['undated']} undated), "
+                   f"{store['first_date'] or '-'} to {store['last_date'] or '-'}")
+        typer.echo("Sources: " + ", ".join(f"{k} ({v})" for k, v in store["sources"].items()))
+    index = info.get("index")
+    if index:
+        typer.echo(f"Index: {index['articles']} articles, {index['bytes'] / 1e6:.1f} MB")
+    else:
+        typer.echo(f"Index: none ({info.get('index_problem', '')})")

@@ -1,0 +1,229 @@
+"""parse_query: the query language, read once into `search.query` nodes.
+
+    query   := or
+    or      := and ("OR" and)*
+    and     := unary (["AND"] unary)*          words are all required
+    unary   := ("NOT" | "-") unary | atom
+    atom    := "(" or ")" | field ":" value | "phrase"[~N] | word | word* | *
+    value   := word | "quoted" | "(" or ")"    (the field applies inside)
+
+Operators are upper case; lower-case "and", "or", "not" are ordinary words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+
+from corpus.dates import DateParseError
+from search.dates import resolve_date
+from search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, MatchAll, Node, Not, Or, Phrase,
+                          Prefix, Term)
+
+MAX_QUERY_LENGTH = 2000
+_WORD_CHAR = re.compile(r"\w")
+_FIELD_WORD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
+
+
+class QuerySyntaxError(ValueError):
+    """A query that cannot be read; str() is the one line a user sees."""
+
+    def __init__(self, message: str, query: str, position: int, hint: str = ""):
+        self.message = message
+        self.query = query
+        self.position = position
+        self.hint = hint
+        text = f"{message} at column {position + 1} of query: {query}"
+        super().__init__(f"{text} ({hint})" if hint else text)
+
+
+class UnknownField(QuerySyntaxError):
+    def __init__(self, field: str, query: str, position: int):
+        self.field = field
+        super().__init__(
+            f"unknown field '{field}:'", query, position,
+            hint="known fields: " + ", ".join(f"{f}:" for f in KNOWN_FIELDS),
+        )
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # WORD FIELD QUOTED LPAREN RPAREN AND OR NOT NEG EOF
+    text: str
+    pos: int
+    slop: int = 0
+    field: str = ""  # for FIELD: canonical field name; text is its value (may be "")
+
+
+_KEYWORDS = {"AND", "OR", "NOT"}
+
+
+def tokenize(query: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            tokens.append(Token("LPAREN" if ch == "(" else "RPAREN", ch, i))
+            i += 1
+        elif ch == '"':
+            close = query.find('"', i + 1)
+            if close < 0:
+                raise QuerySyntaxError("unclosed quote", query, i)
+            text = query[i + 1 : close]
+            j, slop = close + 1, 0
+            if m := re.match(r"~(\d{1,3})", query[j:]):
+                slop, j = int(m.group(1)), j + m.end()
+            tokens.append(Token("QUOTED", text, i, slop=slop))
+            i = j
+        elif ch == "-" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] != "-":
+            tokens.append(Token("NEG", "-", i))
+            i += 1
+        else:
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in '()"':
+                j += 1
+            tokens.append(_word_token(query[i:j], i, query))
+            i = j
+    tokens.append(Token("EOF", "", n))
+    return tokens
+
+
+def _word_token(word: str, pos: int, query: str) -> Token:
+    if word in _KEYWORDS:
+        return Token(word, word, pos)
+    if m := _FIELD_WORD.match(word):
+        name, value = m.group(1).lower(), m.group(2)
+        if name not in FIELD_ALIASES:
+            raise UnknownField(m.group(1), query, pos)
+        return Token("FIELD", value, pos, field=FIELD_ALIASES[name])
+    return Token("WORD", word, pos)
+
+
+def parse_query(
+    query: str, *, now: datetime | None = None, tz: tzinfo = timezone.utc
+) -> Node:
+    """Read a query into Dateline's tree, or raise QuerySyntaxError (one line)."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QuerySyntaxError(
+            f"query too long ({len(query)} characters, limit {MAX_QUERY_LENGTH})", query[:60] + "…", 0
+        )
+    if not query.strip():
+        raise QuerySyntaxError("empty query", query, 0, hint="use * to match every article")
+    parser = _Parser(query, tokenize(query), now or datetime.now(timezone.utc), tz)
+    node = parser.parse_or(field=None)
+    token = parser.peek()
+    if token.kind == "RPAREN":
+        raise QuerySyntaxError("unmatched ')'", query, token.pos)
+    if token.kind != "EOF":  # pragma: no cover - parse_or consumes all but ')'
+        raise QuerySyntaxError(f"unexpected {token.text!r}", query, token.pos)
+    return node
+
+
+class _Parser:
+    def __init__(self, query: str, tokens: list[Token], now: datetime, tz: tzinfo):
+        self.query, self.tokens, self.now, self.tz = query, tokens, now, tz
+        self.i = 0
+
+    def peek(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def error(self, message: str, token: Token, hint: str = "") -> QuerySyntaxError:
+        return QuerySyntaxError(message, self.query, token.pos, hint)
+
+    def parse_or(self, field: str | None) -> Node:
+        items = [self.parse_and(field)]
+        while self.peek().kind == "OR":
+            op = self.take()
+            if self.peek().kind in ("EOF", "RPAREN", "OR"):
+                raise self.error("OR needs a term on both sides", op)
+            items.append(self.parse_and(field))
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def parse_and(self, field: str | None) -> Node:
+        items: list[Node] = []
+        while self.peek().kind not in ("EOF", "RPAREN", "OR"):
+            if self.peek().kind == "AND":
+                op = self.take()
+                if not items or self.peek().kind in ("EOF", "RPAREN", "OR", "AND"):
+                    raise self.error("AND needs a term on both sides", op)
+                continue
+            node = self.parse_unary(field)
+            if node is not None:
+                items.append(node)
+        if not items:
+            token = self.peek()
+            if token.kind == "OR":
+                raise self.error("OR needs a term on both sides", token)
+            if token.kind == "RPAREN" and self.i and self.tokens[self.i - 1].kind == "LPAREN":
+                raise self.error("empty parentheses", self.tokens[self.i - 1])
+            if token.kind == "EOF" and self.i and self.tokens[self.i - 1].kind in ("NOT", "NEG"):
+                raise self.error("NOT needs a term after it", self.tokens[self.i - 1])
+            raise self.error("nothing to search for", token, hint="use * to match every article")
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def parse_unary(self, field: str | None) -> Node | None:
+        token = self.peek()
+        if token.kind in ("NOT", "NEG"):
+            self.take()
+            if self.peek().kind in ("EOF", "RPAREN", "OR", "AND"):
+                raise self.error("NOT needs a term after it", token)
+            inner = self.parse_unary(field)
+            return Not(inner) if inner is not None else None
+        return self.parse_atom(field)
+
+    def parse_atom(self, field: str | None) -> Node | None:
+        token = self.take()
+        if token.kind == "LPAREN":
+            node = self.parse_or(field)
+            if self.peek().kind != "RPAREN":
+                raise self.error("unclosed parenthesis", token)
+            self.take()
+            return node
+        if token.kind == "QUOTED":
+            return self.value(token.text, field, token, quoted=True)
+        if token.kind == "WORD":
+            return self.value(token.text, field, token, quoted=False)
+        if token.kind == "FIELD":
+            return self.field_value(token)
+        raise self.error(f"unexpected {token.text or 'end of query'!r}", token)  # pragma: no cover
+
+    def field_value(self, token: Token) -> Node | None:
+        name = token.field
+        if token.text:
+            return self.value(token.text, name, token, quoted=False)
+        following = self.peek()
+        if following.kind == "QUOTED":
+            self.take()
+            return self.value(following.text, name, following, quoted=True)
+        if following.kind == "LPAREN":
+            return self.parse_atom(name)
+        raise self.error(f"field '{name}:' needs a value", token)
+
+    def value(self, text: str, field: str | None, token: Token, *, quoted: bool) -> Node | None:
+        if field == "date":
+            try:
+                return resolve_date(text, now=self.now, tz=self.tz)
+            except DateParseError as exc:
+                raise self.error(str(exc), token) from None
+        if not quoted and text == "*":
+            if field is not None:
+                raise self.error(f"'*' cannot be used with '{field}:'", token)
+            return MatchAll()
+        if not _WORD_CHAR.search(text):
+            if quoted:
+                raise self.error("empty phrase", token)
+            return None  # stray punctuation ("&", "—") is not a search term
+        if quoted:
+            return Phrase(" ".join(text.split()), field, token.slop)
+        if text.endswith("*") and len(text) > 1:
+            return Prefix(text.rstrip("*"), field)
+        return Term(text, field)

@@ -1,0 +1,153 @@
+"""Snippets: the best fragments of a body with every matched word marked.
+
+Matching here mirrors the index: a query word matches every token with the
+same stem, a phrase matches its exact words in order, a prefix matches the
+start of an exact token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from search.compile import words
+from search.query import Phrase, Prefix, Term
+from index.schema import exact_analyzer, stemming_analyzer
+
+FRAGMENT_CHARS = 220
+MAX_FRAGMENTS = 3
+SEPARATOR = " … "
+
+_EXACT = exact_analyzer()
+_STEM = stemming_analyzer()
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    marks: tuple[tuple[int, int], ...] = field(default=())  # [start, end) into text
+
+    def marked(self, open_tag: str = "<mark>", close_tag: str = "</mark>") -> str:
+        out, last = [], 0
+        for start, end in self.marks:
+            out += [self.text[last:start], open_tag, self.text[start:end], close_tag]
+            last = end
+        out.append(self.text[last:])
+        return "".join(out)
+
+    def segments(self):
+        """(text, is_match) pairs in order: what renderers escape and style."""
+        last = 0
+        for start, end in self.marks:
+            if start > last:
+                yield self.text[last:start], False
+            yield self.text[start:end], True
+            last = end
+        if last < len(self.text):
+            yield self.text[last:], False
+
+
+def _tokens(text: str):
+    """(exact word, stem, start, end) for every word of the text."""
+    exact = [(t.text, t.startchar, t.endchar) for t in _EXACT(text, chars=True)]
+    stems = [t.text for t in _STEM(text)]
+    return [(w, s, a, b) for (w, a, b), s in zip(exact, stems)]
+
+
+def find_matches(text: str, terms) -> list[tuple[int, int]]:
+    """Character spans in `text` matched by any of the query's terms."""
+    tokens = _tokens(text)
+    spans: set[tuple[int, int]] = set()
+    stems = {w for t in terms if isinstance(t, Term) for w in words(t.text, stem=True)}
+    prefixes = [w for t in terms if isinstance(t, Prefix) for w in words(t.text, stem=False)]
+    phrases = [words(t.text, stem=False) for t in terms if isinstance(t, Phrase)]
+    slops = [t.slop for t in terms if isinstance(t, Phrase)]
+    for i, (exact, stem, start, end) in enumerate(tokens):
+        if stem in stems or any(exact.startswith(p) for p in prefixes):
+            spans.add((start, end))
+        for phrase, slop in zip(phrases, slops):
+            if phrase and exact == phrase[0]:
+                spans.update(_phrase_at(tokens, i, phrase, slop))
+    return _merge_adjacent(text, sorted(spans))
+
+
+def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'central' 'bank' -> 'central bank': one mark per run of matched words."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and (merged[-1][1] >= start or not text[merged[-1][1]:start].strip()):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _phrase_at(tokens, i: int, phrase: list[str], slop: int) -> list[tuple[int, int]]:
+    found = [(tokens[i][2], tokens[i][3])]
+    j = i
+    for word in phrase[1:]:
+        limit = min(len(tokens), j + 2 + slop)
+        for k in range(j + 1, limit):
+            if tokens[k][0] == word:
+                found.append((tokens[k][2], tokens[k][3]))
+                j = k
+                break
+        else:
+            return []
+    return found
+
+
+def make_snippet(body: str, terms) -> Snippet:
+    spans = find_matches(body, terms) if terms else []
+    if not spans:
+        return _lead(body)
+    windows = _best_windows(body, spans)
+    parts, marks, offset = [], [], 0
+    for n, (start, end) in enumerate(windows):
+        if n:
+            parts.append(SEPARATOR)
+            offset += len(SEPARATOR)
+        piece = body[start:end]
+        parts.append(piece)
+        marks += [(a - start + offset, b - start + offset) for a, b in spans if start <= a and b <= end]
+        offset += len(piece)
+    text = "".join(parts)
+    prefix = "…" if windows[0][0] > 0 else ""
+    suffix = "…" if windows[-1][1] < len(body) else ""
+    marks = [(a + len(prefix), b + len(prefix)) for a, b in marks]
+    return Snippet(prefix + text + suffix, tuple(marks))
+
+
+def _lead(body: str) -> Snippet:
+    if len(body) <= FRAGMENT_CHARS:
+        return Snippet(body)
+    cut = body.rfind(" ", 0, FRAGMENT_CHARS)
+    return Snippet(body[: cut if cut > 0 else FRAGMENT_CHARS] + "…")
+
+
+def _best_windows(body: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Up to three fragments, each scored by how many distinct words it marks."""
+    candidates = []
+    for start, _ in spans:
+        left = max(0, start - FRAGMENT_CHARS // 3)
+        left = _word_edge(body, left, backward=True)
+        right = _word_edge(body, min(len(body), left + FRAGMENT_CHARS), backward=False)
+        inside = [body[a:b].casefold() for a, b in spans if left <= a and b <= right]
+        candidates.append((len(set(inside)), len(inside), -left, left, right))
+    candidates.sort(reverse=True)
+    chosen: list[tuple[int, int]] = []
+    for *_, left, right in candidates:
+        if all(right <= a or left >= b for a, b in chosen):
+            chosen.append((left, right))
+        if len(chosen) == MAX_FRAGMENTS:
+            break
+    return sorted(chosen)
+
+
+def _word_edge(body: str, pos: int, *, backward: bool) -> int:
+    if pos <= 0 or pos >= len(body):
+        return max(0, min(pos, len(body)))
+    if backward:
+        space = body.rfind(" ", 0, pos)
+        return space + 1 if space >= 0 else 0
+    space = body.find(" ", pos)
+    return space if space >= 0 else len(body)

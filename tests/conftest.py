@@ -1,0 +1,54 @@
+"""Shared fixtures: a dozen hand-written articles built into a temporary home."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from corpus import ArticleStore, Home, ingest
+from index import IndexLocation, rebuild_index
+from search.archive import Archive
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REUTERS = SHARED / "corpora" / "reuters21578"
+NOW = datetime(2015, 6, 15, 12, 0, tzinfo=timezone.utc)
+
+
+def build_home(root: Path, *inputs: Path) -> Home:
+    home = Home(root)
+    with ArticleStore(home.store_path) as store:
+        ingest(list(inputs), store, home.rejects_path, now=NOW)
+        rebuild_index(store, IndexLocation.in_home(root))
+    return home
+
+
+@pytest.fixture(scope="session")
+def fixture_home(tmp_path_factory) -> Home:
+    return build_home(tmp_path_factory.mktemp("home"), FIXTURES / "articles.jsonl")
+
+
+@pytest.fixture()
+def archive(fixture_home):
+    with Archive(fixture_home) as archive:
+        yield archive
+
+
+@pytest.fixture()
+def ids(archive):
+    """ids(query, **options) -> the set of article ids a search finds (all pages)."""
+    from search.engine import search
+
+    def run(query: str, **options) -> set[str]:
+        results = search(archive, query, limit=1000, now=NOW, **options)
+        assert results.total == len(results.hits)
+        return {hit.article.id for hit in results.hits}
+
+    return run
+
+
+requires_reuters = pytest.mark.skipif(
+    not REUTERS.exists(), reason=f"Reuters corpus not found at {REUTERS}"
+)

@@ -1,0 +1,128 @@
+"""The dateline command as a user runs it: output, errors, exit codes."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from search.cli import app
+from tests.conftest import FIXTURES
+
+runner = CliRunner()
+
+
+def dateline(home, *args):
+    return runner.invoke(app, ["--home", str(home), *args])
+
+
+@pytest.fixture(scope="module")
+def cli_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("cli") / "home"
+    assert dateline(home, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
+    assert dateline(home, "index").exit_code == 0
+    return home
+
+
+def test_ingest_prints_a_summary(tmp_path):
+    result = dateline(tmp_path / "h", "ingest", str(FIXTURES))
+    assert result.exit_code == 0, result.output
+    assert "Ingested 2 files (0 unchanged, skipped): 13 articles read, 13 stored" in result.output
+
+
+def test_ingest_json_summary_is_quiet_and_parses(tmp_path):
+    result = dateline(tmp_path / "h", "ingest", "--json", str(FIXTURES / "articles.jsonl"))
+    assert json.loads(result.stdout)["stored"] == 12
+
+
+def test_ingest_of_a_missing_path_names_it(tmp_path):
+    result = dateline(tmp_path / "h", "ingest", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'nope'}: no such file or directory\n"
+
+
+def test_search_json_follows_the_contract(cli_home):
+    result = dateline(cli_home, "search", '"bank of england"', "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["total"] == 2
+    assert {h["id"] for h in doc["hits"]} == {"boe-holds", "undated-essay"}
+    for hit in doc["hits"]:
+        assert set(hit) >= {"id", "title", "date", "url", "source", "people", "places", "tags",
+                            "score", "snippet"}
+        assert "<mark>Bank of England</mark>" in hit["snippet"]
+    assert "facets" in doc
+
+
+def test_search_prints_title_date_source_and_marked_snippet(cli_home):
+    result = dateline(cli_home, "search", "person:lavrov", "--sort", "oldest")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("2 results for person:lavrov")
+    assert "1. Lavrov addresses the Security Council  [2014-10-01 · Reuters]" in lines
+
+
+def test_malformed_query_is_one_line_and_exit_2(cli_home):
+    result = dateline(cli_home, "search", 'oil "price')
+    assert result.exit_code == 2
+    assert result.stderr == 'Error: unclosed quote at column 5 of query: oil "price\n'
+    assert result.stdout == ""
+
+
+def test_unknown_field_error_lists_fields(cli_home):
+    result = dateline(cli_home, "search", "writer:smith")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: unknown field 'writer:' at column 1")
+    assert "known fields: date:" in result.stderr
+
+
+def test_bad_since_option_is_an_error(cli_home):
+    result = dateline(cli_home, "search", "*", "--since", "someday")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --since/--until: cannot read date 'someday'\n"
+
+
+def test_search_without_index_says_what_to_run(tmp_path):
+    result = dateline(tmp_path / "empty", "search", "oil")
+    assert result.exit_code == 2
+    assert "run 'dateline index'" in result.stderr or "run 'dateline ingest'" in result.stderr
+
+
+def test_show_prints_the_article_and_json_record(cli_home):
+    result = dateline(cli_home, "show", "lavrov-un")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Lavrov addresses the Security Council\n")
+    assert "people: Sergey Lavrov" in result.stdout
+    record = json.loads(dateline(cli_home, "show", "lavrov-un", "--json").stdout)
+    assert record["places"] == ["Russia", "Syria", "United States"]
+    missing = dateline(cli_home, "show", "nope")
+    assert missing.exit_code == 2 and missing.stderr.startswith("Error: no article with id 'nope'")
+
+
+def test_stats_reports_store_and_index(cli_home):
+    info = json.loads(dateline(cli_home, "stats", "--json").stdout)
+    assert info["store"]["articles"] == 12
+    assert info["index"]["articles"] == 12
+    assert info["store"]["undated"] == 1
+
+
+def test_explain_prints_the_tree(cli_home):
+    result = dateline(cli_home, "search", "oil date:2014-10", "--explain")
+    assert "Query read as:" in result.stdout
+    assert "DateRange('2014-10' -> [2014-10-01T00:00:00+00:00, 2014-11-01T00:00:00+00:00) UTC)" in result.stdout
+
+
+def test_home_from_environment(cli_home):
+    result = runner.invoke(app, ["stats", "--json"], env={"DATELINE_HOME": str(cli_home)})
+    assert json.loads(result.stdout)["home"] == str(cli_home)
+
+
+@pytest.mark.slow
+def test_demo_ingests_and_indexes_the_sample_crawl(tmp_path):
+    home = tmp_path / "demo"
+    result = dateline(home, "demo")
+    assert result.exit_code == 0, result.output
+    assert "32 articles read, 32 stored" in result.stdout
+    found = json.loads(dateline(home, "search", "place:kenya date:2025-03", "--json").stdout)
+    assert found["total"] == 3
+    again = dateline(home, "demo")  # a second run changes nothing
+    assert "0 articles read" in again.stdout

@@ -1,0 +1,133 @@
+"""Ingest: JSON lines and raw pages into the store; every record stored or rejected."""
+
+import json
+from datetime import datetime, timezone
+
+from corpus import ArticleStore, Home, ingest
+from corpus.readers.rawtext import read_rawtext
+from tests.conftest import FIXTURES, NOW
+
+
+def _ingest(tmp_path, *paths):
+    home = Home(tmp_path / "home")
+    store = ArticleStore(home.store_path)
+    summary = ingest(list(paths), store, home.rejects_path, now=NOW)
+    return home, store, summary
+
+
+def _rejects(home):
+    return [json.loads(line) for line in home.rejects_path.read_text().splitlines()]
+
+
+def write(path, lines):
+    path.write_text("\n".join(json.dumps(x) if not isinstance(x, str) else x for x in lines) + "\n")
+    return path
+
+
+def test_bad_records_are_rejected_with_file_line_and_reason(tmp_path):
+    src = write(tmp_path / "in.jsonl", [
+        {"title": "Good", "body": "A fine article about rain."},
+        "{not json",
+        {"title": "No body"},
+        {"body": "No title here."},
+        {"title": "Bad date", "body": "Text.", "date": "the day after never"},
+        {"title": "Future", "body": "Text.", "date": "2999-01-01"},
+        {"title": "Bad list", "body": "Text.", "people": 42},
+        ["not", "an", "object"],
+    ])
+    home, store, summary = _ingest(tmp_path, src)
+    assert (summary.read, summary.stored, summary.rejected) == (1, 1, 7)
+    reasons = {r["input"]: r["reason"] for r in _rejects(home)}
+    assert reasons[f"{src}:2"].startswith("malformed JSON")
+    assert reasons[f"{src}:3"] == "no body (or text)"
+    assert reasons[f"{src}:4"] == "no title"
+    assert reasons[f"{src}:5"] == "unreadable date: cannot read date 'the day after never'"
+    assert reasons[f"{src}:6"] == "unreadable date: implausible date '2999-01-01' (in the future)"
+    assert reasons[f"{src}:7"] == "field 'people' must be a list or a ';'-separated string"
+    assert reasons[f"{src}:8"] == "not a JSON object"
+    assert len(store) == 1
+
+
+def test_text_field_and_semicolon_lists_are_accepted(tmp_path):
+    src = write(tmp_path / "in.jsonl", [
+        {"id": "x", "title": "T", "text": "Body text.", "people": "Ann Lee; Bo Chan;  ;Ann Lee",
+         "date": "24 Sep 2014 10:00"},
+    ])
+    _, store, _ = _ingest(tmp_path, src)
+    article = store.get("x")
+    assert article.body == "Body text."
+    assert article.people == ("Ann Lee", "Bo Chan")
+    assert article.date.tzinfo == timezone.utc and article.date.hour == 10
+
+
+def test_reingesting_the_same_file_is_skipped(tmp_path):
+    _, store, first = _ingest(tmp_path, FIXTURES / "articles.jsonl")
+    second = ingest([FIXTURES / "articles.jsonl"], store, tmp_path / "home" / "rejects.jsonl", now=NOW)
+    assert first.stored == 12
+    assert (second.files_skipped, second.read, second.stored) == (1, 0, 0)
+
+
+def test_changed_article_replaces_the_old_one(tmp_path):
+    src = write(tmp_path / "a.jsonl", [{"id": "x", "title": "Old", "body": "Old text."}])
+    home, store, _ = _ingest(tmp_path, src)
+    write(src, [{"id": "x", "title": "New", "body": "New text."}])
+    summary = ingest([src], store, home.rejects_path, now=NOW)
+    assert (summary.updated, summary.stored) == (1, 0)
+    assert store.get("x").title == "New" and len(store) == 1
+
+
+def test_same_url_is_one_article(tmp_path):
+    src = write(tmp_path / "a.jsonl", [
+        {"url": "https://a.test/1", "title": "First", "body": "First version."},
+        {"url": "https://a.test/1", "title": "Second", "body": "Second version."},
+    ])
+    _, store, summary = _ingest(tmp_path, src)
+    assert (summary.stored, summary.updated, len(store)) == (1, 1, 1)
+
+
+def test_same_text_under_another_id_is_a_reported_duplicate(tmp_path):
+    src = write(tmp_path / "a.jsonl", [
+        {"id": "a", "title": "Same", "body": "Same   text."},
+        {"id": "b", "title": "same", "body": "Same text."},
+    ])
+    home, store, summary = _ingest(tmp_path, src)
+    assert (summary.stored, summary.duplicates) == (1, 1)
+    assert _rejects(home)[0]["reason"] == "duplicate of a"
+
+
+def test_raw_page_loses_boilerplate_and_caption_keeps_fields():
+    text = (FIXTURES / "raw-page.txt").read_text()
+    [article] = list(read_rawtext(text, "raw-page.txt", now=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    assert article.title == "Harbour officials weigh new port fees"
+    assert "Skip to main content" not in article.body
+    assert "Subscribe" not in article.body and "per year" not in article.body
+    assert "Join our community" not in article.body
+    assert "REUTERS/" not in article.body and "RTR9ABC1" not in article.body
+    assert article.body.startswith("Port authorities in Mombasa")
+    assert article.body.endswith("would continue through April.")
+    assert article.date.isoformat() == "2025-03-12T00:00:00+00:00"
+    assert article.date_source == "text"
+    assert set(article.tags) >= {"Reuters", "Business", "Transport"}
+
+
+def test_unreadable_files_are_rejected_and_ingest_goes_on(tmp_path):
+    (tmp_path / "crawl").mkdir()
+    (tmp_path / "crawl" / "empty.txt").write_text("")
+    (tmp_path / "crawl" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "crawl" / "broken.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    (tmp_path / "crawl" / "latin1.txt").write_bytes(
+        "Caf\xe9 owners protest\n\nCaf\xe9 owners in the old town protested on Monday against new rules that would shorten their opening hours.".encode("latin-1"))
+    write(tmp_path / "crawl" / "ok.jsonl", [{"title": "Fine", "body": "Fine body."}])
+    home, store, summary = _ingest(tmp_path, tmp_path / "crawl")
+    reasons = {r["input"].rsplit("/", 1)[-1]: r["reason"] for r in _rejects(home)}
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["image.png"].startswith("unsupported file type")
+    assert reasons["broken.jsonl.gz"].startswith("broken gzip")
+    assert summary.stored == 2
+    assert any(a.title == "Café owners protest" for a in store)
+
+
+def test_a_date_in_the_future_of_the_clock_is_not_taken():
+    text = (FIXTURES / "raw-page.txt").read_text()
+    [article] = list(read_rawtext(text, "raw-page.txt", now=NOW))  # NOW is in 2015
+    assert article.date is None and article.date_source is None

@@ -1,0 +1,130 @@
+"""parse_query: (text, expected tree) pairs; no index needed."""
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from search.parser import QuerySyntaxError, UnknownField, parse_query
+from search.query import And, DateRange, MatchAll, Not, Or, Phrase, Prefix, Term
+
+NOW = datetime(2015, 6, 15, 12, 0, tzinfo=timezone.utc)
+UTC = timezone.utc
+
+
+def d(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+CASES = [
+    ("oil", Term("oil")),
+    ("oil prices", And((Term("oil"), Term("prices")))),
+    ("oil AND prices", And((Term("oil"), Term("prices")))),
+    ("oil OR gas", Or((Term("oil"), Term("gas")))),
+    # AND binds tighter than OR
+    ("a b OR c", Or((And((Term("a"), Term("b"))), Term("c")))),
+    ("-oil", Not(Term("oil"))),
+    ("NOT oil gas", And((Not(Term("oil")), Term("gas")))),
+    ("(a OR b) c", And((Or((Term("a"), Term("b"))), Term("c")))),
+    ('"bank of england"', Phrase("bank of england")),
+    ('"bank  of\tengland"~2', Phrase("bank of england", slop=2)),
+    ("person:lavrov", Term("lavrov", "person")),
+    ("people:lavrov", Term("lavrov", "person")),
+    ('person:"sergey lavrov"', Phrase("sergey lavrov", "person")),
+    ("place:(syria OR iraq)", Or((Term("syria", "place"), Term("iraq", "place")))),
+    ("tags:energy", Term("energy", "tag")),
+    ("Title:lavrov", Term("lavrov", "title")),
+    ('url:"https://x.test/a?b=1"', Phrase("https://x.test/a?b=1", "url")),
+    ("site:x.test", Term("x.test", "site")),
+    ("*", MatchAll()),
+    ("oil*", Prefix("oil")),
+    # lower-case operators are words
+    ("war and peace", And((Term("war"), Term("and"), Term("peace")))),
+    # stray punctuation is not a term
+    ("oil & gas", And((Term("oil"), Term("gas")))),
+    ("date:2014", DateRange(d(2014, 1, 1), d(2015, 1, 1), "2014")),
+    ("date:2014-09", DateRange(d(2014, 9, 1), d(2014, 10, 1), "2014-09")),
+    ("date:2014-02-28..2014-03-01", DateRange(d(2014, 2, 28), d(2014, 3, 2), "2014-02-28..2014-03-01")),
+    ('date:"24 Sep 2014"', DateRange(d(2014, 9, 24), d(2014, 9, 25), "24 Sep 2014")),
+    ("date:>=2014-09-01", DateRange(d(2014, 9, 1), None, ">=2014-09-01")),
+    ("date:>2014-09", DateRange(d(2014, 10, 1), None, ">2014-09")),
+    ("date:<2015", DateRange(None, d(2015, 1, 1), "<2015")),
+    ("date:<=2014-12", DateRange(None, d(2015, 1, 1), "<=2014-12")),
+    ("date:2014-09..", DateRange(d(2014, 9, 1), None, "2014-09..")),
+    ("date:..2014-09", DateRange(None, d(2014, 10, 1), "..2014-09")),
+    # relative dates: whole calendar units ending today (NOW is 2015-06-15)
+    ("date:last-7d", DateRange(d(2015, 6, 9), d(2015, 6, 16), "last-7d")),
+    ("date:last-12m", DateRange(d(2014, 7, 1), d(2015, 7, 1), "last-12m")),
+    ("date:last-1y", DateRange(d(2015, 1, 1), d(2016, 1, 1), "last-1y")),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0] for c in CASES])
+def test_parse(text, expected):
+    assert parse_query(text, now=NOW) == expected
+
+
+ERRORS = [
+    ('foo "bar', 'unclosed quote at column 5 of query: foo "bar'),
+    ("(a OR b", "unclosed parenthesis at column 1 of query: (a OR b"),
+    ("a OR b)", "unmatched ')' at column 7 of query: a OR b)"),
+    ("a OR", "OR needs a term on both sides at column 3 of query: a OR"),
+    ("OR a", "OR needs a term on both sides at column 1 of query: OR a"),
+    ("()", "empty parentheses at column 1 of query: ()"),
+    ("a NOT", "NOT needs a term after it at column 3 of query: a NOT"),
+    ("person:", "field 'person:' needs a value at column 1 of query: person:"),
+    ("", "empty query at column 1 of query:  (use * to match every article)"),
+    ('""', "empty phrase at column 1 of query: \"\""),
+    ("date:yesterdayish", "cannot read date 'yesterdayish' at column 1 of query: date:yesterdayish"),
+    ("date:2014-10..2014-09", "date range '2014-10..2014-09' ends before it starts at column 1 of query: date:2014-10..2014-09"),
+    ("date:Sep", "date 'Sep' has no year at column 1 of query: date:Sep"),
+    ("person:*", "'*' cannot be used with 'person:' at column 1 of query: person:*"),
+]
+
+
+@pytest.mark.parametrize("text,message", ERRORS, ids=[e[0] or "empty" for e in ERRORS])
+def test_malformed_query_gives_one_line_with_position(text, message):
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(text, now=NOW)
+    assert str(info.value) == message
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_field_lists_known_fields():
+    with pytest.raises(UnknownField) as info:
+        parse_query("oil auther:smith", now=NOW)
+    assert str(info.value) == (
+        "unknown field 'auther:' at column 5 of query: oil auther:smith "
+        "(known fields: date:, person:, place:, site:, source:, tag:, title:, url:)"
+    )
+
+
+def test_overlong_query_is_refused():
+    with pytest.raises(QuerySyntaxError, match="query too long"):
+        parse_query("a " * 2000, now=NOW)
+
+
+def test_explain_shows_dates_in_absolute_utc():
+    text = parse_query("oil date:2014-09 person:lavrov", now=NOW).explain()
+    assert "DateRange('2014-09' -> [2014-09-01T00:00:00+00:00, 2014-10-01T00:00:00+00:00) UTC)" in text
+    assert "Term(person: 'lavrov')" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list('ab:"()*-~ .12') + ["OR", "AND", "NOT", "person:", "date:",
+                                                       "2014-09", "..", ">=", "last-3d"]),
+                max_size=12).map("".join))
+def test_random_queries_parse_or_give_one_line_error(text):
+    try:
+        parse_query(text, now=NOW)
+    except QuerySyntaxError as exc:
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_parses_or_gives_one_line_error(text):
+    try:
+        parse_query(text, now=NOW)
+    except QuerySyntaxError as exc:
+        assert "\n" not in exc.message
