@@ -24,6 +24,7 @@ from search import output
 from search.archive import Archive
 from search.engine import SORTS, SearchError, search as run_search
 from search.parser import QuerySyntaxError, parse_query
+from search.dates import TimezoneConfigError, configured_timezone
 
 app = typer.Typer(
     help="Dateline: search engine for news archives (ingest crawls, index, search).",
@@ -134,9 +135,18 @@ def index_command(
     output.print_index_result(result, as_json=as_json)
 
 
-def _open_archive(home: Home) -> Archive:
+def _home_timezone(home: Home):
+    """The zone date expressions are read in ($DATELINE_TZ, HOME/config.toml, else UTC)."""
     try:
-        return Archive(home)
+        return configured_timezone(home.root)
+    except TimezoneConfigError as exc:
+        fail(str(exc))
+
+
+def _open_archive(home: Home) -> Archive:
+    tz = _home_timezone(home)
+    try:
+        return Archive(home, tz=tz)
     except (IndexUnavailable, StoreError) as exc:
         fail(str(exc))
 
@@ -183,10 +193,12 @@ def search_command(
 
 
 @app.command("explain")
-def explain_command(query: str = typer.Argument(..., help="The query to explain.")) -> None:
+def explain_command(
+    ctx: typer.Context, query: str = typer.Argument(..., help="The query to explain.")
+) -> None:
     """Show how a query is read: the tree, fields, and dates in absolute UTC."""
     try:
-        tree = parse_query(query, now=_now())
+        tree = parse_query(query, now=_now(), tz=_home_timezone(home_of(ctx)))
     except QuerySyntaxError as exc:
         fail(str(exc))
     output.print_explain(tree)

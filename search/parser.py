@@ -57,6 +57,7 @@ class Token:
 
 
 _KEYWORDS = {"AND", "OR", "NOT"}
+_COMPARISONS = (">=", "<=", ">", "<")
 
 
 def tokenize(query: str) -> list[Token]:
@@ -198,9 +199,13 @@ class _Parser:
 
     def field_value(self, token: Token) -> Node | None:
         name = token.field
+        following = self.peek()
+        if name == "date" and token.text in _COMPARISONS and following.kind == "QUOTED" \
+                and following.pos == token.pos + len("date:") + len(token.text):
+            self.take()  # date:>="24 Sep 2014": the operator, then a quoted date
+            return self.value(token.text + following.text, name, token, quoted=False)
         if token.text:
             return self.value(token.text, name, token, quoted=False)
-        following = self.peek()
         if following.kind == "QUOTED":
             self.take()
             return self.value(following.text, name, following, quoted=True)

@@ -49,6 +49,8 @@ CASES = [
     ("date:>=2014-09-01", DateRange(d(2014, 9, 1), None, ">=2014-09-01")),
     ("date:>2014-09", DateRange(d(2014, 10, 1), None, ">2014-09")),
     ("date:<2015", DateRange(None, d(2015, 1, 1), "<2015")),
+    ('date:>="24 Sep 2014"', DateRange(d(2014, 9, 24), None, ">=24 Sep 2014")),
+    ('date:<"1 Oct 2014"', DateRange(None, d(2014, 10, 1), "<1 Oct 2014")),
     ("date:<=2014-12", DateRange(None, d(2015, 1, 1), "<=2014-12")),
     ("date:2014-09..", DateRange(d(2014, 9, 1), None, "2014-09..")),
     ("date:..2014-09", DateRange(None, d(2014, 10, 1), "..2014-09")),
