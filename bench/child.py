@@ -1,0 +1,45 @@
+"""One timed build step, run in its own process so that its peak memory is
+its own: `python -m bench.child STEP OUT_DIR INPUT...` prints one JSON line
+with seconds, articles and peak RSS (this process or any child it waited for,
+e.g. index worker processes)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from bench.common import peak_rss_mb
+
+
+def run_step(step: str, out_dir: Path, inputs: list[Path]) -> dict:
+    from bench import dateline_side
+    from bench.peers import PEERS
+
+    if step == "dateline-ingest":
+        return dateline_side.ingest_inputs(out_dir, inputs)
+    if step == "dateline-index":
+        return {"articles": dateline_side.build_index(out_dir)}
+    if step == "dateline-update":
+        started = time.perf_counter()
+        ingested = dateline_side.ingest_inputs(out_dir, inputs)
+        ingest_s = time.perf_counter() - started
+        synced = dateline_side.update_index(out_dir)
+        return {"articles": ingested["articles"], "ingest_seconds": ingest_s,
+                "index_seconds": time.perf_counter() - started - ingest_s, **synced}
+    build, _ = PEERS[step]
+    return {"articles": build(inputs, out_dir)}
+
+
+def main(argv: list[str]) -> None:
+    step, out_dir, *inputs = argv
+    started = time.perf_counter()
+    result = run_step(step, Path(out_dir), [Path(p) for p in inputs])
+    result["seconds"] = time.perf_counter() - started
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
