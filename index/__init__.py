@@ -1,15 +1,20 @@
 """index: here is an Article, make it searchable (Whoosh, from the store)."""
 
 from index.build import (
+    HOME_FORMATS,
     IndexIncompatible,
-    IndexLocation,
     IndexMissing,
     IndexUnavailable,
-    index_size_bytes,
     open_live_index,
+    optimize_index,
     rebuild_index,
+    segment_count,
     sync_index,
 )
+from index.generations import IndexLocation, index_size_bytes
+from index.update import bring_index_up_to_date, remove_articles, update_archive, writing_home
 
-__all__ = ["IndexIncompatible", "IndexLocation", "IndexMissing", "IndexUnavailable",
-           "index_size_bytes", "open_live_index", "rebuild_index", "sync_index"]
+__all__ = ["HOME_FORMATS", "IndexIncompatible", "IndexLocation", "IndexMissing",
+           "IndexUnavailable", "bring_index_up_to_date", "index_size_bytes", "open_live_index",
+           "optimize_index", "rebuild_index", "remove_articles", "segment_count", "sync_index",
+           "update_archive", "writing_home"]

@@ -1,40 +1,54 @@
 """Build and update the Whoosh index from the article store.
 
-Layout under `HOME/index/`:
+Order of writes, which is what makes a crash (SIGKILL) at any moment harmless
+(the layout on disk is described in `index/generations.py`):
 
-    CURRENT          name of the live generation directory (replaced atomically)
-    gen-000001/      a Whoosh index, plus `dateline.json`:
-                     {"schema": N, "applied_seq": S} where S is the last
-                     store change this index reflects
-
-Order of writes, which is what makes a crash at any moment harmless:
-
-1. The store commits articles and their change-log rows in one transaction.
-2. `sync_index` applies the store's changes after `applied_seq` to the live
-   generation with update/delete by id (idempotent), commits Whoosh (readers
-   switch to a new Whoosh generation only when its TOC file is complete),
-   then writes `applied_seq` atomically. A crash between the two re-applies
-   the same changes next time, to the same result.
+1. Ingest commits each input file's articles, their change-log rows and the
+   file's row in the record of inputs in one SQLite transaction. A file cut
+   off halfway is not recorded, so the next run reads it again.
+2. `sync_index` applies the store's changes after the generation's
+   `applied_seq` with update/delete by id (idempotent), commits Whoosh (a
+   reader switches to the new Whoosh TOC only once it is completely written),
+   then records the new `applied_seq`. A crash between the two re-applies the
+   same changes next time, to the same result.
 3. `rebuild_index` writes a new generation directory from the whole store,
-   then atomically replaces `CURRENT`, then removes the old directory.
-   Readers keep the old generation until `CURRENT` names the new one.
+   records its `applied_seq`, then replaces `CURRENT` in one rename, then
+   marks the old generation retired. Readers use the old generation until
+   `CURRENT` names the new one; an unfinished generation is never named and is
+   removed by the next writer.
+4. Nothing a reader might still have open is deleted at once (see
+   `GracefulStorage`).
+
+Only one process writes at a time (`corpus.lock.WriterLock`, taken by the
+commands), so the change log cannot move while a rebuild reads the store.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError
 
-from corpus.store import ArticleStore
+from corpus.home import HomeVersionError, check_manifest
+from corpus.store import STORE_FORMAT, ArticleStore
+from index.faults import crash_point
+from index.generations import (GracefulStorage, IndexLocation, new_generation_dir, read_meta,
+                               remove_old_generations, switch_to, write_meta)
+from index.merge import log_merge_policy
 from index.schema import SCHEMA_VERSION, build_schema, document_for
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
+
+# The formats this Dateline writes, recorded in the home's manifest.
+HOME_FORMATS = {"store_format": STORE_FORMAT, "index_schema": SCHEMA_VERSION}
+
+# Below this many articles, starting worker processes costs more than it saves.
+PARALLEL_MIN_ARTICLES = 2000
+WRITER_MEMORY_MB = 128  # per writer process: memory stays bounded at any size
+SYNC_CHUNK = 500
 
 
 class IndexUnavailable(Exception):
@@ -49,114 +63,158 @@ class IndexIncompatible(IndexUnavailable):
     pass
 
 
-@dataclass(frozen=True)
-class IndexLocation:
-    root: Path  # HOME/index
-
-    @classmethod
-    def in_home(cls, home_root: Path) -> IndexLocation:
-        return cls(Path(home_root) / "index")
-
-    @property
-    def pointer(self) -> Path:
-        return self.root / "CURRENT"
-
-    def current_dir(self) -> Path | None:
-        try:
-            name = self.pointer.read_text().strip()
-        except FileNotFoundError:
-            return None
-        return self.root / name if name else None
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def read_meta(gen_dir: Path) -> dict:
-    try:
-        return json.loads((gen_dir / "dateline.json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
+def _check_schema(location: IndexLocation, meta: dict) -> None:
+    version = meta.get("schema")
+    if version == SCHEMA_VERSION:
+        return
+    home = location.home_root
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise IndexIncompatible(
+            f"the index in {home} was written by a newer Dateline (schema {version}, "
+            f"this one knows {SCHEMA_VERSION}); upgrade Dateline. Nothing was changed."
+        )
+    raise IndexIncompatible(
+        f"the index in {home} has schema {version}, this Dateline needs "
+        f"{SCHEMA_VERSION}: run 'dateline index --rebuild'"
+    )
 
 
 def open_live_index(location: IndexLocation):
-    """The live Whoosh index, checked for a schema this version understands."""
-    gen_dir = location.current_dir()
-    if gen_dir is None or not gen_dir.exists():
-        raise IndexMissing(
-            f"no index in {location.root.parent}: run 'dateline index' to build it"
-        )
-    meta = read_meta(gen_dir)
-    version = meta.get("schema")
-    if version != SCHEMA_VERSION:
-        if isinstance(version, int) and version > SCHEMA_VERSION:
-            raise IndexIncompatible(
-                f"the index in {location.root.parent} was written by a newer Dateline "
-                f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade Dateline"
-            )
-        raise IndexIncompatible(
-            f"the index in {location.root.parent} has schema {version}, this Dateline "
-            f"needs {SCHEMA_VERSION}: run 'dateline index --rebuild'"
-        )
-    return whoosh_index.open_dir(str(gen_dir)), meta
+    """The live Whoosh index and its metadata, checked for versions we understand."""
+    try:
+        check_manifest(location.home_root, HOME_FORMATS)
+    except HomeVersionError as exc:
+        raise IndexIncompatible(str(exc)) from None
+    for _attempt in range(5):
+        gen_dir = location.current_dir()
+        if gen_dir is None or not gen_dir.exists():
+            break
+        meta = read_meta(gen_dir)
+        _check_schema(location, meta)
+        try:
+            return GracefulStorage(str(gen_dir)).open_index(), meta
+        except (FileNotFoundError, EmptyIndexError):
+            if location.current_dir() == gen_dir:
+                raise IndexUnavailable(f"the index in {gen_dir} is damaged: "
+                                       "run 'dateline index --rebuild'") from None
+            # A rebuild switched generations between our two reads: try the new one.
+    raise IndexMissing(f"no index in {location.home_root}: run 'dateline index' to build it")
+
+
+@contextmanager
+def _live_index(location: IndexLocation) -> Iterator[tuple]:
+    ix, meta = open_live_index(location)
+    try:
+        yield ix, meta
+    finally:
+        ix.close()
 
 
 def rebuild_index(
-    store: ArticleStore, location: IndexLocation, *, progress: ProgressCallback | None = None
+    store: ArticleStore,
+    location: IndexLocation,
+    *,
+    progress: ProgressCallback | None = None,
+    procs: int | None = None,
 ) -> int:
     """Index the whole store into a fresh generation and switch to it."""
-    location.root.mkdir(parents=True, exist_ok=True)
-    old = location.current_dir()
-    gen_dir = _new_generation_dir(location)
-    ix = whoosh_index.create_in(str(gen_dir), build_schema())
-    seq = store.last_seq()  # every change up to here is in what we read below
+    live = location.current_dir()
+    if live is not None:
+        meta = read_meta(live)
+        if isinstance(meta.get("schema"), int) and meta["schema"] > SCHEMA_VERSION:
+            _check_schema(location, meta)  # refuses a newer index, changing nothing
+    remove_old_generations(location)
+    gen_dir = new_generation_dir(location)
+    try:
+        seq = store.last_seq()  # every change up to here is in what we read below
+        count = _write_generation(store, gen_dir, progress, procs)
+        crash_point("after-rebuild-commit")
+        write_meta(gen_dir, {"schema": SCHEMA_VERSION, "applied_seq": seq})
+    except BaseException:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
+    switch_to(location, gen_dir)
+    crash_point("after-switch")
+    remove_old_generations(location)
+    return count
+
+
+def build_procs(total: int, procs: int | None) -> int:
+    if procs is None:
+        procs = os.cpu_count() or 1
+    return max(1, procs) if total >= PARALLEL_MIN_ARTICLES else 1
+
+
+def _write_generation(store, gen_dir, progress, procs) -> int:
+    ix = GracefulStorage(str(gen_dir)).create_index(build_schema())
     total = len(store)
-    writer = ix.writer(limitmb=256)
+    procs = build_procs(total, procs)
+    if procs > 1:
+        # Whoosh's multiprocessing writer: this process reads the store and
+        # hands batches to `procs` workers, each writing its own segment
+        # (multisegment: no final single-threaded merge).
+        writer = ix.writer(procs=procs, multisegment=True, batchsize=256,
+                           limitmb=WRITER_MEMORY_MB)
+    else:
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB * 2)
     count = 0
     try:
         for article in store:
             writer.add_document(**document_for(article))
             count += 1
-            if progress and count % 500 == 0:
+            if count == total // 2:
+                crash_point("rebuild-midway")
+            if progress and count % 250 == 0:
                 progress(count, total)
         writer.commit()
     except BaseException:
-        writer.cancel()
-        shutil.rmtree(gen_dir, ignore_errors=True)
+        _cancel_quietly(writer)
         raise
-    _atomic_write(gen_dir / "dateline.json", json.dumps({"schema": SCHEMA_VERSION, "applied_seq": seq}))
-    _atomic_write(location.pointer, gen_dir.name)
+    finally:
+        ix.close()
     if progress:
         progress(count, total)
-    if old is not None and old != gen_dir:
-        shutil.rmtree(old, ignore_errors=True)
-    _remove_stale_generations(location, keep=gen_dir)
     return count
 
 
 def sync_index(store: ArticleStore, location: IndexLocation) -> dict:
-    """Apply the store's changes since the index last saw it. Idempotent."""
-    ix, meta = open_live_index(location)
-    applied = meta.get("applied_seq", 0)
-    latest: dict[str, str] = {}  # id -> last op, so a put then delete is one delete
-    last = applied
-    for seq, article_id, op in store.changes_since(applied):
-        latest[article_id] = op
-        last = seq
-    if not latest:
-        return {"added_or_updated": 0, "deleted": 0}
-    put_ids = [i for i, op in latest.items() if op == "put"]
-    articles = store.get_many(put_ids)
-    writer = ix.writer(limitmb=128)
-    deleted = updated = 0
-    try:
-        for article_id, op in latest.items():
+    """Apply the store's changes since the index last saw them. Idempotent."""
+    with _live_index(location) as (ix, meta):
+        gen_dir = location.current_dir()
+        applied = meta.get("applied_seq", 0)
+        if store.last_seq() < applied:
+            raise IndexIncompatible(
+                f"the index in {location.home_root} reflects changes the store does not "
+                "have (was the store replaced?): run 'dateline index --rebuild'"
+            )
+        remove_old_generations(location)
+        latest: dict[str, str] = {}  # id -> last op, so a put then delete is one delete
+        last = applied
+        for seq, article_id, op in store.changes_since(applied):
+            latest[article_id] = op
+            last = seq
+        if not latest:
+            return {"added_or_updated": 0, "deleted": 0}
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        try:
+            counts = _apply_changes(writer, store, latest)
+            crash_point("before-index-commit")
+            writer.commit(mergetype=log_merge_policy)
+        except BaseException:
+            _cancel_quietly(writer)
+            raise
+    crash_point("after-index-commit")
+    write_meta(gen_dir, {**meta, "schema": SCHEMA_VERSION, "applied_seq": last})
+    return counts
+
+
+def _apply_changes(writer, store: ArticleStore, latest: dict[str, str]) -> dict:
+    updated = deleted = 0
+    items = list(latest.items())
+    for start in range(0, len(items), SYNC_CHUNK):  # bounded memory for a long backlog
+        chunk = items[start : start + SYNC_CHUNK]
+        articles = store.get_many([i for i, op in chunk if op == "put"])
+        for article_id, op in chunk:
             article = articles.get(article_id)
             if op == "put" and article is not None:
                 writer.update_document(**document_for(article))
@@ -164,31 +222,31 @@ def sync_index(store: ArticleStore, location: IndexLocation) -> dict:
             else:  # deleted, or put then deleted by a later change
                 writer.delete_by_term("id", article_id)
                 deleted += 1
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    gen_dir = location.current_dir()
-    _atomic_write(gen_dir / "dateline.json", json.dumps({"schema": SCHEMA_VERSION, "applied_seq": last}))
     return {"added_or_updated": updated, "deleted": deleted}
 
 
-def _new_generation_dir(location: IndexLocation) -> Path:
-    numbers = [int(p.name[4:]) for p in location.root.glob("gen-*") if p.name[4:].isdigit()]
-    gen_dir = location.root / f"gen-{max(numbers, default=0) + 1:06d}"
-    gen_dir.mkdir()
-    return gen_dir
+def optimize_index(location: IndexLocation) -> dict:
+    """Merge the live generation into one segment (readers keep the old until commit)."""
+    with _live_index(location) as (ix, _meta):
+        before = segment_count(ix)
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB * 2)
+        try:
+            writer.commit(optimize=True)
+        except BaseException:
+            _cancel_quietly(writer)
+            raise
+    remove_old_generations(location)
+    with _live_index(location) as (ix, _meta):
+        return {"segments_before": before, "segments_after": segment_count(ix)}
 
 
-def _remove_stale_generations(location: IndexLocation, *, keep: Path) -> None:
-    """Leftovers of rebuilds killed before their switch."""
-    for path in location.root.glob("gen-*"):
-        if path != keep:
-            shutil.rmtree(path, ignore_errors=True)
+def _cancel_quietly(writer) -> None:
+    """Drop an unfinished Whoosh write; the error that got us here is the one to report."""
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - e.g. the same full disk again
+        pass
 
 
-def index_size_bytes(location: IndexLocation) -> int:
-    gen_dir = location.current_dir()
-    if gen_dir is None or not gen_dir.exists():
-        return 0
-    return sum(p.stat().st_size for p in gen_dir.iterdir() if p.is_file())
+def segment_count(ix) -> int:
+    return len(ix._segments())  # Whoosh has no public accessor for this

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import NoReturn, Optional
@@ -17,12 +19,15 @@ from typing import NoReturn, Optional
 import typer
 
 from corpus import ArticleStore, Home, IngestError, StoreError, ingest
+from corpus.home import HomeVersionError
+from corpus.lock import HomeBusy
 from corpus.sample import sample_path
-from index import (IndexLocation, IndexUnavailable, index_size_bytes, open_live_index,
-                   rebuild_index, sync_index)
+from index import (IndexLocation, IndexUnavailable, bring_index_up_to_date, index_size_bytes,
+                   open_live_index, optimize_index, rebuild_index, remove_articles,
+                   update_archive, writing_home)
 from search import output
 from search.archive import Archive
-from search.engine import SORTS, SearchError, search as run_search
+from search.engine import MAX_LIMIT, SORTS, SearchError, search as run_search
 from search.parser import QuerySyntaxError, parse_query
 from search.dates import TimezoneConfigError, configured_timezone
 
@@ -102,37 +107,174 @@ def ingest_command(
 ) -> None:
     """Read crawls (JSON lines, raw text pages) into the article store."""
     home = home_of(ctx)
-    store, summary = _ingest_paths(home, paths, quiet=as_json)
-    store.close()
+    with _writer(home):
+        store, summary = _ingest_paths(home, paths, quiet=as_json)
+        store.close()
     output.print_ingest_summary(summary, home, as_json=as_json)
 
 
 @app.command("index")
 def index_command(
     ctx: typer.Context,
-    rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild from the store into a fresh index."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild from the store into a fresh index, "
+                                 "using every core; searches use the old index until it is done."),
+    optimize: bool = typer.Option(False, "--optimize", help="Merge the index into one segment."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Build the search index from the store, or bring it up to date."""
     home = home_of(ctx)
-    store = _open_store(home)
     location = IndexLocation.in_home(home.root)
     started = time.perf_counter()
-    try:
-        if rebuild or location.current_dir() is None:
+    with _writer(home), _writing_errors(home):
+        store = _open_store(home)
+        try:
             with output.progress(quiet=as_json, label="index") as report:
-                count = rebuild_index(store, location, progress=lambda d, t: report(d, t, ""))
-            result = {"rebuilt": True, "articles": count}
-        else:
-            result = {"rebuilt": False, **sync_index(store, location)}
-    except IndexUnavailable as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot write the index in {location.root}: {exc.strerror or exc}")
-    finally:
-        store.close()
+                show = lambda done, total: report(done, total, "")  # noqa: E731
+                if rebuild:
+                    result = {"rebuilt": True,
+                              "articles": rebuild_index(store, location, progress=show)}
+                else:
+                    result = bring_index_up_to_date(store, location, progress=show)
+            if optimize:
+                result["optimized"] = optimize_index(location)
+        finally:
+            store.close()
     result["seconds"] = round(time.perf_counter() - started, 3)
     output.print_index_result(result, as_json=as_json)
+    if optimize and not as_json:
+        merged = result["optimized"]
+        typer.echo(f"Optimized: {merged['segments_before']} segments merged into "
+                   f"{merged['segments_after']}.")
+
+
+# -- writing to the home: one writer, clear errors (update, remove, index) ----
+
+@contextmanager
+def _writer(home: Home):
+    """Hold the home's writer lock for the command, or fail at once naming the holder."""
+    try:
+        with writing_home(home) as lock:
+            yield lock
+    except HomeBusy as exc:
+        fail(str(exc))
+    except HomeVersionError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write to {home.root}: {exc.strerror or exc}")
+
+
+@contextmanager
+def _writing_errors(home: Home):
+    """A full disk, an unwritable home or an unusable index: one line, nothing half-done."""
+    try:
+        yield
+    except IndexUnavailable as exc:
+        fail(str(exc))
+    except IngestError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write to {home.root}: {exc.strerror or exc}; nothing was lost, "
+             "run the command again when there is room")
+    except sqlite3.Error as exc:
+        fail(f"cannot write the store in {home.root}: {exc}; nothing was lost, "
+             "run the command again when there is room")
+
+
+@app.command("update")
+def update_command(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="New crawl files or folders (walked recursively)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Ingest a new crawl and bring the index up to date, in one step.
+
+    Inputs already ingested and unchanged are skipped; only new, changed and
+    removed articles touch the index. Running it twice changes nothing.
+    """
+    home = home_of(ctx)
+    started = time.perf_counter()
+    with _writer(home), _writing_errors(home):
+        store = _open_store(home)
+        try:
+            with output.progress(quiet=as_json, label="ingest") as report:
+                summary, index = update_archive(
+                    store, home, paths, now=_now(),
+                    ingest_progress=lambda s, p: report(s.files, s.read, p.name))
+        finally:
+            store.close()
+    index["seconds"] = round(time.perf_counter() - started, 3)
+    if as_json:
+        typer.echo(json.dumps({"ingest": summary.as_dict(), "index": index}, indent=2))
+        return
+    output.print_ingest_summary(summary, home, as_json=False)
+    output.print_index_result(index, as_json=False)
+
+
+@app.command("remove")
+def remove_command(
+    ctx: typer.Context,
+    ids: list[str] = typer.Option([], "--id", help="An article id (repeat for more)."),
+    source: Optional[str] = typer.Option(None, "--source", help="Every article from this source."),
+    query: Optional[str] = typer.Option(None, "--query", help="Every article this search finds."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only count what would be removed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Take articles out of the store and the index (by id, source or query)."""
+    home = home_of(ctx)
+    if sum(bool(x) for x in (ids, source, query)) != 1:
+        fail("give exactly one of --id, --source or --query")
+    with _writer(home), _writing_errors(home):
+        store = _open_store(home)
+        try:
+            chosen = _ids_to_remove(home, store, ids, source, query)
+            if dry_run:
+                result = {"dry_run": True, "matched": len(chosen), "ids": chosen}
+            else:
+                result = {"dry_run": False, "matched": len(chosen),
+                          **remove_articles(store, home, chosen)}
+        finally:
+            store.close()
+    _print_remove_result(result, as_json=as_json)
+
+
+def _print_remove_result(result: dict, *, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    elif result["dry_run"]:
+        typer.echo(f"Would remove {result['matched']} articles (nothing was changed).")
+        for article_id in result["ids"][:20]:
+            typer.echo(f"  {article_id}")
+        if result["matched"] > 20:
+            typer.echo(f"  … and {result['matched'] - 20} more (--json lists them all)")
+    else:
+        missing = result["not_found"]
+        typer.echo(f"Removed {result['removed']} of {result['matched']} articles from the store"
+                   + (f"; not found: {', '.join(missing[:10])}" if missing else "") + ".")
+        if result["index"] is not None:
+            typer.echo(f"Index updated: {result['index'].get('deleted', 0)} removed.")
+
+
+def _ids_to_remove(home: Home, store: ArticleStore, ids, source, query) -> list[str]:
+    if ids:
+        return list(dict.fromkeys(ids))
+    if source:
+        return store.ids_by_source(source)
+    # A query is answered by the index, so bring it up to date with the store first.
+    bring_index_up_to_date(store, IndexLocation.in_home(home.root))
+    archive = _open_archive(home)
+    found: list[str] = []
+    try:
+        page = 1
+        while True:
+            results = run_search(archive, query, limit=MAX_LIMIT, page=page, now=_now())
+            found += [hit.article.id for hit in results.hits]
+            if page * MAX_LIMIT >= results.total or not results.hits:
+                return found
+            page += 1
+    except (QuerySyntaxError, SearchError) as exc:
+        fail(str(exc))
+    finally:
+        archive.close()
 
 
 def _home_timezone(home: Home):
@@ -248,21 +390,34 @@ def demo_command(ctx: typer.Context) -> None:
     if home.store_path.exists():
         typer.echo(f"Using existing home {home.root} (sample files already ingested are skipped).")
     quiet = not sys.stderr.isatty()
-    store, summary = _ingest_paths(home, [sample_path()], quiet=quiet)
-    location = IndexLocation.in_home(home.root)
-    try:
-        if location.current_dir() is None:
-            rebuild_index(store, location)
-        else:
-            sync_index(store, location)
-    except IndexUnavailable as exc:
-        fail(str(exc))
-    finally:
-        store.close()
+    with _writer(home), _writing_errors(home):
+        store, summary = _ingest_paths(home, [sample_path()], quiet=quiet)
+        try:
+            bring_index_up_to_date(store, IndexLocation.in_home(home.root))
+        finally:
+            store.close()
     output.print_ingest_summary(summary, home, as_json=False)
     typer.echo("\nTry:")
     for example in output.DEMO_QUERIES:
         typer.echo(f"  dateline --home {home.root} search {example}")
+
+
+@app.command("serve")
+def serve_command(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback only unless told)."),
+    port: int = typer.Option(8080, help="Port to listen on."),
+    threads: int = typer.Option(8, min=1, max=64, help="Worker threads."),
+) -> None:
+    """Serve the search page and its JSON API (read-only; notices index updates)."""
+    from search.web.serve import serve  # Flask and waitress load only for this command
+
+    try:
+        serve(home_of(ctx), host=host, port=port, threads=threads, announce=typer.echo)
+    except (IndexUnavailable, StoreError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 def run() -> None:  # console-script entry point
