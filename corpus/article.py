@@ -37,6 +37,7 @@ class Article:
     tags: tuple[str, ...] = ()
     origin: str = ""  # the input it came from ("path:line" for JSON lines)
     cluster: str | None = None  # near-duplicate group, when known
+    dateline: str | None = None  # "TOKYO, March 3", when the input has one
     content_hash: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -73,6 +74,7 @@ class Article:
             "tags": list(self.tags),
             "origin": self.origin,
             "cluster": self.cluster,
+            "dateline": self.dateline,
             "content_hash": self.content_hash,
         }
 
@@ -92,6 +94,7 @@ class Article:
             tags=tuple(data.get("tags") or ()),
             origin=data.get("origin") or "",
             cluster=data.get("cluster"),
+            dateline=data.get("dateline"),
             content_hash=data.get("content_hash") or "",
         )
 

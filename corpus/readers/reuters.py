@@ -16,29 +16,13 @@ from datetime import datetime
 from corpus.article import Article, Rejected, make_id
 from corpus.clean import tidy_text
 from corpus.dates import DateParseError, parse_article_date
+from corpus.gazetteer import gazetteer
 
 _DOC = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _CONTROL = re.compile(r"&#(?:[0-8]|1[0-9]|2[0-9]|3[01]);")  # &#3; &#5; &#22; ... are wire control codes
 _DATE = re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}(?: \d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _D = re.compile(r"<D>(.*?)</D>", re.DOTALL)
-
-# Reuters place codes whose plain title-casing would read wrongly.
-PLACE_NAMES = {
-    "usa": "United States",
-    "uk": "United Kingdom",
-    "ussr": "Soviet Union",
-    "uae": "United Arab Emirates",
-    "west-germany": "West Germany",
-    "east-germany": "East Germany",
-    "hong-kong": "Hong Kong",
-    "south-korea": "South Korea",
-    "north-korea": "North Korea",
-    "new-zealand": "New Zealand",
-    "south-africa": "South Africa",
-    "saudi-arabia": "Saudi Arabia",
-}
-
 
 def looks_like_reuters(head: bytes) -> bool:
     return b"<REUTERS " in head or b'<!DOCTYPE lewis' in head
@@ -69,8 +53,11 @@ def _codes(doc: str, name: str) -> list[str]:
     return [c.strip() for c in _D.findall(_element(doc, name) or "") if c.strip()]
 
 
-def place_name(code: str) -> str:
-    return PLACE_NAMES.get(code) or code.replace("-", " ").title()
+def place_values(code: str) -> tuple[str, ...]:
+    """An editor's code as the canonical values extraction uses ('ussr' -> Soviet Union, Russia)."""
+    gaz = gazetteer()
+    name = gaz.resolve(code)
+    return gaz.place_values(name) if name else (code.replace("-", " ").title(),)
 
 
 def person_name(code: str) -> str:
@@ -107,11 +94,18 @@ def _article(attrs: dict, doc: str, origin: str, *, now: datetime) -> Article | 
         date=date,
         date_source="record" if date else None,
         people=tuple(dict.fromkeys(person_name(c) for c in _codes(doc, "PEOPLE"))),
-        places=tuple(dict.fromkeys(place_name(c) for c in _codes(doc, "PLACES"))),
+        places=tuple(dict.fromkeys(v for c in _codes(doc, "PLACES") for v in place_values(c))),
         source="Reuters",
         tags=tuple(dict.fromkeys(tags)),
         origin=where,
+        dateline=_dateline(doc),
     )
+
+
+def _dateline(doc: str) -> str | None:
+    """'    LONDON, March 9 - ' -> 'LONDON, March 9'."""
+    text = tidy_text(_plain(_element(doc, "DATELINE")))
+    return text.rstrip(" -") or None
 
 
 def _reflow(text: str) -> str:

@@ -1,0 +1,160 @@
+"""Extraction quality and ingest speed on real data.
+
+    python bench/extraction.py [--corpus PATH]
+
+Places (country level) and people (surnames) found by Dateline's extractors
+in each Reuters-21578 article's title, dateline and body (never its tags),
+scored as micro precision and recall against the editors' PLACES and PEOPLE
+tags. People precision counts only names the editors tag somewhere in the
+corpus (other names cannot be judged against the tags). Then ingest speed in
+articles/s and MB/s on the Reuters corpus and on a folder of HTML pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from corpus.article import Article  # noqa: E402
+from corpus.extract_people import extract_people  # noqa: E402
+from corpus.extract_places import extract_places  # noqa: E402
+from corpus.gazetteer import gazetteer  # noqa: E402
+from corpus.ingest import load_articles  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+TARGETS = {"places": (0.88, 0.92), "people": (0.82, 0.82)}
+
+
+class Score:
+    def __init__(self) -> None:
+        self.tp = self.fp = self.fn = 0
+        self.missed: Counter = Counter()
+        self.wrong: Counter = Counter()
+
+    def add(self, predicted: set[str], gold: set[str]) -> None:
+        self.tp += len(predicted & gold)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+        self.missed.update(gold - predicted)
+        self.wrong.update(predicted - gold)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / max(1, self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / max(1, self.tp + self.fn)
+
+
+def countries(places) -> set[str]:
+    gaz = gazetteer()
+    return {c for c in (gaz.country_of(p) for p in places) if c}
+
+
+def surnames(people) -> set[str]:
+    return {name.split()[-1].casefold() for name in people if name.split()}
+
+
+def score_reuters(articles: list[Article]) -> tuple[Score, Score]:
+    tagged = set().union(*(surnames(a.people) for a in articles))
+    places, people = Score(), Score()
+    for a in articles:
+        places.add(countries(extract_places(a.title, a.body, dateline=a.dateline or "")),
+                   countries(a.places))
+        predicted = surnames(extract_people(a.title, a.body)) & tagged
+        people.add(predicted, surnames(a.people))
+    return places, people
+
+
+def ingest_speed(paths: list[Path]) -> tuple[int, float, float]:
+    """(articles, articles/s, MB/s) for a full ingest into a fresh store."""
+    from corpus.ingest import ingest, walk_inputs
+    from corpus.store import ArticleStore
+
+    size = sum(p.stat().st_size for p in walk_inputs(paths))
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ArticleStore(Path(tmp) / "articles.sqlite")
+        start = time.perf_counter()
+        summary = ingest(paths, store, Path(tmp) / "rejects.jsonl", now=NOW)
+        seconds = time.perf_counter() - start
+        store.close()
+    return summary.read, summary.read / seconds, size / 1e6 / seconds
+
+
+def report(name: str, score: Score, targets: tuple[float, float]) -> None:
+    p_ok = "ok" if score.precision >= targets[0] else "MISSED"
+    r_ok = "ok" if score.recall >= targets[1] else "MISSED"
+    print(f"{name:7} precision {score.precision:.3f} (target {targets[0]}, {p_ok})  "
+          f"recall {score.recall:.3f} (target {targets[1]}, {r_ok})  "
+          f"tp={score.tp} fp={score.fp} fn={score.fn}")
+    print(f"        most missed: {', '.join(f'{k} {v}' for k, v in score.missed.most_common(8))}")
+    print(f"        most wrong:  {', '.join(f'{k} {v}' for k, v in score.wrong.most_common(8))}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--html", type=Path, help="folder of HTML pages (default: generated)")
+    parser.add_argument("--no-speed", action="store_true", help="skip the ingest timings")
+    args = parser.parse_args(argv)
+    if not args.corpus.exists():
+        print(f"Error: no Reuters corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    files = sorted(args.corpus.glob("*.sgm"))
+    articles = [a for a in load_articles(files, now=NOW) if isinstance(a, Article)]
+    start = time.perf_counter()
+    places, people = score_reuters(articles)
+    seconds = time.perf_counter() - start
+    print(f"Reuters-21578: {len(articles)} articles, extraction {len(articles) / seconds:.0f} articles/s")
+    report("places", places, TARGETS["places"])
+    report("people", people, TARGETS["people"])
+    if not args.no_speed:
+        print_speeds(files, args.html)
+    return 0
+
+
+def print_speeds(reuters_files: list[Path], html_folder: Path | None) -> None:
+    count, rate, mbs = ingest_speed(reuters_files)
+    print(f"ingest Reuters: {count} articles, {rate:.0f} articles/s, {mbs:.2f} MB/s")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = html_folder or make_html_folder(Path(tmp) / "html")
+        count, rate, mbs = ingest_speed([folder])
+        print(f"ingest HTML:    {count} articles, {rate:.0f} articles/s, {mbs:.2f} MB/s")
+
+
+def make_html_folder(folder: Path, copies: int = 12) -> Path:
+    """A few hundred HTML pages made from the bundled sample crawl's articles."""
+    from html import escape
+
+    from corpus.sample import sample_path
+
+    folder.mkdir(parents=True)
+    sample = [a for a in load_articles([sample_path()], now=NOW) if isinstance(a, Article)]
+    for copy in range(copies):
+        for n, a in enumerate(sample):
+            paragraphs = "".join(f"<p>{escape(p)} (copy {copy})</p>" for p in a.body.split("\n\n"))
+            date = a.date.isoformat() if a.date else ""
+            page = (
+                f"<html><head><title>{escape(a.title)}</title>"
+                f'<meta property="article:published_time" content="{date}">'
+                f'<meta property="og:site_name" content="{escape(a.source or "Example News")}">'
+                f"</head><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+                f"<article><h1>{escape(a.title)} {copy}</h1>{paragraphs}</article>"
+                f"<footer>Subscribe to our newsletter. Copyright Example News.</footer></body></html>"
+            )
+            (folder / f"page-{copy:02d}-{n:03d}.html").write_text(page, encoding="utf-8")
+    return folder
+
+
+if __name__ == "__main__":
+    sys.exit(main())

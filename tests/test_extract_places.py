@@ -1,0 +1,52 @@
+"""Places: countries, cities tagging their country, demonyms, the dateline first."""
+
+import pytest
+
+from corpus.extract_places import dateline_place, extract_places
+from corpus.gazetteer import gazetteer
+from corpus.readers.reuters import place_values
+
+
+def test_a_city_tags_its_country():
+    places = extract_places("Talks in Moscow", "Officials met in Moscow on Tuesday to discuss grain.")
+    assert places[:2] == ("Moscow", "Russia")
+
+
+def test_the_dateline_names_the_place_even_for_a_small_town():
+    line = "ROCKFORD, Ill., March 3 - Shares of the toolmaker rose."
+    assert dateline_place(line).country == "United States"
+    assert "United States" in extract_places("Toolmaker results", line)
+
+
+def test_a_dateline_given_apart_is_read_like_one_in_the_text():
+    assert extract_places("COCOA REVIEW", "Rain fell.", dateline="SALVADOR, Feb 26")[:2] == (
+        "Salvador", "Brazil")
+
+
+def test_a_single_passing_demonym_is_not_a_place_but_a_repeated_one_is():
+    once = extract_places("Grain talks", "Officials discussed a French proposal on grain prices.")
+    twice = extract_places("Grain talks", "A French proposal irked French farmers.")
+    assert "France" not in once and "France" in twice
+
+
+def test_former_states_keep_their_name_and_tag_their_successor():
+    assert place_values("ussr") == ("Soviet Union", "Russia")
+    assert extract_places("Soviet grain purchases", "The Soviet Union bought wheat.")[:2] == (
+        "Soviet Union", "Russia")
+
+
+@pytest.mark.parametrize("code, name", [
+    ("usa", "United States"), ("uk", "United Kingdom"), ("west-germany", "West Germany"),
+    ("hong-kong", "Hong Kong"), ("trinidad-tobago", "Trinidad and Tobago"),
+])
+def test_reuters_codes_and_text_share_canonical_names(code, name):
+    assert place_values(code)[0] == name
+    assert gazetteer().country_of(name)
+
+
+def test_words_that_only_look_like_places_inside_other_words_are_ignored():
+    assert extract_places("Markets", "Parisian fashion and the Chadwick report were discussed.") == ()
+
+
+def test_all_caps_wire_headlines_are_read():
+    assert "Japan" in extract_places("JAPAN TRADE SURPLUS WIDENS", "The surplus grew.")
