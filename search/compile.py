@@ -7,6 +7,7 @@ engine needs to know about field names and analyzers is decided here.
 from __future__ import annotations
 
 from whoosh import query as wq
+from whoosh import sorting
 
 from index.schema import NAME_FIELDS, exact_analyzer, fold, stemming_analyzer
 from search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
@@ -102,6 +103,29 @@ def _exact_value(field: str, text: str) -> wq.Query:
         host = text.strip().lower()
         return wq.Term("site", host[4:] if host.startswith("www.") else host)
     return wq.Term(field, text.strip())  # url: the whole URL as written
+
+
+def cluster_members(clusters) -> wq.Query:
+    """Articles in any of the given near-duplicate clusters."""
+    return wq.Or([wq.Term("cluster", key) for key in sorted(clusters)])
+
+
+# The date column's value for an undated article (the largest unsigned 64-bit
+# number): it sorts after every real date.
+_UNDATED = 2**64 - 1
+
+
+def _newest_first(value: int) -> float:
+    return float("inf") if value == _UNDATED else -value
+
+
+def sort_facet(sort: str):
+    """`newest` / `oldest` as a Whoosh sort key; undated articles last in both."""
+    if sort == "oldest":
+        return sorting.FieldFacet("date")
+    if sort == "newest":
+        return sorting.TranslateFacet(_newest_first, sorting.FieldFacet("date"))
+    return None  # relevance: BM25F score
 
 
 def _date_range(node: DateRange) -> wq.Query:

@@ -13,12 +13,14 @@ from datetime import datetime, timezone, tzinfo
 from corpus.article import Article
 from corpus.dates import DateParseError
 from search.archive import Archive
-from search.compile import to_whoosh
+from search.collapse import Copies, find_copies
+from search.compile import sort_facet, to_whoosh
 from search.dates import resolve_date
 from search.facets import compute_facets
 from search.parser import QuerySyntaxError, parse_query
 from search.query import And, DateRange, Node, Phrase, Term, positive_terms
 from search.snippets import Snippet, make_snippet
+from search.suggest import FEW_HITS, suggest_query
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
@@ -34,6 +36,7 @@ class Hit:
     article: Article
     score: float
     snippet: Snippet
+    similar: int = 0  # other matching articles in its near-duplicate cluster
 
     def to_json(self) -> dict:
         a = self.article
@@ -48,6 +51,7 @@ class Hit:
             "places": list(a.places),
             "tags": list(a.tags),
             "score": round(self.score, 4),
+            "similar": self.similar,
             "snippet": self.snippet.marked(),
             "snippet_text": self.snippet.text,
             "snippet_marks": [list(m) for m in self.snippet.marks],
@@ -66,6 +70,8 @@ class SearchResults:
     took_ms: float
     facets: dict | None = None
     suggestion: str | None = None
+    total_articles: int | None = None  # every matching article, near-duplicates included
+    collapsed: bool = True  # near-duplicates folded into the first of their cluster
     filters: dict = field(default_factory=dict)
 
     @property
@@ -76,6 +82,8 @@ class SearchResults:
         data = {
             "query": self.query,
             "total": self.total,
+            "total_articles": self.total if self.total_articles is None else self.total_articles,
+            "collapsed": self.collapsed,
             "page": self.page,
             "limit": self.limit,
             "sort": self.sort,
@@ -136,41 +144,77 @@ def search(
     limit: int = 10,
     page: int = 1,
     facets: bool = False,
+    all_copies: bool = False,
+    suggest: bool = True,
     now: datetime | None = None,
 ) -> SearchResults:
-    """Run a query; raises QuerySyntaxError or SearchError for bad input."""
+    """Run a query; raises QuerySyntaxError or SearchError for bad input.
+
+    Near-duplicate copies are collapsed into the first hit of their cluster
+    (`Hit.similar` counts the others) unless `all_copies`; `total` counts the
+    results as listed, `total_articles` every matching article.
+    """
     started = time.perf_counter()
+    _check_options(sort, limit, page)
+    now = now or datetime.now(timezone.utc)
+    tree = build_tree(query, since=since, until=until, person=person, place=place,
+                      source=source, tag=tag, now=now, tz=archive.tz)
+    wquery = to_whoosh(tree)
+    searcher = archive.searcher()
+    copies = find_copies(searcher, wquery)
+    hidden = 0 if all_copies else copies.hidden
+    # Enough ranked hits to fill the page even after dropping every copy.
+    results = searcher.search(wquery, limit=page * limit + hidden, sortedby=sort_facet(sort))
+    total_articles = len(results)  # exact: Whoosh counts every match, not just the scored ones
+    ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
+    if hidden:
+        keep = set(copies.first_of_each(d for d, _ in ranked))
+        ranked = [(d, s) for d, s in ranked if d in keep]
+    shown = ranked[(page - 1) * limit : page * limit]
+    hits = _hits(archive, searcher, tree, shown, copies)
+    total = total_articles - hidden
+    suggestion = _suggestion(archive, query, total, searcher, now) if suggest else None
+    return SearchResults(
+        query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
+        took_ms=(time.perf_counter() - started) * 1000,
+        facets=compute_facets(searcher, wquery) if facets else None,
+        suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
+    )
+
+
+def _check_options(sort: str, limit: int, page: int) -> None:
     if sort not in SORTS:
         raise SearchError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     if not 1 <= limit <= MAX_LIMIT:
         raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     if not 1 <= page <= MAX_PAGE:
         raise SearchError(f"page must be between 1 and {MAX_PAGE}, not {page}")
-    now = now or datetime.now(timezone.utc)
-    tree = build_tree(query, since=since, until=until, person=person, place=place,
-                      source=source, tag=tag, now=now, tz=archive.tz)
-    wquery = to_whoosh(tree)
-    searcher = archive.searcher()
-    kwargs = {}
-    if sort != "relevance":
-        kwargs = {"sortedby": "date", "reverse": sort == "newest"}
-    results = searcher.search(wquery, limit=page * limit, **kwargs)
-    total = len(results)  # exact: Whoosh counts every match, not just the scored ones
-    shown = range((page - 1) * limit, min(results.scored_length(), page * limit))
-    ids = [results[n]["id"] for n in shown]
-    scores = [results.score(n) or 0.0 for n in shown]
+
+
+def _hits(archive: Archive, searcher, tree: Node, shown, copies: Copies) -> list[Hit]:
+    ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in shown]
     articles = archive.store.get_many(ids)
     terms = list(positive_terms(tree))
-    hits = [
-        Hit(articles[i], s, make_snippet(articles[i].body, terms))
-        for i, s in zip(ids, scores)
+    return [
+        Hit(articles[i], score or 0.0, make_snippet(articles[i].body, terms), copies.similar(d))
+        for i, (d, score) in zip(ids, shown)
         if i in articles  # an index ahead of a store being rebuilt: skip, never crash
     ]
-    facet_data = compute_facets(searcher, wquery) if facets else None
-    return SearchResults(
-        query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
-        took_ms=(time.perf_counter() - started) * 1000, facets=facet_data,
-    )
+
+
+def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetime) -> str | None:
+    """A corrected query, offered only when it finds more than the query did."""
+    if total >= FEW_HITS:
+        return None
+    corrected = suggest_query(searcher, query)
+    if corrected is None or corrected == query:
+        return None
+    try:
+        tree = parse_query(corrected, now=now, tz=archive.tz)
+    except QuerySyntaxError:
+        return None
+    found = len(searcher.search(to_whoosh(tree), limit=1))
+    return corrected if found > total else None
 
 
 __all__ = ["Hit", "QuerySyntaxError", "SearchError", "SearchResults", "build_tree", "search"]

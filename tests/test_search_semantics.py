@@ -166,3 +166,15 @@ def test_facets_count_all_hits_not_just_the_page(archive):
 def test_bad_options_are_refused(archive, option):
     with pytest.raises(SearchError):
         search(archive, "*", now=NOW, **option)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_undated_articles_come_last_in_either_date_order(archive, sort):
+    hits = search(archive, '"bank of england" OR price', sort=sort, limit=50, now=NOW).hits
+    dated = [h.article.date for h in hits if h.article.date]
+    assert hits[-1].article.id == "undated-essay"
+    assert dated == sorted(dated, reverse=sort == "newest") and len(dated) == len(hits) - 1
+
+
+def test_sorting_by_date_keeps_the_exact_total(archive):
+    assert search(archive, "*", sort="newest", limit=3, now=NOW).total == 12

@@ -1,0 +1,90 @@
+"""'Did you mean': a corrected query from the index's own vocabulary.
+
+Only words the index has never seen are corrected: words of the text (and of
+quoted phrases) against the exact, unstemmed title and body words, and names
+after `person:`, `place:`, `source:`, `tag:` against that field's words. The
+rest of the query is kept character for character, so the suggestion is a
+query the user can run as it stands.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.schema import NAME_FIELDS
+from search.compile import words
+from search.parser import QuerySyntaxError, tokenize
+
+# Suggest only when a query finds fewer hits than this.
+FEW_HITS = 3
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TEXT_FIELDS = ("body_exact", "title_exact")
+
+
+def suggest_query(searcher, query: str) -> str | None:
+    """The query with unknown words replaced by their nearest indexed words, or None."""
+    try:
+        tokens = tokenize(query)
+    except QuerySyntaxError:
+        return None
+    fixes: list[tuple[int, int, str]] = []  # (start, end, replacement) in `query`
+    correctors: dict[str, object] = {}
+    for text, offset, field in _values(query, tokens):
+        fields = _vocabularies(field)
+        for m in _WORD.finditer(text):
+            better = _correct(searcher, correctors, fields, m.group()) if fields else None
+            if better:
+                fixes.append((offset + m.start(), offset + m.end(), better))
+    if not fixes:
+        return None
+    out = query
+    for begin, end, word in reversed(fixes):
+        out = out[:begin] + word + out[end:]
+    return out
+
+
+def _values(query: str, tokens):
+    """(text, its offset in the query, the field it is searched in) for every value."""
+    stack: list[str | None] = [None]  # field applying inside each open parenthesis
+    pending: str | None = None  # `person:` waiting for its quoted value or group
+    for token in tokens:
+        field, pending = pending or stack[-1], None
+        if token.kind == "LPAREN":
+            stack.append(field)
+        elif token.kind == "RPAREN" and len(stack) > 1:
+            stack.pop()
+        elif token.kind == "FIELD" and not token.text:
+            pending = token.field
+        elif token.kind == "FIELD":
+            name_end = query.index(":", token.pos) + 1
+            yield token.text, name_end, token.field
+        elif token.kind == "QUOTED":
+            yield token.text, token.pos + 1, field
+        elif token.kind == "WORD" and not token.text.endswith("*"):
+            yield token.text, token.pos, field
+
+
+def _vocabularies(field: str | None) -> tuple[str, ...]:
+    if field is None:
+        return _TEXT_FIELDS
+    if field in NAME_FIELDS:
+        return (field,)
+    return ("title_exact",) if field == "title" else ()
+
+
+def _correct(searcher, correctors: dict, fields: tuple[str, ...], word: str) -> str | None:
+    folded = words(word, stem=False)
+    if len(folded) != 1 or folded[0].isdigit() or len(folded[0]) < 3:
+        return None
+    term = folded[0]
+    if any(searcher.doc_frequency(f, term) for f in fields):
+        return None  # a known word, however rare, is not a typo
+    best: tuple[int, str] | None = None
+    for f in fields:
+        if f not in correctors:
+            correctors[f] = searcher.corrector(f)
+        for candidate in correctors[f].suggest(term, limit=1, maxdist=2, prefix=1):
+            freq = sum(searcher.doc_frequency(g, candidate) for g in fields)
+            if best is None or freq > best[0]:
+                best = (freq, candidate)
+    return best[1] if best else None

@@ -1,0 +1,85 @@
+"""Near-duplicate wire copies collapse into the first hit of their cluster."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from corpus import ArticleStore, Home
+from corpus.article import Article
+from index import IndexLocation, rebuild_index
+from search.archive import Archive
+from search.engine import search
+from tests.conftest import NOW
+
+
+def article(id, day, text, cluster=None):
+    return Article(id=id, title=text.split(".")[0], body=text, source="Wire",
+                   date=datetime(2014, 3, day, 12, tzinfo=timezone.utc), cluster=cluster)
+
+
+ARTICLES = [
+    article("quake-1", 3, "Earthquake shakes the coast. Buildings swayed for a minute.", "quake"),
+    article("quake-2", 4, "Earthquake shakes the coast. Buildings swayed for a minute, police said.", "quake"),
+    article("quake-3", 5, "Earthquake shakes the coast. Buildings swayed, police said on Tuesday.", "quake"),
+    article("aftershock", 6, "Aftershock follows the earthquake. No damage was reported."),
+    article("budget-1", 7, "Budget vote delayed. The earthquake response costs more.", "budget"),
+    article("budget-2", 8, "Budget vote delayed. Ministers will meet again.", "budget"),
+    article("harvest", 9, "Harvest is early this year. Farmers are pleased."),
+]
+
+
+@pytest.fixture(scope="module")
+def wire(tmp_path_factory):
+    home = Home(tmp_path_factory.mktemp("wire"))
+    with ArticleStore(home.store_path) as store:
+        for a in ARTICLES:
+            store.put(a)
+        store.commit()
+        rebuild_index(store, IndexLocation.in_home(home.root))
+    with Archive(home) as archive:
+        yield archive
+
+
+def listed(results):
+    return [(h.article.id, h.similar) for h in results.hits]
+
+
+def test_copies_collapse_into_the_first_hit_with_a_count(wire):
+    results = search(wire, "earthquake", sort="oldest", now=NOW)
+    assert listed(results) == [("quake-1", 2), ("aftershock", 0), ("budget-1", 0)]
+
+
+def test_total_counts_results_as_listed_and_articles_separately(wire):
+    results = search(wire, "earthquake", now=NOW)
+    assert (results.total, results.total_articles) == (3, 5)
+    doc = results.to_json()
+    assert (doc["total"], doc["total_articles"], doc["collapsed"]) == (3, 5, True)
+    assert sorted(h["similar"] for h in doc["hits"]) == [0, 0, 2]
+
+
+def test_the_cluster_is_shown_by_its_first_member_in_the_sort_order(wire):
+    newest = search(wire, "earthquake", sort="newest", now=NOW)
+    assert listed(newest) == [("budget-1", 0), ("aftershock", 0), ("quake-3", 2)]
+
+
+def test_a_cluster_with_one_matching_member_hides_nothing(wire):
+    results = search(wire, "budget earthquake", now=NOW)
+    assert listed(results) == [("budget-1", 0)]
+    assert listed(search(wire, "budget", sort="oldest", now=NOW)) == [("budget-1", 1)]
+
+
+def test_all_copies_lists_every_article_with_its_count(wire):
+    results = search(wire, "earthquake", sort="oldest", all_copies=True, now=NOW)
+    assert listed(results) == [("quake-1", 2), ("quake-2", 2), ("quake-3", 2),
+                               ("aftershock", 0), ("budget-1", 0)]
+    assert (results.total, results.total_articles, results.collapsed) == (5, 5, False)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_collapsed_pages_have_no_overlap_or_gap(wire, sort):
+    every = search(wire, "*", sort=sort, limit=100, now=NOW)
+    pages = [search(wire, "*", sort=sort, limit=2, page=p, now=NOW) for p in (1, 2, 3)]
+    seen = [h.article.id for page in pages for h in page.hits]
+    assert seen == [h.article.id for h in every.hits]
+    assert len(seen) == every.total == 4  # quake, aftershock, budget, harvest
+    assert all(p.total == 4 and p.total_articles == 7 and p.pages == 2 for p in pages)
