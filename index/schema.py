@@ -17,7 +17,7 @@ from whoosh.support.charset import accent_map
 from corpus.article import Article
 from corpus.dates import to_utc
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: year and month terms for date filters
 
 # Words: letters and digits, with inner apostrophes, dots and hyphens kept
 # out so "U.S.-led" gives "u", "s", "led" consistently on both sides.
@@ -60,6 +60,10 @@ def build_schema() -> fields.Schema:
         site=fields.ID(),
         date=fields.DATETIME(sortable=True),
         day=fields.ID(),  # "2014-09-24" (UTC): histogram buckets and fast date filters
+        # A date range is looked up as whole years, months and days
+        # (search/calendar_cover.py): a few terms instead of a numeric range.
+        month=fields.ID(),  # "2014-09" (UTC)
+        year=fields.ID(),  # "2014" (UTC)
         cluster=fields.ID(stored=True),
     )
 
@@ -100,4 +104,6 @@ def document_for(article: Article) -> dict:
         utc = to_utc(article.date)
         doc["date"] = utc.replace(tzinfo=None)
         doc["day"] = utc.strftime("%Y-%m-%d")
+        doc["month"] = doc["day"][:7]
+        doc["year"] = doc["day"][:4]
     return doc

@@ -129,6 +129,20 @@ def sort_facet(sort: str):
 
 
 def _date_range(node: DateRange) -> wq.Query:
-    start = node.start.replace(tzinfo=None) if node.start else None
-    end = node.end.replace(tzinfo=None) if node.end else None
-    return wq.DateRange("date", start, end, endexcl=True)
+    """A few calendar-term lookups, unscored: a filter must not change the ranking."""
+    from search.calendar_cover import cover
+
+    span = cover(node.start, node.end)
+    parts = [wq.Term(name, value) for name, value in span.terms]
+    if span.everything:
+        parts.append(wq.Every("year"))
+    if span.years_before is not None:
+        parts.append(wq.TermRange("year", None, span.years_before, endexcl=True))
+    if span.years_from is not None:
+        parts.append(wq.TermRange("year", span.years_from, None))
+    for lo, hi in span.exact:  # parts of a day (a home time zone that is not UTC)
+        parts.append(wq.DateRange("date", lo.replace(tzinfo=None), hi.replace(tzinfo=None),
+                                  endexcl=True))  # cover() gives UTC; Whoosh wants naive
+    if not parts:
+        return wq.NullQuery
+    return wq.ConstantScoreQuery(parts[0] if len(parts) == 1 else wq.Or(parts), score=0.0)
