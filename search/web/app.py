@@ -1,0 +1,168 @@
+"""The web page and its JSON twin: a thin Flask layer over `search.engine.search`.
+
+Every route reads parameters, calls the library through `SearchService`, and
+renders the result; there is no search logic here. Bad input becomes a
+message next to the search box (HTML, status 400) or `{"error", "status"}`
+(API), never a traceback.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from corpus.home import Home
+from search.archive import Archive
+from search.engine import MAX_LIMIT, MAX_PAGE, SearchError
+from search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
+from search.web.cache import SearchService
+from search.web.histogram import build_histogram, span
+from search.web.params import NAME_FILTERS, BadRequest, SearchRequest, is_iso_date
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def create_app(home: Home | None = None, *, archive: Archive | None = None,
+               clock: Callable[[], datetime] = _utc_now, cache_size: int = 256) -> Flask:
+    """The app for one home (or an open Archive); raises IndexUnavailable/StoreError."""
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # keep the CLI's key order: the API is its --json document
+    service = SearchService(archive or Archive(home), clock, cache_size)
+    app.extensions["dateline"] = service
+    app.jinja_env.filters["link_url"] = link_url
+    app.jinja_env.tests["iso_date"] = is_iso_date
+    app.jinja_env.globals.update(NAME_FILTERS=NAME_FILTERS, MAX_QUERY_LENGTH=MAX_QUERY_LENGTH,
+                                 MAX_LIMIT=MAX_LIMIT)
+
+    @app.after_request
+    def add_security_headers(response):
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            return api_error(exc.description or exc.name, exc.code or 500)
+        return render_template("error.html", status=exc.code, message=exc.description,
+                               req=SearchRequest()), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):  # the last line of defence: no traceback out
+        app.logger.exception("unexpected failure on %s", request.path)
+        message = "unexpected failure; the server log has the details"
+        if request.path.startswith("/api/"):
+            return api_error(message, 500)
+        return render_template("error.html", status=500, message=message, req=SearchRequest()), 500
+
+    _add_routes(app, service)
+    return app
+
+
+def api_error(message: str, status: int):
+    return jsonify({"error": message, "status": status}), status
+
+
+def link_url(url: str | None) -> str | None:
+    """The URL if it is safe to link (http or https); else None: show as text."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def _run(service: SearchService, req: SearchRequest):
+    """(results, error message): the search the request asks for."""
+    query = req.q if req.q.strip() else "*"  # filters alone: every article that passes them
+    try:
+        return service.search(query, **req.search_kwargs()), None
+    except (QuerySyntaxError, SearchError) as exc:
+        return None, str(exc)
+
+
+def _coverage(service: SearchService, results, share: bool):
+    """The results' histogram with the archive's coverage over the same days."""
+    dates = (results.facets or {}).get("dates") or {}
+    bounds = span(dates)
+    if bounds is None:
+        return None
+    since, until = (d.isoformat() for d in bounds)
+    everything = service.search("*", since=since, until=until, limit=1, suggest=False)
+    by_source = {
+        item["value"]: service.search("*", since=since, until=until, source=item["value"],
+                                      limit=1, suggest=False).facets["dates"]
+        for item in everything.facets["sources"]
+    }
+    return build_histogram(dates, everything.facets["dates"], by_source, share=share)
+
+
+def _page(req: SearchRequest, **context) -> str:
+    context.setdefault("results", None)
+    context.setdefault("error", None)
+    return render_template("search.html", req=req, **context)
+
+
+def _add_routes(app: Flask, service: SearchService) -> None:
+    @app.get("/")
+    def search_page():
+        try:
+            req = SearchRequest.from_args(request.args)
+        except BadRequest as exc:  # keep what was typed, show why it cannot run
+            typed = SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_LENGTH])
+            return _page(typed, error=str(exc)), 400
+        if req.is_empty:
+            return _page(req)
+        results, error = _run(service, req)
+        if error:
+            return _page(req, error=error), 400
+        return _page(req, results=results, histogram=_coverage(service, results, req.share),
+                     max_page=min(results.pages, MAX_PAGE))
+
+    @app.get("/article/<path:article_id>")
+    def article_page(article_id: str):
+        article = service.article(article_id)
+        if article is None:
+            abort(404, description=f"no article with id {article_id!r}")
+        return render_template("article.html", article=article, copies=service.copies(article),
+                               req=SearchRequest())
+
+    @app.get("/api/search")
+    def api_search():
+        try:
+            req = SearchRequest.from_args(request.args)
+        except BadRequest as exc:
+            return api_error(str(exc), 400)
+        if "q" not in request.args:
+            return api_error("missing parameter q (the query; * matches every article)", 400)
+        try:
+            results = service.search(request.args["q"], **req.search_kwargs())
+        except (QuerySyntaxError, SearchError) as exc:
+            return api_error(str(exc), 400)
+        return jsonify(results.to_json())
+
+    @app.get("/api/article/<path:article_id>")
+    def api_article(article_id: str):
+        article = service.article(article_id)
+        if article is None:
+            return api_error(f"no article with id {article_id!r}", 404)
+        return jsonify(article.to_dict())

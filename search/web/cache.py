@@ -1,0 +1,91 @@
+"""The server's one Archive, searched under a lock, with repeated searches
+answered from a small cache keyed by the index generation.
+
+A committed update or rebuild changes `Archive.generation`, so the next
+request misses the cache and sees the new index: no restart, no stale hits.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+from typing import Callable
+
+from corpus.article import Article
+from search.archive import Archive
+from search.engine import SearchResults, search
+
+
+class LRUCache:
+    """At most `size` entries; the least recently used goes first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        if key in self._items:
+            self._items.move_to_end(key)
+            self.hits += 1
+            return self._items[key]
+        self.misses += 1
+        return None
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+class SearchService:
+    """What the web layer may ask of an archive: searches and stored articles."""
+
+    def __init__(self, archive: Archive, clock: Callable[[], datetime], cache_size: int = 256):
+        self.archive = archive
+        self.clock = clock
+        # One lock around the archive: a Whoosh searcher and its refresh are not
+        # meant to be shared by threads mid-search, and with the GIL a search
+        # gains little from running beside another.
+        self._lock = threading.Lock()
+        self.cache = LRUCache(cache_size)
+
+    def search(self, query: str, **options) -> SearchResults:
+        """`search.engine.search` with facets, as the CLI's --json runs it; cached."""
+        now = self.clock()
+        with self._lock:
+            # Relative dates (date:last-7d) depend on today, so today is in the key.
+            key = (self.archive.generation, now.astimezone(self.archive.tz).date(), query,
+                   tuple(sorted(options.items())))
+            results = self.cache.get(key)
+            if results is None:
+                results = search(self.archive, query, facets=True, now=now, **options)
+                self.cache.put(key, results)
+            return results
+
+    def article(self, article_id: str) -> Article | None:
+        with self._lock:
+            return self.archive.store.get(article_id)
+
+    def copies(self, article: Article) -> list[Article]:
+        """The article's near-duplicates (same cluster), itself excluded.
+
+        A stored-field lookup, not a search; it belongs in the engine
+        (`search.engine`) once that offers one.
+        """
+        if not article.cluster:
+            return []
+        with self._lock:
+            searcher = self.archive.searcher()
+            ids = [doc["id"] for doc in searcher.documents(cluster=article.cluster)
+                   if doc["id"] != article.id]
+            found = self.archive.store.get_many(ids)
+        return sorted(found.values(), key=lambda a: (a.date is None, a.date, a.id))
+
+    def close(self) -> None:
+        with self._lock:
+            self.archive.close()

@@ -1,0 +1,135 @@
+"""The results-over-time chart: matches per bucket above the archive's own
+coverage per bucket, laid out as inline SVG bars.
+
+Counts come from the engine's date facets (`results.facets["dates"]`); this
+module only aligns buckets and computes bar geometry. The coverage query may
+land on a coarser bucket than the matches (its span can be wider), so both
+are folded onto the coarser one: a bar then always compares like with like.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from search.facets import bucket_start
+
+BUCKETS = ("day", "week", "month", "year")
+WIDTH, HEIGHT, COVERAGE_HEIGHT = 600, 120, 48
+
+
+@dataclass
+class Bar:
+    start: date
+    end: date  # inclusive: the `until` of the link that narrows to this bar
+    matches: int
+    coverage: int = 0
+    sources: list[tuple[str, int]] = field(default_factory=list)  # coverage by source
+    x: float = 0.0
+    width: float = 0.0
+    height: float = 0.0
+    coverage_height: float = 0.0
+
+    @property
+    def share(self) -> float:
+        return self.matches / self.coverage if self.coverage else 0.0
+
+
+@dataclass
+class Histogram:
+    bucket: str
+    bars: list[Bar]
+    share: bool  # bar heights are matches as a share of coverage
+    width: int = WIDTH
+    height: int = HEIGHT
+    coverage_height: int = COVERAGE_HEIGHT
+
+    def label(self, bar: Bar) -> str:
+        return bucket_label(bar.start, self.bucket)
+
+
+def bucket_end(start: date, bucket: str) -> date:
+    if bucket == "week":
+        return start + timedelta(days=6)
+    if bucket == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if bucket == "year":
+        return start.replace(month=12, day=31)
+    return start
+
+
+def bucket_label(start: date, bucket: str) -> str:
+    if bucket == "year":
+        return str(start.year)
+    if bucket == "month":
+        return start.strftime("%b %Y")
+    if bucket == "week":
+        return f"week of {start.isoformat()}"
+    return start.isoformat()
+
+
+def span(dates_facet: dict) -> tuple[date, date] | None:
+    """First and last day the buckets cover (bounds for the coverage query)."""
+    buckets = dates_facet.get("buckets") or []
+    if not buckets:
+        return None
+    first = date.fromisoformat(buckets[0]["start"])
+    last = bucket_end(date.fromisoformat(buckets[-1]["start"]), dates_facet["bucket"])
+    return first, last
+
+
+def _fold(dates_facet: dict, bucket: str) -> Counter:
+    counts: Counter = Counter()
+    for item in dates_facet.get("buckets") or []:
+        counts[bucket_start(date.fromisoformat(item["start"]), bucket)] += item["count"]
+    return counts
+
+
+def _every_bucket(first: date, last: date, bucket: str):
+    """Every bucket from first to last, empty ones too: a gap must show as a gap."""
+    start = first
+    while start <= last:
+        yield start
+        start = bucket_start(bucket_end(start, bucket) + timedelta(days=1), bucket)
+
+
+def _coarser(*buckets: str | None) -> str:
+    return max((b for b in buckets if b), key=BUCKETS.index, default="day")
+
+
+def build_histogram(matches: dict, coverage: dict | None = None,
+                    coverage_by_source: dict[str, dict] | None = None,
+                    *, share: bool = False) -> Histogram | None:
+    """Bars for the match buckets, with coverage (and its sources) when given."""
+    if not matches.get("buckets"):
+        return None
+    coverage = coverage or {}
+    bucket = _coarser(matches.get("bucket"), coverage.get("bucket"))
+    matched = _fold(matches, bucket)
+    covered = _fold(coverage, bucket)
+    by_source = {name: _fold(facet, bucket) for name, facet in (coverage_by_source or {}).items()}
+    bars = []
+    for start in _every_bucket(min(matched), max(matched), bucket):
+        sources = sorted(((name, counts[start]) for name, counts in by_source.items() if counts[start]),
+                         key=lambda item: (-item[1], item[0]))
+        bars.append(Bar(start, bucket_end(start, bucket), matched[start], covered[start], sources))
+    chart = Histogram(bucket, bars, share=share and bool(covered))
+    _lay_out(chart)
+    return chart
+
+
+def _lay_out(chart: Histogram) -> None:
+    slot = chart.width / len(chart.bars)
+    gap = min(2.0, slot * 0.15)
+    value = (lambda b: b.share) if chart.share else (lambda b: b.matches)
+    peak = max(value(b) for b in chart.bars) or 1
+    peak_coverage = max(b.coverage for b in chart.bars) or 1
+    for n, bar in enumerate(chart.bars):
+        bar.x = round(n * slot + gap / 2, 2)
+        bar.width = round(max(slot - gap, 0.5), 2)
+        # A bar with any match stays visible: one article among thousands counts.
+        bar.height = round(max(chart.height * value(bar) / peak, 1.5 if bar.matches else 0), 2)
+        bar.coverage_height = round(max(chart.coverage_height * bar.coverage / peak_coverage,
+                                        1.5 if bar.coverage else 0), 2)

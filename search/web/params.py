@@ -1,0 +1,108 @@
+"""What a search request asks for, read from URL parameters, and links that
+change one thing about it (add or remove a filter, go to a page).
+
+Parameter names are the CLI's option names (`q` is the query), so a page URL
+and `dateline search` read the same way. Only shape is checked here (numbers
+are numbers, sizes are bounded); what values mean is the engine's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from typing import Mapping
+
+from search.parser import MAX_QUERY_LENGTH
+
+FILTERS = ("since", "until", "person", "place", "source", "tag")
+NAME_FILTERS = {"people": "person", "places": "place", "sources": "source", "tags": "tag"}
+
+
+class BadRequest(ValueError):
+    """A request the page cannot run; str() is shown next to the search box."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    since: str | None = None
+    until: str | None = None
+    person: str | None = None
+    place: str | None = None
+    source: str | None = None
+    tag: str | None = None
+    sort: str = "relevance"
+    limit: int = 10
+    page: int = 1
+    all_copies: bool = False
+    share: bool = False  # a view option (histogram as share of coverage), not a search one
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> "SearchRequest":
+        values: dict = {}
+        for name in ("q", *FILTERS, "sort"):
+            value = args.get(name)
+            if value is None or not value.strip():
+                continue
+            if len(value) > MAX_QUERY_LENGTH:
+                raise BadRequest(f"{name} too long ({len(value)} characters, limit {MAX_QUERY_LENGTH})")
+            values[name] = value if name == "q" else value.strip()
+        for name in ("limit", "page"):
+            if args.get(name, "").strip():
+                values[name] = _integer(name, args[name])
+        for name in ("all_copies", "share"):
+            values[name] = args.get(name, "") in ("1", "true", "on")
+        return cls(**values)
+
+    @property
+    def has_filters(self) -> bool:
+        return any(getattr(self, name) for name in FILTERS)
+
+    @property
+    def active_filters(self) -> list[tuple[str, str]]:
+        return [(name, getattr(self, name)) for name in FILTERS if getattr(self, name)]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.q.strip() and not self.has_filters
+
+    def search_kwargs(self) -> dict:
+        """Keyword arguments for `search.engine.search`, as the CLI passes them."""
+        kwargs = {name: getattr(self, name) for name in FILTERS}
+        kwargs.update(sort=self.sort, limit=self.limit, page=self.page, all_copies=self.all_copies)
+        return kwargs
+
+    def url_args(self, **changes) -> dict:
+        """URL parameters for this request with `changes`; defaults left out."""
+        changed = replace(self, **changes)
+        default = SearchRequest()
+        args = {}
+        for name, value in asdict(changed).items():
+            if value != getattr(default, name) and value not in (None, ""):
+                args[name] = int(value) if isinstance(value, bool) else value
+        return args
+
+    def toggle(self, name: str, value: str) -> dict:
+        """URL parameters with filter `name` set to `value`, or removed if it already is."""
+        current = getattr(self, name)
+        same = current is not None and current.casefold() == value.casefold()
+        return self.url_args(**{name: None if same else value, "page": 1})
+
+    def is_active(self, name: str, value: str) -> bool:
+        current = getattr(self, name)
+        return current is not None and current.casefold() == value.casefold()
+
+
+def is_iso_date(value) -> bool:
+    """True for 'YYYY-MM-DD': what an <input type=date> can show without losing it."""
+    try:
+        return isinstance(value, str) and len(value) == 10 and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+def _integer(name: str, text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number, not {text.strip()[:40]!r}") from None

@@ -1,0 +1,35 @@
+"""Run the web app under waitress, a real multi-threaded WSGI server."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from waitress import create_server
+
+from corpus.home import Home
+from search.web.app import create_app
+
+
+def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
+                cache_size: int = 256):
+    """A bound, not yet running server (port 0 picks a free port: see `.effective_port`).
+
+    Raises IndexUnavailable or StoreError for a home that cannot be searched,
+    OSError when the address cannot be bound.
+    """
+    app = create_app(home, cache_size=cache_size)
+    # Generous but bounded request sizes: a query is at most a few kilobytes.
+    return create_server(app, host=host, port=port, threads=threads,
+                         max_request_header_size=64 * 1024, max_request_body_size=64 * 1024,
+                         ident="dateline")
+
+
+def serve(home: Home, *, host: str, port: int, threads: int,
+          announce: Callable[[str], None] = print) -> None:
+    server = make_server(home, host=host, port=port, threads=threads)
+    announce(f"Serving {home.root} on http://{host}:{server.effective_port}/ "
+             f"({threads} threads, read-only; Ctrl+C stops)")
+    try:
+        server.run()
+    finally:
+        server.close()

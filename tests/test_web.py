@@ -1,0 +1,291 @@
+"""The web page and JSON API through Flask's test client: routes, the API as
+the CLI's --json twin, filters as links, limits, and errors shown, not thrown."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from corpus.home import Home
+from search.cli import app as cli_app
+from search.engine import MAX_LIMIT, MAX_PAGE
+from search.parser import MAX_QUERY_LENGTH
+from search.web import create_app
+from tests.conftest import FIXTURES, NOW
+
+runner = CliRunner()
+
+
+def dateline(home, *args):
+    result = runner.invoke(cli_app, ["--home", str(home), *args])
+    return result
+
+
+@pytest.fixture(scope="module")
+def web_home(tmp_path_factory):
+    root = tmp_path_factory.mktemp("web") / "home"
+    assert dateline(root, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
+    assert dateline(root, "index").exit_code == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def client(web_home):
+    app = create_app(Home(web_home), clock=lambda: NOW)
+    yield app.test_client()
+    app.extensions["dateline"].close()
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+def hrefs(html: str, pattern: str = "") -> list[str]:
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]*)"', html)]
+    return [h for h in links if pattern in h]
+
+
+def facet_links(html: str) -> list[str]:
+    return [h.replace("&amp;", "&") for h in re.findall(r'class="facet[^"]*" href="([^"]*)"', html)]
+
+
+# -- the routes --------------------------------------------------------------
+
+def test_front_page_is_a_labelled_search_form(client):
+    html = page(client, "/")
+    assert '<label for="q"' in html and 'id="q" name="q"' in html
+    for name in ("since", "until", "person", "place", "source", "tag", "sort"):
+        assert f'name="{name}"' in html
+
+
+def test_results_show_title_date_source_and_marked_snippet(client):
+    html = page(client, "/?q=%22bank+of+england%22")
+    assert "<strong>2</strong> results" in html
+    assert "Bank of England holds interest rates" in html
+    assert "24 Sep 2014" in html and "Reuters" in html
+    assert "<mark>Bank of England</mark>" in html
+    assert "/article/boe-holds" in html
+    assert 'href="https://www.example-wire.test/2014/09/boe-holds"' in html
+
+
+def test_article_page_shows_full_text_and_every_field(client):
+    html = page(client, "/article/lavrov-un")
+    assert "<h1>Lavrov addresses the Security Council</h1>" in html
+    assert "Moscow backed the fight against militants in Syria" in html
+    for value in ("Sergey Lavrov", "Russia", "Syria", "United States", "politics", "Reuters"):
+        assert value in html
+    assert "Near-duplicate copies" in html
+
+
+def test_api_article_returns_the_stored_record(client, web_home):
+    shown = dateline(web_home, "show", "lavrov-un", "--json")
+    assert client.get("/api/article/lavrov-un").get_json() == json.loads(shown.stdout)
+
+
+def test_static_assets_are_served_locally(client):
+    html = page(client, "/")
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    assert len(assets) >= 3  # stylesheet, script, icon
+    for asset in assets:
+        assert client.get(asset).status_code == 200
+    assert "http://" not in html.split("<body>")[0] and "https://" not in html.split("<body>")[0]
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "bank"},
+    {"q": '"bank of england"'},
+    {"q": "*", "sort": "newest", "limit": "3", "page": "2"},
+    {"q": "oil", "since": "2014-10-01", "until": "2014-10-31", "sort": "oldest"},
+    {"q": "*", "person": "Sergey Lavrov"},
+    {"q": "*", "place": "Syria", "source": "Reuters"},
+    {"q": "*", "tag": "energy", "limit": "1"},
+    {"q": "nothingmatchesthisword"},
+])
+def test_api_search_is_the_cli_json_document(client, web_home, params):
+    args = ["search", params["q"], "--json"]
+    for name, value in params.items():
+        if name != "q":
+            args += [f"--{name}", value]
+    expected = json.loads(dateline(web_home, *args).stdout)
+    got = client.get("/api/search", query_string=params).get_json()
+    expected.pop("took_ms"), got.pop("took_ms")
+    assert got == expected
+    assert list(got) == list(expected)  # same key order too
+
+
+# -- filters as links ----------------------------------------------------------
+
+def test_facet_click_adds_a_filter_and_a_second_click_removes_it(client):
+    everything = page(client, "/?q=*")
+    (link,) = [h for h in facet_links(everything) if "place=Syria" in h]
+    narrowed = page(client, link)
+    assert "<strong>2</strong> results" in narrowed
+    (active,) = re.findall(r'class="facet on" href="([^"]*)"', narrowed)
+    widened = page(client, active.replace("&amp;", "&"))
+    assert "place=Syria" not in active
+    assert re.search(r"<strong>(\d+)</strong>", widened).group(1) == \
+        re.search(r"<strong>(\d+)</strong>", everything).group(1)
+
+
+def test_person_chip_on_a_result_adds_a_person_filter(client):
+    html = page(client, "/?q=council")
+    (link,) = set(hrefs(html, "person=Sergey+Lavrov"))
+    narrowed = page(client, link)
+    assert "person: Sergey Lavrov" in narrowed  # shown as an active, removable filter
+    assert "Lavrov addresses the Security Council" in narrowed
+
+
+def test_paging_links_move_through_the_results(client):
+    html = page(client, "/?q=*&limit=5")
+    assert 'aria-current="page">1<' in html
+    (next_link,) = set(re.findall(r'rel="next" href="([^"]*)"', html))
+    second = page(client, next_link.replace("&amp;", "&"))
+    assert 'aria-current="page">2<' in second
+    assert 'start="6"' in second
+
+
+def test_histogram_bars_narrow_the_date_range_and_coverage_counts_all_articles(client):
+    html = page(client, "/?q=oil")
+    bars = hrefs(html.split('class="chart matches"')[1].split("</svg>")[0])
+    assert bars and all("since=" in b and "until=" in b for b in bars)
+    narrowed = page(client, bars[0])
+    assert "since: " in narrowed and "until: " in narrowed
+    coverage = html.split('class="chart coverage"')[1].split("</svg>")[0]
+    assert re.search(r"<title>[^<]*\d+ articles? in the archive", coverage)
+    assert "Reuters: " in coverage or "AP: " in coverage  # per source on hover
+
+
+def test_share_toggle_shows_matches_as_a_share_of_coverage(client):
+    html = page(client, "/?q=oil")
+    (toggle,) = hrefs(html, "share=1")
+    shared = page(client, toggle)
+    assert "as a share of the archive" in shared and "%)" in shared
+    assert "share=1" in "".join(hrefs(shared, "place="))  # the view survives filtering
+
+
+def test_empty_results_suggest_what_to_relax(client):
+    html = page(client, "/?q=lavrov&place=Kenya")
+    assert "No articles match" in html
+    assert any("place" not in h for h in hrefs(html, "q=lavrov"))
+    assert "search without place: Kenya" in html
+
+
+def test_did_you_mean_is_rendered_as_a_link(client, monkeypatch):
+    service = client.application.extensions["dateline"]
+    real = service.search
+
+    def with_suggestion(query, **options):
+        results = real(query, **options)
+        results.suggestion = "lavrov"
+        return results
+
+    monkeypatch.setattr(service, "search", with_suggestion)
+    html = page(client, "/?q=lavorv")
+    assert "Did you mean" in html and "/?q=lavrov" in hrefs(html, "q=lavrov")
+
+
+# -- bad input -----------------------------------------------------------------
+
+def test_malformed_query_shows_the_error_beside_the_box(client):
+    html = page(client, "/?q=%28oil", status=400)
+    assert 'role="alert"' in html and "column" in html
+    assert 'value="(oil"' in html  # the query is kept for fixing
+    assert "Traceback" not in html
+
+
+@pytest.mark.parametrize("url", [
+    "/api/search?q=(oil",
+    "/api/search?q=nofield:x",
+    "/api/search?q=oil&limit=0",
+    f"/api/search?q=oil&limit={MAX_LIMIT + 1}",
+    f"/api/search?q=oil&page={MAX_PAGE + 1}",
+    "/api/search?q=oil&page=two",
+    "/api/search?q=oil&sort=random",
+    "/api/search?q=oil&since=notadate",
+    "/api/search?q=" + "a" * (MAX_QUERY_LENGTH + 1),
+    "/api/search",
+])
+def test_api_rejects_bad_requests_with_a_json_error(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert set(body) == {"error", "status"} and body["status"] == 400 and body["error"]
+
+
+@pytest.mark.parametrize("query", [
+    f"page={MAX_PAGE + 1}", f"limit={MAX_LIMIT + 1}", "page=-1", "limit=abc",
+    "q=" + "x" * (MAX_QUERY_LENGTH + 1), "person=" + "x" * (MAX_QUERY_LENGTH + 1),
+])
+def test_page_limits_are_enforced_with_a_message(client, query):
+    html = page(client, f"/?q=oil&{query}" if not query.startswith("q=") else f"/?{query}", status=400)
+    assert 'class="error"' in html
+
+
+@pytest.mark.parametrize("article_id", [
+    "nope", "..%2F..%2Farticles.sqlite", "../../etc/passwd", "%2e%2e/index", "boe-holds%00",
+])
+def test_unknown_or_hostile_article_ids_are_404(client, article_id):
+    assert client.get(f"/article/{article_id}").status_code == 404
+    response = client.get(f"/api/article/{article_id}")
+    assert response.status_code == 404
+    assert response.get_json()["status"] == 404
+
+
+def test_unknown_route_is_a_404_page_not_a_traceback(client):
+    html = page(client, "/no/such/page", status=404)
+    assert "Not found" in html
+
+
+def test_every_response_carries_security_headers(client):
+    for url in ("/", "/?q=oil", "/?q=(", "/article/boe-holds", "/article/x", "/api/search?q=oil",
+                "/api/search?q=(", "/static/style.css"):
+        headers = client.get(url).headers
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_server_is_read_only(client):
+    for method in (client.post, client.put, client.delete):
+        assert method("/api/search?q=oil").status_code == 405
+        assert method("/").status_code == 405
+
+
+# -- a live archive ------------------------------------------------------------
+
+NEW_ARTICLE = {"id": "late-news", "title": "Zeppelin returns to the skies",
+               "body": "A zeppelin flew over the lake on Sunday for the first time in decades.",
+               "date": "2015-05-01", "source": "Harbour Times"}
+
+
+def test_a_committed_update_is_served_without_restart(tmp_path):
+    root = tmp_path / "home"
+    assert dateline(root, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
+    assert dateline(root, "index").exit_code == 0
+    app = create_app(Home(root), clock=lambda: NOW)
+    client = app.test_client()
+    assert client.get("/api/search?q=zeppelin").get_json()["total"] == 0
+    crawl = tmp_path / "new.jsonl"
+    crawl.write_text(json.dumps(NEW_ARTICLE) + "\n")
+    assert dateline(root, "ingest", str(crawl)).exit_code == 0
+    assert dateline(root, "index").exit_code == 0
+    assert [h["id"] for h in client.get("/api/search?q=zeppelin").get_json()["hits"]] == ["late-news"]
+    assert dateline(root, "index", "--rebuild").exit_code == 0  # a new generation too
+    assert client.get("/api/search?q=zeppelin").get_json()["total"] == 1
+    assert "Zeppelin returns" in page(client, "/article/late-news")
+    app.extensions["dateline"].close()
+
+
+def test_repeated_searches_come_from_the_cache(client):
+    cache = client.application.extensions["dateline"].cache
+    client.get("/api/search?q=cachedword")
+    hits = cache.hits
+    client.get("/api/search?q=cachedword")
+    assert cache.hits == hits + 1
