@@ -289,3 +289,21 @@ def test_repeated_searches_come_from_the_cache(client):
     hits = cache.hits
     client.get("/api/search?q=cachedword")
     assert cache.hits == hits + 1
+
+
+def test_serve_refuses_a_home_without_an_index_in_one_line(tmp_path):
+    result = dateline(tmp_path / "empty", "serve")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") <= 2
+
+
+def test_serve_reports_a_port_in_use_in_one_line(web_home):
+    from search.web.serve import make_server
+
+    taken = make_server(Home(web_home), port=0)
+    try:
+        result = dateline(web_home, "serve", "--port", str(taken.effective_port))
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{taken.effective_port}")
+    finally:
+        taken.close()

@@ -1,0 +1,156 @@
+"""The page in a real browser: Playwright driving Debian's Chromium against
+`dateline serve`'s server (waitress on a free loopback port, in a thread).
+
+Skips with the reason when Chromium or Playwright is missing; runs in CI,
+where `.ci/run` installs Chromium. Screenshots go to test-output/.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from corpus.home import Home
+from corpus.sample import sample_path
+from search.cli import app as cli_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = [
+    pytest.mark.browser, pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} "
+                       "(apt-get install chromium; .ci/run does this when it runs as root)"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    from search.web.serve import make_server
+
+    root = tmp_path_factory.mktemp("browser") / "home"
+    runner = CliRunner()
+    assert runner.invoke(cli_app, ["--home", str(root), "ingest", str(sample_path())]).exit_code == 0
+    assert runner.invoke(cli_app, ["--home", str(root), "index"]).exit_code == 0
+    server = make_server(Home(root), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems = []  # console errors (a CSP violation is one) and failed requests
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def total(page) -> int:
+    return int(page.locator(".summary strong").inner_text().replace(",", ""))
+
+
+def test_typing_a_query_shows_marked_results(page):
+    page.goto("/")
+    page.get_by_label("Search the archive").fill('"central bank"')
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".hits")
+    assert total(page) >= 3
+    assert page.locator(".snippet mark").first.inner_text().lower() == "central bank"
+    assert page.get_by_label("Search the archive").input_value() == '"central bank"'
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "results.png"), full_page=True)
+    assert page.problems == []
+
+
+def test_clicking_a_facet_filters_and_clicking_it_again_removes_the_filter(page):
+    page.goto("/?q=*")
+    everything = total(page)
+    facet = page.locator(".facets section", has_text="Sources").locator("a.facet").first
+    count = int(facet.locator(".count").inner_text())
+    facet.click()
+    page.wait_for_url(re.compile(r"source="))
+    assert total(page) == count < everything
+    page.locator("a.facet.on").click()
+    page.wait_for_url(re.compile(r"^(?!.*source=)"))
+    assert total(page) == everything
+
+
+def test_paging_forward(page):
+    page.goto("/?q=*&limit=5")
+    first_titles = page.locator(".hit h3").all_inner_texts()
+    page.locator("a[rel=next]").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert page.locator("[aria-current=page]").inner_text() == "2"
+    assert set(page.locator(".hit h3").all_inner_texts()).isdisjoint(first_titles)
+
+
+def test_clicking_a_histogram_bar_narrows_the_dates(page):
+    page.goto("/?q=*")
+    everything = total(page)
+    page.locator("svg.matches a").first.click()
+    page.wait_for_url(re.compile(r"since=.*until="))
+    assert 0 < total(page) < everything
+    page.get_by_text("Filters and sort").click()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", page.locator("input[name=since]").input_value())
+
+
+def test_opening_an_article_shows_its_full_text(page):
+    page.goto("/?q=naira")
+    link = page.locator(".hit h3 a").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/article/"))
+    assert page.locator("h1").inner_text() == title
+    assert "naira" in page.locator(".body").inner_text().lower()
+    assert page.problems == []
+
+
+def test_slash_focuses_the_search_box_and_the_keyboard_reaches_the_results(page):
+    page.goto("/?q=bank")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.locator(".hit h3 a").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/article/"))
+
+
+def test_the_page_works_without_javascript(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("Search the archive").fill("okafor")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector(".hits")
+    assert page.locator(".hit").count() >= 1
+    context.close()
+
+
+def test_the_page_fits_a_phone_screen(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/?q=bank")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "results-phone.png"))
+    context.close()
