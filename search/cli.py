@@ -27,7 +27,8 @@ from index import (IndexLocation, IndexUnavailable, bring_index_up_to_date, inde
                    update_archive, writing_home)
 from search import output
 from search.archive import Archive
-from search.engine import MAX_LIMIT, SORTS, SearchError, search as run_search
+from search.engine import MAX_LIMIT, SORTS, SearchError, all_hits, search as run_search
+from search.export import FORMATS as EXPORT_FORMATS, write_export
 from search.parser import QuerySyntaxError, parse_query
 from search.dates import TimezoneConfigError, configured_timezone
 
@@ -309,16 +310,24 @@ def search_command(
     facets: bool = typer.Option(False, "--facets", help="Show counts of people, places, sources, tags, dates."),
     explain: bool = typer.Option(False, "--explain", help="Show how the query was read, then search."),
     as_json: bool = typer.Option(False, "--json", help="Print results as JSON."),
+    all_copies: bool = typer.Option(
+        False, "--all-copies", help="List near-duplicate copies separately instead of collapsed."),
+    export_format: Optional[str] = typer.Option(
+        None, "--format", help="Export ALL hits (no paging) as jsonl, csv or kwic (one line per match)."),
 ) -> None:
     home = home_of(ctx)
     if sort not in SORTS:
         fail(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    filters = dict(since=since, until=until, person=person, place=place, source=source, tag=tag)
+    if export_format is not None:
+        _export_command(home, query, export_format, filters, sort=sort, all_copies=all_copies,
+                        as_json=as_json)
+        return
     archive = _open_archive(home)
     try:
         results = run_search(
-            archive, query, since=since, until=until, person=person, place=place,
-            source=source, tag=tag, sort=sort, limit=limit, page=page,
-            facets=facets or as_json, now=_now(),
+            archive, query, **filters, sort=sort, limit=limit, page=page,
+            facets=facets or as_json, all_copies=all_copies, now=_now(),
         )
     except QuerySyntaxError as exc:
         fail(str(exc))
@@ -332,6 +341,24 @@ def search_command(
     if explain:
         output.print_explain(results.tree)
     output.print_results(results, show_facets=facets)
+
+
+def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: str,
+                    all_copies: bool, as_json: bool) -> None:
+    """`search --format`: every hit, written to stdout as it is read."""
+    if fmt not in EXPORT_FORMATS:
+        fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    if as_json:
+        fail("--format and --json cannot be combined: --format jsonl writes one JSON object per hit")
+    archive = _open_archive(home)
+    try:
+        hits = all_hits(archive, query, **filters, sort=sort, all_copies=all_copies, now=_now())
+        write_export(hits, fmt, sys.stdout)
+        sys.stdout.flush()
+    except (QuerySyntaxError, SearchError) as exc:
+        fail(str(exc))
+    finally:
+        archive.close()
 
 
 @app.command("explain")

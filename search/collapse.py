@@ -54,16 +54,19 @@ class Copies:
         key = self.cluster_of.get(docnum)
         return self.size[key] - 1 if key is not None else 0
 
-    def first_of_each(self, docnums):
-        """The docnums in order, keeping only the first of each cluster."""
+    def first_of_each(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """(docnum, score) pairs in order, keeping only the first of each cluster."""
+        if not self.size:
+            return ranked
         seen: set[str] = set()
-        for docnum in docnums:
+        kept = []
+        for docnum, score in ranked:
             key = self.cluster_of.get(docnum)
-            if key is None:
-                yield docnum
-            elif key not in seen:
-                seen.add(key)
-                yield docnum
+            if key is None or key not in seen:
+                kept.append((docnum, score))
+                if key is not None:
+                    seen.add(key)
+        return kept
 
 
 def find_copies(searcher, wquery) -> Copies:

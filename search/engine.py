@@ -7,6 +7,7 @@ index; it never writes either.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 
@@ -167,9 +168,8 @@ def search(
     results = searcher.search(wquery, limit=page * limit + hidden, sortedby=sort_facet(sort))
     total_articles = len(results)  # exact: Whoosh counts every match, not just the scored ones
     ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
-    if hidden:
-        keep = set(copies.first_of_each(d for d, _ in ranked))
-        ranked = [(d, s) for d, s in ranked if d in keep]
+    if not all_copies:
+        ranked = copies.first_of_each(ranked)
     shown = ranked[(page - 1) * limit : page * limit]
     hits = _hits(archive, searcher, tree, shown, copies)
     total = total_articles - hidden
@@ -191,15 +191,58 @@ def _check_options(sort: str, limit: int, page: int) -> None:
         raise SearchError(f"page must be between 1 and {MAX_PAGE}, not {page}")
 
 
-def _hits(archive: Archive, searcher, tree: Node, shown, copies: Copies) -> list[Hit]:
+def _hits(archive: Archive, searcher, tree: Node, shown, copies: Copies,
+          *, snippets: bool = True) -> list[Hit]:
     ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in shown]
     articles = archive.store.get_many(ids)
     terms = list(positive_terms(tree))
+
+    def snippet(article: Article) -> Snippet:
+        return make_snippet(article.body, terms) if snippets else Snippet("")
+
     return [
-        Hit(articles[i], score or 0.0, make_snippet(articles[i].body, terms), copies.similar(d))
+        Hit(articles[i], score or 0.0, snippet(articles[i]), copies.similar(d))
         for i, (d, score) in zip(ids, shown)
         if i in articles  # an index ahead of a store being rebuilt: skip, never crash
     ]
+
+
+EXPORT_BATCH = 500
+
+
+class AllHits:
+    """Every hit of a query in result order, for export: articles are read from
+    the store in batches as the caller consumes them, so memory holds document
+    numbers and one batch, however many hits there are. No snippets."""
+
+    def __init__(self, archive: Archive, tree: Node, ranked: list, copies: Copies,
+                 total_articles: int):
+        self.archive, self.tree, self._ranked, self._copies = archive, tree, ranked, copies
+        self.total = len(ranked)
+        self.total_articles = total_articles
+
+    def __iter__(self) -> Iterator[Hit]:
+        searcher = self.archive.searcher()
+        for start in range(0, len(self._ranked), EXPORT_BATCH):
+            batch = self._ranked[start : start + EXPORT_BATCH]
+            yield from _hits(self.archive, searcher, self.tree, batch, self._copies, snippets=False)
+
+
+def all_hits(archive: Archive, query: str, *, sort: str = "relevance", all_copies: bool = False,
+             now: datetime | None = None, **filters) -> AllHits:
+    """All hits (not a page) of `query` with the same filters, order and
+    collapsing as `search`; raises QuerySyntaxError or SearchError at once."""
+    _check_options(sort, 1, 1)
+    now = now or datetime.now(timezone.utc)
+    tree = build_tree(query, now=now, tz=archive.tz, **filters)
+    wquery = to_whoosh(tree)
+    searcher = archive.searcher()
+    copies = find_copies(searcher, wquery)
+    results = searcher.search(wquery, limit=None, sortedby=sort_facet(sort))
+    ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
+    if not all_copies:
+        ranked = copies.first_of_each(ranked)
+    return AllHits(archive, tree, ranked, copies, total_articles=len(results))
 
 
 def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetime) -> str | None:
@@ -217,4 +260,4 @@ def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetim
     return corrected if found > total else None
 
 
-__all__ = ["Hit", "QuerySyntaxError", "SearchError", "SearchResults", "build_tree", "search"]
+__all__ = ["AllHits", "Hit", "all_hits", "QuerySyntaxError", "SearchError", "SearchResults", "build_tree", "search"]

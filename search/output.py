@@ -90,6 +90,10 @@ def print_results(results, *, show_facets: bool) -> None:
         + (f" (showing {shown}, page {results.page} of {results.pages})" if results.hits else "")
         + f" in {results.took_ms:.0f} ms"
     )
+    hidden = (results.total_articles or results.total) - results.total
+    if hidden:
+        typer.echo(f"{hidden} near-duplicate cop{'ies' if hidden != 1 else 'y'} folded into "
+                   f"their first hit ({results.total_articles} articles match; --all-copies lists them)")
     if results.suggestion:
         typer.echo(f"Did you mean: {results.suggestion}")
     for n, hit in enumerate(results.hits, start=(results.page - 1) * results.limit + 1):
@@ -107,6 +111,8 @@ def print_results(results, *, show_facets: bool) -> None:
             typer.echo(f"{n}. {a.title}  [{date} · {a.source or '-'}]")
             typer.echo("   " + hit.snippet.marked("**", "**"))
             typer.echo(f"   id {a.id}{'  ' + a.url if a.url else ''}")
+        if hit.similar:
+            typer.echo(f"   and {hit.similar} similar")
     if show_facets and results.facets:
         print_facets(results.facets)
 

@@ -53,21 +53,38 @@ def _tokens(text: str):
     return [(w, s, a, b) for (w, a, b), s in zip(exact, stems)]
 
 
-def find_matches(text: str, terms) -> list[tuple[int, int]]:
-    """Character spans in `text` matched by any of the query's terms."""
+def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
+    """Every occurrence in `text` of the query's terms, in order: a word or
+    prefix match is its word; a phrase match is one span from its first word
+    to its last (with slop, the words between are inside it)."""
     tokens = _tokens(text)
+    exact = [t[0] for t in tokens]
+    stems: set[str] = set()
+    phrases: list[tuple[list[str], int]] = []
+    for t in terms:
+        if isinstance(t, Term):
+            parts = words(t.text, stem=True)
+            if len(parts) == 1:
+                stems.add(parts[0])
+            elif parts:  # "U.S.": searched as its parts, adjacent
+                phrases.append((words(t.text, stem=False), 0))
+        elif isinstance(t, Phrase):
+            phrases.append((words(t.text, stem=False), t.slop))
+    prefixes = [w for t in terms if isinstance(t, Prefix) for w in words(t.text, stem=False)[-1:]]
     spans: set[tuple[int, int]] = set()
-    stems = {w for t in terms if isinstance(t, Term) for w in words(t.text, stem=True)}
-    prefixes = [w for t in terms if isinstance(t, Prefix) for w in words(t.text, stem=False)]
-    phrases = [words(t.text, stem=False) for t in terms if isinstance(t, Phrase)]
-    slops = [t.slop for t in terms if isinstance(t, Phrase)]
-    for i, (exact, stem, start, end) in enumerate(tokens):
-        if stem in stems or any(exact.startswith(p) for p in prefixes):
+    for i, (word, stem, start, end) in enumerate(tokens):
+        if stem in stems or any(word.startswith(p) for p in prefixes):
             spans.add((start, end))
-        for phrase, slop in zip(phrases, slops):
-            if phrase and exact == phrase[0]:
-                spans.update(_phrase_at(tokens, i, phrase, slop))
-    return _merge_adjacent(text, sorted(spans))
+        for phrase, slop in phrases:
+            last = _phrase_end(exact, i, phrase, slop)
+            if last is not None:
+                spans.add((start, tokens[last][3]))
+    return sorted(spans)
+
+
+def find_matches(text: str, terms) -> list[tuple[int, int]]:
+    """Character spans to mark: occurrences, with touching ones merged."""
+    return _merge_adjacent(text, find_occurrences(text, terms))
 
 
 def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -81,19 +98,19 @@ def _merge_adjacent(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     return merged
 
 
-def _phrase_at(tokens, i: int, phrase: list[str], slop: int) -> list[tuple[int, int]]:
-    found = [(tokens[i][2], tokens[i][3])]
-    j = i
-    for word in phrase[1:]:
-        limit = min(len(tokens), j + 2 + slop)
-        for k in range(j + 1, limit):
-            if tokens[k][0] == word:
-                found.append((tokens[k][2], tokens[k][3]))
-                j = k
-                break
-        else:
-            return []
-    return found
+def _phrase_end(exact: list[str], i: int, phrase: list[str], slop: int) -> int | None:
+    """Index of the phrase's last word if it starts at token i: each next word
+    within `slop` words of the previous one, in order (as the index matches)."""
+    if not phrase or exact[i] != phrase[0]:
+        return None
+    if len(phrase) == 1:
+        return i
+    for k in range(i + 1, min(len(exact), i + 2 + slop)):
+        if exact[k] == phrase[1]:
+            last = _phrase_end(exact, k, phrase[1:], slop)
+            if last is not None:
+                return last
+    return None
 
 
 def make_snippet(body: str, terms) -> Snippet:

@@ -1,13 +1,16 @@
 """Near-duplicate wire copies collapse into the first hit of their cluster."""
 
+import json
 from datetime import datetime, timezone
 
 import pytest
+from typer.testing import CliRunner
 
 from corpus import ArticleStore, Home
 from corpus.article import Article
 from index import IndexLocation, rebuild_index
 from search.archive import Archive
+from search.cli import app
 from search.engine import search
 from tests.conftest import NOW
 
@@ -83,3 +86,17 @@ def test_collapsed_pages_have_no_overlap_or_gap(wire, sort):
     assert seen == [h.article.id for h in every.hits]
     assert len(seen) == every.total == 4  # quake, aftershock, budget, harvest
     assert all(p.total == 4 and p.total_articles == 7 and p.pages == 2 for p in pages)
+
+
+def test_cli_says_how_many_copies_are_folded(wire):
+    home = str(wire.home.root)
+    collapsed = CliRunner().invoke(app, ["--home", home, "search", "earthquake", "--sort", "oldest"])
+    assert collapsed.exit_code == 0, collapsed.output
+    lines = collapsed.stdout.splitlines()
+    assert lines[0].startswith("3 results for earthquake")
+    assert lines[1] == ("2 near-duplicate copies folded into their first hit "
+                        "(5 articles match; --all-copies lists them)")
+    assert "   and 2 similar" in lines
+    every = CliRunner().invoke(app, ["--home", home, "search", "earthquake", "--all-copies", "--json"])
+    doc = json.loads(every.stdout)
+    assert doc["total"] == 5 and doc["collapsed"] is False
