@@ -25,11 +25,15 @@ commands), so the change log cannot move while a rebuild reads the store.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 from corpus.home import HomeVersionError, check_manifest
@@ -146,35 +150,74 @@ def build_procs(total: int, procs: int | None) -> int:
 
 
 def _write_generation(store, gen_dir, progress, procs) -> int:
-    ix = GracefulStorage(str(gen_dir)).create_index(build_schema())
+    # A plain FileStorage: no reader can see this generation until the switch,
+    # so files Whoosh drops while building may go at once.
+    ix = FileStorage(str(gen_dir)).create_index(build_schema())
     total = len(store)
     procs = build_procs(total, procs)
     if procs > 1:
         # Whoosh's multiprocessing writer: this process reads the store and
         # hands batches to `procs` workers, each writing its own segment
         # (multisegment: no final single-threaded merge).
-        writer = ix.writer(procs=procs, multisegment=True, batchsize=256,
-                           limitmb=WRITER_MEMORY_MB)
+        _workers_die_with_us.active = True
+        options = {"procs": procs, "multisegment": True, "batchsize": 256,
+                   "limitmb": WRITER_MEMORY_MB, "subargs": {"limitmb": WRITER_MEMORY_MB}}
     else:
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB * 2)
+        options = {"limitmb": WRITER_MEMORY_MB * 2}
     count = 0
     try:
-        for article in store:
-            writer.add_document(**document_for(article))
-            count += 1
-            if count == total // 2:
-                crash_point("rebuild-midway")
-            if progress and count % 250 == 0:
-                progress(count, total)
-        writer.commit()
-    except BaseException:
-        _cancel_quietly(writer)
-        raise
+        with _index_writer(ix, **options) as writer:
+            for article in store:
+                writer.add_document(**document_for(article))
+                count += 1
+                if count == total // 2:
+                    crash_point("rebuild-midway")
+                if progress and count % 250 == 0:
+                    progress(count, total)
+            writer.commit()
     finally:
+        _workers_die_with_us.active = False
         ix.close()
+    _check_complete(gen_dir, count)
     if progress:
         progress(count, total)
     return count
+
+
+def _check_complete(gen_dir, expected: int) -> None:
+    """Whoosh's parallel writer drops a worker's segment without a word when the
+    worker fails; a generation missing articles must never go live."""
+    ix = FileStorage(str(gen_dir)).open_index()
+    try:
+        found = ix.doc_count()
+    finally:
+        ix.close()
+    if found != expected:
+        raise IndexUnavailable(f"the rebuild wrote {found} of {expected} articles (an index "
+                               "worker failed); the previous index is still in use")
+
+
+def _workers_die_with_us() -> None:
+    """In a forked index worker: die when the parent dies (Linux), so a killed
+    rebuild leaves no workers waiting forever for batches that never come."""
+    if not _workers_die_with_us.active or not sys.platform.startswith("linux"):
+        return
+    parent = _workers_die_with_us.parent
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_workers_die_with_us.active = False
+_workers_die_with_us.parent = os.getpid()
+os.register_at_fork(
+    before=lambda: setattr(_workers_die_with_us, "parent", os.getpid()),
+    after_in_child=_workers_die_with_us,
+)
 
 
 def sync_index(store: ArticleStore, location: IndexLocation) -> dict:
@@ -195,14 +238,10 @@ def sync_index(store: ArticleStore, location: IndexLocation) -> dict:
             last = seq
         if not latest:
             return {"added_or_updated": 0, "deleted": 0}
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
-        try:
+        with _index_writer(ix, limitmb=WRITER_MEMORY_MB) as writer:
             counts = _apply_changes(writer, store, latest)
             crash_point("before-index-commit")
             writer.commit(mergetype=log_merge_policy)
-        except BaseException:
-            _cancel_quietly(writer)
-            raise
     crash_point("after-index-commit")
     write_meta(gen_dir, {**meta, "schema": SCHEMA_VERSION, "applied_seq": last})
     return counts
@@ -229,15 +268,33 @@ def optimize_index(location: IndexLocation) -> dict:
     """Merge the live generation into one segment (readers keep the old until commit)."""
     with _live_index(location) as (ix, _meta):
         before = segment_count(ix)
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB * 2)
-        try:
+        with _index_writer(ix, limitmb=WRITER_MEMORY_MB * 2) as writer:
             writer.commit(optimize=True)
-        except BaseException:
-            _cancel_quietly(writer)
-            raise
     remove_old_generations(location)
     with _live_index(location) as (ix, _meta):
         return {"segments_before": before, "segments_after": segment_count(ix)}
+
+
+@contextmanager
+def _index_writer(ix, **options) -> Iterator:
+    """`ix.writer(...)` for a block that commits it; cancelled if the block fails.
+
+    We hold Whoosh's index lock ourselves: when creating a writer fails
+    halfway (a full disk), Whoosh never releases the lock it took, and every
+    later writer in this process would fail.
+    """
+    lock = ix.lock("WRITELOCK")
+    if not lock.acquire():
+        raise IndexUnavailable(f"the index in {ix.storage.folder} is locked by another writer")
+    try:
+        writer = ix.writer(_lk=False, **options)
+        try:
+            yield writer
+        except BaseException:
+            _cancel_quietly(writer)
+            raise
+    finally:
+        lock.release()
 
 
 def _cancel_quietly(writer) -> None:

@@ -95,9 +95,11 @@ class GracefulStorage(FileStorage):
     def delete_file(self, name: str) -> None:
         if self.readonly:
             super().delete_file(name)  # raises ReadOnlyError
-        pending = _read_pending(self.folder)
-        pending.setdefault(name, time.time())
-        _write_pending(self.folder, pending)
+        if not hasattr(self, "_pending"):
+            self._pending = _read_pending(self.folder)
+        if name not in self._pending:  # Whoosh asks again after every commit
+            self._pending[name] = time.time()
+            _write_pending(self.folder, self._pending)
 
     def purge_expired(self, *, now: float | None = None) -> int:
         """Delete files whose grace period is over; returns how many."""
@@ -128,7 +130,10 @@ def _read_pending(folder: str) -> dict[str, float]:
 
 
 def _write_pending(folder: str, pending: dict[str, float]) -> None:
-    atomic_write(Path(folder, PENDING_NAME), json.dumps(pending))
+    # No fsync: losing this list after a power cut only leaves garbage files.
+    tmp = Path(folder, f"{PENDING_NAME}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(pending))
+    os.replace(tmp, Path(folder, PENDING_NAME))
 
 
 def new_generation_dir(location: IndexLocation) -> Path:
