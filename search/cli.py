@@ -294,7 +294,8 @@ def _open_archive(home: Home) -> Archive:
         fail(str(exc))
 
 
-@app.command("search", help="Search the archive.\n\n" + QUERY_HELP)
+@app.command("search", help="Search the archive.\n\n" + QUERY_HELP,
+             context_settings={"ignore_unknown_options": True})  # "-paris oil" is a query
 def search_command(
     ctx: typer.Context,
     query: str = typer.Argument(..., help="The query (see syntax below)."),
@@ -361,7 +362,7 @@ def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: st
         archive.close()
 
 
-@app.command("explain")
+@app.command("explain", context_settings={"ignore_unknown_options": True})  # "-x" is a query
 def explain_command(
     ctx: typer.Context, query: str = typer.Argument(..., help="The query to explain.")
 ) -> None:

@@ -13,6 +13,7 @@ Operators are upper case; lower-case "and", "or", "not" are ordinary words.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
@@ -34,8 +35,14 @@ class QuerySyntaxError(ValueError):
         self.query = query
         self.position = position
         self.hint = hint
-        text = f"{message} at column {position + 1} of query: {query}"
+        text = f"{message} at column {position + 1} of query: {_one_line(query)}"
         super().__init__(f"{text} ({hint})" if hint else text)
+
+
+def _one_line(query: str) -> str:
+    """The query as one printable line, each character kept in its column."""
+    return "".join(" " if ch.isspace() else "?" if unicodedata.category(ch)[0] == "C" else ch
+                   for ch in query)
 
 
 class UnknownField(QuerySyntaxError):

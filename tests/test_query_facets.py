@@ -1,0 +1,79 @@
+"""Facets are counted over every hit (not the page); the histogram bucket follows the span."""
+
+import json
+from collections import Counter
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+from search.cli import app
+from search.engine import search
+from search.facets import histogram
+from tests.conftest import NOW
+
+
+def expected_counts(archive, query):
+    """What the facets must say, counted by hand from every hit's own fields."""
+    hits = search(archive, query, limit=1000, all_copies=True, now=NOW).hits
+    people = Counter(p for h in hits for p in h.article.people)
+    places = Counter(p for h in hits for p in h.article.places)
+    sources = Counter(h.article.source for h in hits if h.article.source)
+    tags = Counter(t for h in hits for t in h.article.tags)
+    return {"people": people, "places": places, "sources": sources, "tags": tags}, hits
+
+
+@pytest.mark.parametrize("query", ["*", "place:kenya OR place:brazil", "bank", "date:2014-10"])
+def test_facets_match_a_count_over_all_hits(archive, query):
+    expected, hits = expected_counts(archive, query)
+    facets = search(archive, query, limit=1, facets=True, now=NOW).facets
+    for name, counts in expected.items():
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        assert [(f["value"], f["count"]) for f in facets[name]] == top
+    dated = [h for h in hits if h.article.date]
+    assert sum(b["count"] for b in facets["dates"]["buckets"]) == len(dated)
+
+
+def test_facet_values_are_ordered_by_count_then_name(archive):
+    places = search(archive, "*", facets=True, now=NOW).facets["places"]
+    keys = [(-p["count"], p["value"]) for p in places]
+    assert keys == sorted(keys) and places[0] == {"value": "United Kingdom", "count": 3}
+
+
+def days(*pairs):
+    return {d: n for d, n in pairs}
+
+
+@pytest.mark.parametrize("counts,bucket,starts", [
+    (days(("2014-10-01", 1), ("2014-10-20", 2)), "day", ["2014-10-01", "2014-10-20"]),
+    # 99 days: weeks starting on Monday
+    (days(("2014-09-24", 1), ("2014-09-28", 1), ("2015-01-01", 1)), "week",
+     ["2014-09-22", "2014-12-29"]),
+    (days(("2014-01-31", 1), ("2014-02-01", 1), ("2015-06-01", 1)), "month",
+     ["2014-01-01", "2014-02-01", "2015-06-01"]),
+    (days(("1987-03-01", 1), ("1996-07-04", 1)), "year", ["1987-01-01", "1996-01-01"]),
+])
+def test_histogram_bucket_follows_the_span(counts, bucket, starts):
+    result = histogram(counts)
+    assert result["bucket"] == bucket
+    assert [b["start"] for b in result["buckets"]] == starts
+    assert sum(b["count"] for b in result["buckets"]) == sum(counts.values())
+
+
+def test_histogram_of_nothing_is_empty():
+    assert histogram({}) == {"bucket": None, "buckets": []}
+
+
+def test_histogram_over_the_fixture_uses_weeks(archive):
+    dates = search(archive, "*", facets=True, now=NOW).facets["dates"]
+    assert dates["bucket"] == "week"
+    assert all(date.fromisoformat(b["start"]).weekday() == 0 for b in dates["buckets"])
+
+
+def test_facets_are_always_in_json_and_shown_with_the_flag(fixture_home):
+    runner = CliRunner()
+    doc = runner.invoke(app, ["--home", str(fixture_home.root), "search", "tag:climate", "--json"])
+    assert "facets" in json.loads(doc.stdout)
+    text = runner.invoke(app, ["--home", str(fixture_home.root), "search", "tag:climate", "--facets"])
+    assert "places: Kenya (2), Brazil (1)" in text.stdout
+    assert "dates by day:" not in text.stdout and "dates by" in text.stdout
