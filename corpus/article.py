@@ -24,6 +24,14 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A part of an input that is not an article and not an error (a WARC request record)."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Article:
     id: str
     title: str

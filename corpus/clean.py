@@ -64,6 +64,11 @@ def tidy_text(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def line_key(line: str) -> str:
+    """A line as compared across pages: case, digits and spacing do not count."""
+    return re.sub(r"\d+", "0", " ".join(line.casefold().split()))
+
+
 def is_boilerplate(line: str) -> bool:
     return bool(_BOILERPLATE.match(line.strip()))
 

@@ -1,15 +1,23 @@
-"""Field extraction from text, for inputs that do not carry the field.
+"""Field extraction for inputs that do not carry the field.
 
 Each extractor falls back in order and says where its answer came from, so a
-user can tell a publication date from a guess.
+user can tell a publication date from a guess. `article_from_page` is the one
+entry point the page readers (raw text, HTML, WARC) use: it turns what a
+reader found on a page into an Article with date, people, places and tags.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from corpus.article import Article, Rejected, make_id
+from corpus.clean import Caption
 from corpus.dates import DateParseError, parse_article_date
+from corpus.extract_people import extract_people
+from corpus.extract_places import extract_places
+from corpus.extract_sources import agencies_credited, publisher
 
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -19,6 +27,31 @@ _MONTHS = (
 _DATE_IN_TEXT = re.compile(
     rf"\b(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
 )
+# "/2025/01/08/", "/2025-01-08-", "/20250108/"
+_DATE_IN_URL = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/-]|\b)")
+# "TOKYO, March 3 -", "ROCKFORD, Ill., March 3, 2014 (Reuters) -"
+_DATELINE_DATE = re.compile(
+    rf"^[A-Z][A-Za-z .'’-]{{1,40}},(?:\s*[A-Z][A-Za-z. ]{{1,20}},)?\s*(?P<md>{_MONTHS}\s+\d{{1,2}})"
+    rf"(?:,\s*(?P<year>\d{{4}}))?\s*(?:\([A-Za-z]+\)\s*)?[-–—]"
+)
+
+MIN_BODY_CHARS = 80
+
+
+@dataclass
+class Page:
+    """What a page reader found, before extraction fills in the fields."""
+
+    title: str
+    body: str
+    origin: str
+    url: str | None = None
+    captions: list[Caption] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)  # removed boilerplate (may name the publisher)
+    sitename: str | None = None
+    tags: list[str] = field(default_factory=list)
+    metadata_date: str | None = None  # from the page's own markup
+    crawl_date: datetime | None = None  # when the crawler fetched it (WARC-Date)
 
 
 def extract_date(
@@ -32,3 +65,81 @@ def extract_date(
             except DateParseError:
                 continue
     return None, None
+
+
+def url_date(url: str | None, *, now: datetime) -> datetime | None:
+    match = _DATE_IN_URL.search(url or "")
+    if not match:
+        return None
+    try:
+        return parse_article_date("-".join(match.groups()), now=now)
+    except DateParseError:
+        return None
+
+
+def dateline_date(body: str, *, year_of: datetime | None, now: datetime) -> datetime | None:
+    """A dateline's date; one without a year takes the year of a known reference date."""
+    match = _DATELINE_DATE.match(body)
+    if not match:
+        return None
+    year = match.group("year") or (year_of.year if year_of else None)
+    if year is None:
+        return None
+    try:
+        date = parse_article_date(f"{match.group('md')} {year}", now=now)
+    except DateParseError:
+        return None
+    return date if year_of is None or date <= year_of else None
+
+
+def page_date(page: Page, *, now: datetime) -> tuple[datetime | None, str | None]:
+    """Metadata first, then the URL, then a dateline, then the text, then the crawl."""
+    if page.metadata_date:
+        try:
+            return parse_article_date(page.metadata_date, now=now), "metadata"
+        except DateParseError:
+            pass  # implausible or unreadable markup: fall back to weaker evidence
+    if found := url_date(page.url, now=now):
+        return found, "url"
+    if found := dateline_date(page.body, year_of=page.crawl_date, now=now):
+        return found, "dateline"
+    found, source = extract_date(page.body, captions=[c.text for c in page.captions], now=now)
+    if found:
+        return found, source
+    if page.crawl_date and page.crawl_date <= now:
+        return page.crawl_date, "crawl"
+    return None, None
+
+
+def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
+    if len(page.body) < MIN_BODY_CHARS:
+        return Rejected(page.origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
+    if not page.title:
+        return Rejected(page.origin, "no title")
+    date, date_source = page_date(page, now=now)
+    tags = [*agencies_credited(page.body)]
+    for caption in page.captions:
+        tags += [caption.agency, *caption.tags]
+    tags += page.tags
+    people = extract_people(page.title, "\n".join([page.body, *(c.text for c in page.captions)]))
+    return Article(
+        id=make_id(page.url, page.title, page.body),
+        url=page.url,
+        title=page.title,
+        body=page.body,
+        date=date,
+        date_source=date_source,
+        people=people,
+        places=extract_places(page.title, page.body, people=people),
+        source=publisher(sitename=page.sitename, furniture=page.furniture, url=page.url),
+        tags=tuple(_unique(tags)),
+        origin=page.origin,
+    )
+
+
+def _unique(values) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        if value and value.casefold() not in seen:
+            seen[value.casefold()] = value
+    return list(seen.values())

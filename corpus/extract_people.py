@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-from corpus.gazetteer import gazetteer
+from corpus.gazetteer import Entry, gazetteer
+
+_STATE_KINDS = ("country", "alias", "historical", "demonym")
+_CITY = Entry("", "city", "")  # a word that is at most a city may still be a surname
 
 # Titles and roles that precede a name; longest first so "Prime Minister"
 # wins over "Minister".
@@ -38,7 +41,7 @@ TITLE_PHRASES = sorted(
 )
 _TITLE_WORDS = {w for phrase in TITLE_PHRASES for w in phrase.split()}
 _NAME_WORD = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"
-_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+(?:(?:de|van|von|bin|al|el|da|di|le|la)[- ])?{_NAME_WORD}){{0,3}})"
+_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+(?:(?:de|van|von|bin|al|el|ash|as|ad|da|di|le|la)[- ])?{_NAME_WORD}){{0,3}})"
 _TITLE_RE = "|".join(re.escape(t) for t in TITLE_PHRASES)
 # "Foreign Minister Sergey Lavrov", "President Reagan"
 TITLED_NAME = re.compile(rf"\b(?:{_TITLE_RE})\s+{_NAME}")
@@ -82,7 +85,8 @@ def _clean_name(raw: str) -> str | None:
     if not words or words[-1].endswith("."):
         return None
     name = " ".join(words)
-    if name in gazetteer().in_text or any(w in gazetteer().in_text for w in words):
+    table = gazetteer().in_text
+    if name in table or any(table.get(w.removesuffix("s"), _CITY).kind in _STATE_KINDS for w in words):
         return None  # "President Kenya", "Minister Russian": a place, not a person
     return name
 

@@ -21,6 +21,23 @@ from corpus.gazetteer import Entry, Gazetteer, gazetteer
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
 _JOINERS = {"and", "of", "the", "de", "da", "do", "del", "la", "el"}
 
+# A demonym naming a state's institutions ("the Syrian government") names the state.
+_GOVERNED = re.compile(
+    r"\s+(?:government|officials?|authorities|president|prime minister|ministers?|army|forces|"
+    r"troops|regime|parliament|central bank|economy|capital|embassy|leaders?)\b", re.IGNORECASE)
+
+# A place name inside another name is not a mention of the place: currencies
+# ("U.S. dlrs", "Swiss francs"), companies and bodies ("Paris Club", "Santa Fe
+# Southern Pacific", "<Santos Ltd>", "New York Stock Exchange").
+_INSIDE_A_NAME = re.compile(
+    r"\s*(?:-based\b|(?:dollars?|dlrs?|cents?|yen|francs?|marks?|stg|sterling|pounds?|crowns?|"
+    r"lire|lira|guilders?|pesos?|rupees?|ringgit|rand|yuan|won|baht|schillings?|kroner?|krona|"
+    r"Club|Stock|Exchange|Corp|Corporation|Co|Cos|Inc|Ltd|Plc|PLC|Group|Industries|Pacific|"
+    r"Northern|Southern|Savings|Trust|Holdings?|Mines|Mining|Gas|Power|Electric|Airlines?|"
+    r"Airways|Express|Times|Post|Journal|Petroleum|Resources|Energy|Motors?|Steel|Telephone|"
+    r"Insurance|Brands|Foods|Chemicals?|Financial|Securities|Futures|Mercantile|Commodity|"
+    r"Board|Cotton|Coffee|Sugar|Light|Edison|Bancorp|Bancshares|Banc|Federal|Life|Realty)\b)")
+
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # "TOKYO, March 3 -", "ROCKFORD, Ill., March 3 (Reuters) -", "NAIROBI (AP) —"
 DATELINE = re.compile(
@@ -33,6 +50,9 @@ DATELINE = re.compile(
 class PlaceMention:
     entry: Entry
     where: str  # dateline, title, body
+    start: int = 0  # character offset in its text
+    governs: bool = False  # a demonym before "government", "officials", ...
+    name: str = ""  # as written
 
 
 def find_mentions(text: str, where: str, table: dict[str, Entry], longest: int):
@@ -50,9 +70,13 @@ def find_mentions(text: str, where: str, table: dict[str, Entry], longest: int):
                 continue
             if any(text[words[k][2]:words[k + 1][1]] not in (" ", "-") for k in range(i, i + n - 1)):
                 continue
-            found = _lookup(text[words[i][1]:words[i + n - 1][2]], table)
+            name = text[words[i][1]:words[i + n - 1][2]]
+            found = _lookup(name, table)
             if found:
-                yield PlaceMention(found, where)
+                after = text[words[i + n - 1][2]:words[i + n - 1][2] + 40]
+                inside = text[words[i][1] - 1 : words[i][1]] == "<" or _INSIDE_A_NAME.match(after)
+                if not inside:
+                    yield PlaceMention(found, where, words[i][1], bool(_GOVERNED.match(after)), name)
                 matched = n
                 break
         i += matched or 1
@@ -81,8 +105,13 @@ def dateline_place(text: str, gaz: Gazetteer | None = None) -> Entry | None:
     return None
 
 
-def extract_places(title: str, body: str, *, dateline: str | None = None) -> tuple[str, ...]:
-    """Canonical place values, most certain first (dateline, title, body)."""
+def extract_places(
+    title: str, body: str, *, dateline: str | None = None, people: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """Canonical place values, most certain first (dateline, title, body).
+
+    `people`: names found in the same text; their words are not places
+    ("Union leader Tomas Pereira" is not the Colombian city)."""
     gaz = gazetteer()
     mentions: list[PlaceMention] = []
     # A dateline given apart ("LONDON, March 9") is read as if it began the text.
@@ -95,15 +124,20 @@ def extract_places(title: str, body: str, *, dateline: str | None = None) -> tup
     else:
         mentions += find_mentions(title, "title", gaz.in_text, gaz.longest)
     mentions += find_mentions(body, "body", gaz.in_text, gaz.longest)
+    if people:
+        names = {w for person in people for w in person.split()}
+        mentions = [m for m in mentions if m.name not in names or m.where == "dateline"]
     return select_places(mentions)
 
 
 def select_places(mentions: list[PlaceMention]) -> tuple[str, ...]:
-    counts = Counter(m.entry.country for m in mentions)
+    """The dateline and the title always count; the body only for a place named
+    twice, or a state named by its institutions ("the Syrian government")."""
+    in_body = Counter(m.entry.country for m in mentions if m.where == "body")
     kept: dict[str, None] = {}
     for m in mentions:
-        strong = m.where != "body" or m.entry.kind != "demonym" or counts[m.entry.country] > 1
-        if strong:
-            kept[m.entry.value] = None
-            kept[m.entry.country] = None
+        if m.where == "body" and in_body[m.entry.country] < 2 and not m.governs:
+            continue
+        kept[m.entry.value] = None
+        kept[m.entry.country] = None
     return tuple(kept)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from corpus.article import Article, Rejected
+from corpus.article import Article, Rejected, Skipped
 from corpus.readers import read_path
 from corpus.store import ArticleStore
 
@@ -32,11 +32,14 @@ class IngestSummary:
     duplicates: int = 0
     rejected: int = 0
     rejected_by_reason: Counter = field(default_factory=Counter)
+    skipped: int = 0  # parts of inputs that are not articles nor errors (WARC requests, images)
+    skipped_by_reason: Counter = field(default_factory=Counter)
     bytes: int = 0
 
     def as_dict(self) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if k != "rejected_by_reason"}
+        data = {k: v for k, v in self.__dict__.items() if not k.endswith("_by_reason")}
         data["rejected_by_reason"] = dict(self.rejected_by_reason.most_common())
+        data["skipped_by_reason"] = dict(self.skipped_by_reason.most_common())
         return data
 
 
@@ -105,6 +108,10 @@ def _ingest_file(path, store, rejects, summary, *, now, skip_unchanged) -> None:
     articles = 0
     reject_lines = []
     for item in read_path(path, now=now):
+        if isinstance(item, Skipped):
+            summary.skipped += 1
+            summary.skipped_by_reason[_reason_kind(item.reason)] += 1
+            continue
         if isinstance(item, Rejected):
             summary.rejected += 1
             summary.rejected_by_reason[_reason_kind(item.reason)] += 1
@@ -154,4 +161,6 @@ def _reject_line(rejected: Rejected, now: datetime) -> str:
 def load_articles(paths: Iterable[Path], *, now: datetime) -> Iterator[Article | Rejected]:
     """Read inputs without a store (for tools and benchmarks)."""
     for path in walk_inputs([Path(p) for p in paths]):
-        yield from read_path(path, now=now)
+        for item in read_path(path, now=now):
+            if not isinstance(item, Skipped):
+                yield item

@@ -43,6 +43,8 @@ class Gazetteer:
         if kind in TEXT_KINDS:
             # The first (more important) kind of a name wins: country before city.
             self.in_text.setdefault(name, entry)
+        if kind in ("country", "alias", "historical", "demonym"):
+            # In an all-caps headline a city name is too often a word ("SALE").
             self.upper.setdefault(name.upper(), entry)
         self.in_dateline.setdefault(name, entry)
         self.in_dateline.setdefault(name.upper(), entry)

@@ -12,13 +12,18 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from corpus.article import Article, Rejected
+from corpus.article import Article, Rejected, Skipped
 from corpus.readers.decode import decode_bytes
+from corpus.readers.html import looks_like_html, read_html
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.rawtext import read_rawtext
 from corpus.readers.reuters import looks_like_reuters, read_reuters
+from corpus.readers.warc import looks_like_warc, read_warc
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
+# WARC files are streamed record by record, so they may be much larger.
+MAX_WARC_BYTES = 64 * 1024 * 1024 * 1024
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 TextReader = Callable[..., Iterator[Article | Rejected]]
 
@@ -29,7 +34,12 @@ TEXT_READERS: dict[str, TextReader] = {
     ".txt": read_rawtext,
     ".sgm": read_reuters,
     ".sgml": read_reuters,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
 }
+# Readers that take the repeated lines of the page's site (boilerplate by repetition).
+PAGE_READERS = (read_rawtext, read_html)
 
 # Readers whose format fixes the encoding (Reuters-21578 is Latin-1).
 FIXED_ENCODINGS = {read_reuters: "latin-1"}
@@ -43,6 +53,8 @@ def reader_for(name: str, head: bytes) -> TextReader | None:
     stripped = head.lstrip()
     if looks_like_reuters(head):
         return read_reuters
+    if looks_like_html(stripped):
+        return read_html
     if stripped.startswith(b"{"):
         return read_jsonl
     if suffix in ("", ".text") and b"\x00" not in head:
@@ -50,12 +62,37 @@ def reader_for(name: str, head: bytes) -> TextReader | None:
     return None
 
 
-def read_path(path: Path, *, now: datetime) -> Iterator[Article | Rejected]:
+def is_warc(path: Path) -> bool:
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        return True
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return False
+    if head.startswith(b"\x1f\x8b"):  # a gzipped WARC is a series of gzip members
+        try:
+            with gzip.open(path, "rb") as handle:
+                head = handle.read(8)
+        except (OSError, EOFError, zlib.error):
+            return False
+    return looks_like_warc(head)
+
+
+def read_path(
+    path: Path, *, now: datetime, repeated: frozenset[str] = frozenset()
+) -> Iterator[Article | Rejected | Skipped]:
+    """One file's articles and rejects. `repeated`: boilerplate lines of its site."""
     origin = str(path)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            yield Rejected(origin, f"file too large ({size} bytes, limit {MAX_FILE_BYTES})")
+        warc = is_warc(path)
+        limit = MAX_WARC_BYTES if warc else MAX_FILE_BYTES
+        if size > limit:
+            yield Rejected(origin, f"file too large ({size} bytes, limit {limit})")
+            return
+        if warc:
+            yield from read_warc(path, now=now)
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -83,4 +120,7 @@ def read_path(path: Path, *, now: datetime) -> Iterator[Article | Rejected]:
     if text is None:
         yield Rejected(origin, "binary file (not text in any encoding)")
         return
-    yield from reader(text, origin, now=now)
+    if reader in PAGE_READERS:
+        yield from reader(text, origin, now=now, repeated=repeated)
+    else:
+        yield from reader(text, origin, now=now)

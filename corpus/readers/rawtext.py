@@ -7,27 +7,29 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
-from corpus.article import Article, Rejected, make_id
-from corpus.clean import Caption, is_boilerplate, parse_caption, tidy_line
-from corpus.extract import extract_date
+from corpus.article import Article, Rejected
+from corpus.clean import Caption, is_boilerplate, line_key, parse_caption, tidy_line
+from corpus.extract import MIN_BODY_CHARS, Page, article_from_page
 
 _SENTENCE_END = re.compile(r"[.!?\"'”’)]$")
 _URL_LINE = re.compile(r"^(?:url|source|link):\s*(https?://\S+)$", re.IGNORECASE)
 
-MIN_BODY_CHARS = 80
 
-
-def read_rawtext(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected]:
-    lines = [tidy_line(line) for line in text.splitlines()]
+def read_rawtext(
+    text: str, origin: str, *, now: datetime, repeated: frozenset[str] = frozenset()
+) -> Iterator[Article | Rejected]:
+    """`repeated`: normalized lines seen on many pages of this site (boilerplate)."""
     url = None
     kept: list[str] = []
-    for line in lines:
+    furniture: list[str] = []
+    for line in (tidy_line(raw) for raw in text.splitlines()):
         if not line:
             continue
         if (m := _URL_LINE.match(line)) and url is None:
             url = m.group(1)
             continue
-        if is_boilerplate(line):
+        if is_boilerplate(line) or line_key(line) in repeated:
+            furniture.append(line)
             continue
         kept.append(line)
     if not kept:
@@ -39,22 +41,8 @@ def read_rawtext(text: str, origin: str, *, now: datetime) -> Iterator[Article |
     if len(body) < MIN_BODY_CHARS:
         yield Rejected(origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
         return
-    date, date_source = extract_date(body, captions=[c.text for c in captions], now=now)
-    tags: list[str] = []
-    for caption in captions:
-        for name in (caption.agency, *caption.tags):
-            if name not in tags:
-                tags.append(name)
-    yield Article(
-        id=make_id(url, title, body),
-        url=url,
-        title=title,
-        body=body,
-        date=date,
-        date_source=date_source,
-        tags=tuple(tags),
-        origin=origin,
-    )
+    page = Page(title=title, body=body, origin=origin, url=url, captions=captions, furniture=furniture)
+    yield article_from_page(page, now=now)
 
 
 def split_captions(lines: list[str]) -> tuple[list[str], list[Caption]]:

@@ -1,0 +1,112 @@
+"""HTML pages (`.html`, `.htm`, and pages inside WARC files), via trafilatura.
+
+trafilatura finds the main text and the page's metadata (title, author, site
+name, canonical URL, categories and tags); htmldate reads the publication
+date from the markup only, so a date guessed from the text is never recorded
+as page metadata (the text is searched later, and says so).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+
+import htmldate
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from corpus.article import Article, Rejected
+from corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
+from corpus.extract import MIN_BODY_CHARS, Page, article_from_page
+from corpus.extract_sources import split_tags
+
+# trafilatura and htmldate log every page they find hard; rejects say it once.
+for name in ("trafilatura", "htmldate"):
+    logging.getLogger(name).setLevel(logging.CRITICAL)
+
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<meta ")
+
+
+def looks_like_html(head: bytes) -> bool:
+    head = head[:2048].lower()
+    return any(marker in head for marker in _HTML_MARKERS)
+
+
+def read_html(
+    text: str,
+    origin: str,
+    *,
+    now: datetime,
+    url: str | None = None,
+    crawl_date: datetime | None = None,
+    repeated: frozenset[str] = frozenset(),
+) -> Iterator[Article | Rejected]:
+    yield page_from_html(text, origin, now=now, url=url, crawl_date=crawl_date, repeated=repeated)
+
+
+def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=frozenset()):
+    try:
+        tree = lxml.html.fromstring(text.encode("utf-8", "replace"))
+    except (lxml.etree.ParserError, ValueError):
+        return Rejected(origin, "not an HTML page (cannot be parsed)")
+    try:
+        doc = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # noqa: BLE001 - a library failure on one page must not stop an ingest
+        return Rejected(origin, f"HTML extraction failed ({type(exc).__name__})")
+    if doc is None or not (doc.text or "").strip():
+        return Rejected(origin, "not an article (no main text found in the page)")
+    title = tidy_line(doc.title or "")
+    paragraphs, captions, furniture = _split_text(doc.text, title, repeated)
+    body = "\n\n".join(paragraphs)
+    if len(body) < MIN_BODY_CHARS:
+        return Rejected(origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
+    page = Page(
+        title=title or paragraphs[0][:200],
+        body=body,
+        origin=origin,
+        url=doc.url or url,
+        captions=captions,
+        furniture=furniture + _footer_lines(tree),
+        sitename=doc.sitename,
+        tags=split_tags([*(doc.categories or []), *(doc.tags or [])]),
+        metadata_date=_markup_date(tree, now),
+        crawl_date=crawl_date,
+    )
+    return article_from_page(page, now=now)
+
+
+def _split_text(text: str, title: str, repeated: frozenset[str]):
+    paragraphs, captions, furniture = [], [], []
+    for line in (tidy_line(raw) for raw in text.splitlines()):
+        if not line or (line == title and not paragraphs):
+            continue  # the headline is repeated at the top of the text
+        if is_boilerplate(line) or line_key(line) in repeated:
+            furniture.append(line)
+        elif (caption := parse_caption(line)) is not None:
+            captions.append(caption)
+        else:
+            paragraphs.append(line)
+    return paragraphs, captions, furniture
+
+
+def _footer_lines(tree) -> list[str]:
+    """Copyright lines, which trafilatura drops but which name the publisher."""
+    lines = []
+    for node in tree.xpath("//footer|//*[contains(@class,'copyright')]")[:5]:
+        lines += [tidy_line(t) for t in node.text_content().splitlines() if t.strip()]
+    return lines[:40]
+
+
+def _markup_date(tree, now: datetime) -> str | None:
+    try:
+        return htmldate.find_date(
+            tree, extensive_search=False, original_date=True,
+            outputformat="%Y-%m-%dT%H:%M:%S%z", max_date=now.strftime("%Y-%m-%d"),
+        )
+    except Exception:  # noqa: BLE001 - a bad date in markup leaves the page undated, no crash
+        return None

@@ -1,0 +1,122 @@
+"""WARC files (`.warc`, `.warc.gz`): what wget, Heritrix, Browsertrix and Common Crawl write.
+
+Read as a stream with warcio, so a WARC of any size uses little memory. Every
+HTML `response` record is a candidate article with the record's target URI
+and crawl date; requests, metadata, non-HTML responses, redirects and errors,
+and `revisit` records are counted as skipped (they are not articles, and not
+errors). A truncated or corrupt WARC keeps what was read before the damage
+and is reported with the record where it broke.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from corpus.article import Article, Rejected, Skipped
+from corpus.dates import DateParseError, parse_article_date
+from corpus.readers.decode import decode_bytes
+from corpus.readers.html import read_html
+
+MAX_RECORD_BYTES = 32 * 1024 * 1024  # one page; anything larger is not an article
+
+
+def looks_like_warc(head: bytes) -> bool:
+    return head.startswith(b"WARC/")
+
+
+def read_warc(path: Path, *, now: datetime) -> Iterator[Article | Rejected | Skipped]:
+    origin = str(path)
+    number = 0
+    try:
+        with open(path, "rb") as stream:
+            for number, record in enumerate(ArchiveIterator(stream), start=1):
+                if not (record.rec_headers.protocol or "").startswith(("WARC/", "ARC/")) and record.format != "arc":
+                    raise ValueError(f"not a WARC record header ({record.rec_headers.protocol!r})")
+                items = list(_read_record(record, f"{origin}#{number}", now=now))
+                _drain(record)  # warcio only warns about a record cut short: check it here
+                if record.raw_stream.limit > 0:
+                    raise ValueError(f"record {number} is cut short")  # noqa: TRY301
+                yield from items
+        if number == 0:
+            yield Rejected(origin, "empty WARC (no records)")
+        elif not _gzip_intact(path):
+            yield Rejected(origin, f"broken WARC after record {number} (truncated gzip)")
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+        where = f"after record {number}" if number else "at its start"
+        yield Rejected(origin, f"broken WARC {where} ({_first_line(exc)})")
+    except Exception as exc:  # noqa: BLE001 - zlib and parser errors of any kind: report, go on
+        yield Rejected(origin, f"broken WARC after record {number} ({type(exc).__name__})")
+
+
+def _read_record(record, where: str, *, now: datetime) -> Iterator[Article | Rejected | Skipped]:
+    if record.rec_type != "response":
+        yield Skipped(where, f"{record.rec_type} record")
+        return
+    http = record.http_headers
+    status = http.get_statuscode() if http else None
+    if status and not status.startswith("2"):
+        yield Skipped(where, f"HTTP {status}")
+        return
+    content_type = (http.get_header("Content-Type") or "") if http else ""
+    if "html" not in content_type.lower():
+        yield Skipped(where, f"not HTML ({content_type.split(';')[0].strip() or 'no content type'})")
+        return
+    data = record.content_stream().read(MAX_RECORD_BYTES + 1)
+    if len(data) > MAX_RECORD_BYTES:
+        yield Rejected(where, f"record too large (over {MAX_RECORD_BYTES} bytes)")
+        return
+    text = _decode(data, content_type)
+    if text is None:
+        yield Rejected(where, "binary content in an HTML record")
+        return
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    yield from read_html(text, where, now=now, url=url,
+                         crawl_date=_crawl_date(record.rec_headers.get_header("WARC-Date"), now))
+
+
+def _gzip_intact(path: Path) -> bool:
+    """A gzipped WARC whose last member is cut off loses records without any error
+    from warcio; decompressing to the end tells."""
+    with open(path, "rb") as handle:
+        if handle.read(2) != b"\x1f\x8b":
+            return True
+    try:
+        with gzip.open(path, "rb") as handle:
+            while handle.read(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
+
+
+def _drain(record) -> None:
+    while record.raw_stream.read(1 << 16):
+        pass
+
+
+def _decode(data: bytes, content_type: str) -> str | None:
+    charset = content_type.lower().partition("charset=")[2].split(";")[0].strip(" \"'")
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_bytes(data)
+
+
+def _crawl_date(value: str | None, now: datetime) -> datetime | None:
+    try:
+        return parse_article_date(value, now=now) if value else None
+    except DateParseError:
+        return None
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]

@@ -1,0 +1,73 @@
+"""HTML pages: main text, metadata, dates by where they came from, non-articles rejected."""
+
+from datetime import datetime, timezone
+
+from corpus.article import Rejected
+from corpus.readers import read_path
+from corpus.readers.html import read_html
+from tests.conftest import FIXTURES
+
+CRAWL = FIXTURES / "crawl" / "harbourtimes"
+LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def _read(name, now=LATER):
+    return list(read_path(CRAWL / name, now=now))
+
+
+def test_main_text_and_metadata_come_from_the_page():
+    [article] = _read("ferry-strike.html")
+    assert article.title == "Ferry crews strike over pay in Lisbon"
+    assert article.url == "https://harbourtimes.example/world/2024/06/ferry-crews-strike-lisbon"
+    assert article.source == "Harbour Times"
+    assert article.body.startswith("LISBON, June 11 (Reuters) - Ferry crews")
+    assert "Home" not in article.body and "Sign up" not in article.body
+    assert "All rights reserved" not in article.body and "Read more" not in article.body
+
+
+def test_metadata_date_keeps_its_time_zone_and_says_where_it_came_from():
+    [article] = _read("ferry-strike.html")
+    assert article.date.isoformat() == "2024-06-11T07:30:00+01:00"
+    assert article.date_source == "metadata"
+
+
+def test_section_keywords_and_credited_agency_become_tags():
+    [article] = _read("ferry-strike.html")
+    assert set(article.tags) >= {"Reuters", "World", "Labour", "Transport"}
+
+
+def test_people_and_places_are_extracted_from_the_page():
+    [article] = _read("ferry-strike.html")
+    assert set(article.people) == {"Joana Ribeiro", "Tomas Pereira"}
+    assert article.places[:2] == ("Lisbon", "Portugal")
+    assert "Colombia" not in article.places  # Pereira is a person here, not the city
+
+
+def test_a_page_without_date_markup_takes_the_date_from_its_url():
+    html = (CRAWL / "grain-deal.htm").read_text()
+    [article] = read_html(html, "p.html", now=LATER, url="https://x.example/2024/03/03/grain-deal")
+    assert (article.date.date().isoformat(), article.date_source) == ("2024-03-03", "url")
+
+
+def test_a_dateline_without_year_takes_the_year_of_the_crawl():
+    html = (CRAWL / "grain-deal.htm").read_text()
+    crawled = datetime(2024, 3, 5, tzinfo=timezone.utc)
+    [article] = read_html(html, "p.html", now=LATER, crawl_date=crawled)
+    assert (article.date.date().isoformat(), article.date_source) == ("2024-03-03", "dateline")
+
+
+def test_a_future_metadata_date_is_not_taken():
+    [article] = _read("ferry-strike.html", now=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    assert article.date_source != "metadata"
+
+
+def test_an_index_page_is_rejected_as_not_an_article():
+    [rejected] = _read("index.html")
+    assert isinstance(rejected, Rejected) and rejected.reason.startswith("not an article")
+
+
+def test_html_is_recognized_by_content_without_an_extension(tmp_path):
+    page = tmp_path / "page"
+    page.write_bytes((CRAWL / "ferry-strike.html").read_bytes())
+    [article] = read_path(page, now=LATER)
+    assert article.source == "Harbour Times"

@@ -1,0 +1,40 @@
+"""The seed page from ../shared: title, people, places and source tags, no boilerplate."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from corpus.readers import read_path
+from tests.conftest import SHARED
+
+SEED = SHARED / "seed" / "000_7d0f94760525050b.txt"
+pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"seed page not found at {SEED}")
+
+
+@pytest.fixture(scope="module")
+def seed():
+    [article] = read_path(SEED, now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    return article
+
+
+def test_seed_page_title(seed):
+    assert seed.title.startswith("Moscow backs fight against IS")
+
+
+def test_seed_page_people(seed):
+    assert {"Sergey Lavrov", "Barack Obama", "Daniel Serwer"} <= set(seed.people)
+
+
+def test_seed_page_places(seed):
+    assert {"Russia", "United States", "Syria"} <= set(seed.places)
+
+
+def test_seed_page_source_tags(seed):
+    assert seed.source == "Al-Monitor"
+    assert {"Reuters", "Politics"} <= set(seed.tags)
+
+
+def test_seed_page_body_has_no_boilerplate_or_caption(seed):
+    for furniture in ("Skip to main content", "Subscribe", "per year", "Join our community",
+                      "news and analysis you can trust", "REUTERS/", "RTR47KZB"):
+        assert furniture not in seed.body

@@ -1,0 +1,75 @@
+"""WARC: HTML responses become articles; other records are skipped; damage is reported."""
+
+import gzip
+import io
+from datetime import datetime, timezone
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from corpus.article import Article, Rejected, Skipped
+from corpus.readers import read_path
+from tests.conftest import FIXTURES
+
+LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)
+PAGE = (FIXTURES / "crawl" / "harbourtimes" / "grain-deal.htm").read_bytes()
+
+
+def write_warc(path, *, gz=True):
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=gz)
+
+        def response(uri, status, ctype, body, date="2024-03-05T10:00:00Z"):
+            headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            rec = writer.create_warc_record(uri, "response", payload=io.BytesIO(body),
+                                            http_headers=headers,
+                                            warc_headers_dict={"WARC-Date": date})
+            writer.write_record(rec)
+
+        writer.write_record(writer.create_warc_record("https://h.example/grain", "request",
+                                                      payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+        response("https://h.example/grain", "200 OK", "text/html; charset=utf-8", PAGE)
+        response("https://h.example/logo.png", "200 OK", "image/png", b"\x89PNG....")
+        response("https://h.example/old", "301 Moved Permanently", "text/html", b"")
+    return path
+
+
+def test_html_responses_become_articles_with_uri_and_crawl_date(tmp_path):
+    items = list(read_path(write_warc(tmp_path / "crawl.warc.gz"), now=LATER))
+    [article] = [i for i in items if isinstance(i, Article)]
+    assert article.url == "https://h.example/grain"
+    assert article.title == "Egypt signs grain deal with Kazakhstan"
+    assert (article.date.date().isoformat(), article.date_source) == ("2024-03-03", "dateline")
+
+
+def test_other_records_are_skipped_with_a_reason_not_rejected(tmp_path):
+    items = list(read_path(write_warc(tmp_path / "crawl.warc", gz=False), now=LATER))
+    skipped = sorted(i.reason for i in items if isinstance(i, Skipped))
+    assert skipped == ["HTTP 301", "not HTML (image/png)", "request record"]
+    assert not [i for i in items if isinstance(i, Rejected)]
+
+
+def test_a_truncated_warc_keeps_what_was_read_and_reports_the_damage(tmp_path):
+    whole = write_warc(tmp_path / "whole.warc.gz").read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole[: int(len(whole) * 0.8)])
+    items = list(read_path(cut, now=LATER))
+    assert any(isinstance(i, Article) for i in items)
+    [broken] = [i for i in items if isinstance(i, Rejected)]
+    assert broken.reason.startswith("broken WARC after record")
+
+
+def test_a_warc_is_recognized_by_content_whatever_its_name(tmp_path):
+    path = write_warc(tmp_path / "crawl.warc.gz")
+    renamed = tmp_path / "crawl.bin.gz"
+    path.rename(renamed)
+    assert any(isinstance(i, Article) for i in read_path(renamed, now=LATER))
+
+
+def test_garbage_named_warc_is_rejected(tmp_path):
+    path = tmp_path / "junk.warc.gz"
+    path.write_bytes(gzip.compress(b"this is not a warc at all\n" * 10))
+    items = list(read_path(path, now=LATER))
+    assert not [i for i in items if isinstance(i, Article)]
+    [rejected] = [i for i in items if isinstance(i, Rejected)]
+    assert rejected.reason.startswith("broken WARC")
