@@ -1,0 +1,40 @@
+"""Cached facet tables count exactly what Whoosh's generic facets count."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import sorting
+
+from search.compile import to_whoosh
+from search.facet_counts import count_values
+from search.parser import parse_query
+from tests.conftest import NOW
+
+FIELDS = ["person_facet", "place_facet", "source_facet", "tag_facet", "day"]
+
+
+def whoosh_counts(searcher, wquery, field: str) -> dict:
+    facet = sorting.FieldFacet(field, allow_overlap=True, maptype=sorting.Count)
+    results = searcher.search(wquery, limit=None, groupedby={"f": facet}, scored=False)
+    return {k: v for k, v in results.groups("f").items() if k}
+
+
+@pytest.mark.parametrize("query", ["*", "oil", "bank OR drought", "NOT oil", "date:2014"])
+def test_counts_equal_whoosh_field_facets(archive, query):
+    searcher = archive.searcher()
+    wquery = to_whoosh(parse_query(query, now=NOW))
+    counts = count_values(searcher, wquery, FIELDS)
+    if query == "*":
+        assert counts["place_facet"] and counts["day"]  # the fixture has places and dates
+    for field in FIELDS:
+        assert dict(counts[field]) == whoosh_counts(searcher, wquery, field), field
+
+
+def test_a_second_count_reuses_the_segment_tables(archive):
+    from search import facet_counts
+
+    searcher = archive.searcher()
+    count_values(searcher, to_whoosh(parse_query("*", now=NOW)), ["place_facet"])
+    table = facet_counts._TABLES[searcher.reader()]["place_facet"]
+    count_values(searcher, to_whoosh(parse_query("oil", now=NOW)), ["place_facet"])
+    assert facet_counts._TABLES[searcher.reader()]["place_facet"] is table
