@@ -24,6 +24,7 @@ class Archive:
         self._searcher = self._ix.searcher()
         self.store = ArticleStore(home.store_path, readonly=True)
         self._lock = threading.Lock()
+        self._generation = self._searcher_generation()
 
     def searcher(self):
         """The current searcher, refreshed if the index changed on disk."""
@@ -34,16 +35,23 @@ class Archive:
                 self._ix, _ = open_live_index(self.location)
                 self._gen_dir = gen_dir
                 self._searcher = self._ix.searcher()
+                self._generation = self._searcher_generation()
             elif not self._searcher.up_to_date():  # an update committed
                 self._searcher = self._searcher.refresh()
+                self._generation = self._searcher_generation()
             return self._searcher
+
+    def _searcher_generation(self) -> tuple[str, int]:
+        # What the searcher reads, not what is newest on disk: an update
+        # committing in between must not label old results with a new key.
+        return (str(self._gen_dir), self._searcher.reader().generation())
 
     @property
     def generation(self) -> tuple[str, int]:
         """Changes whenever what a search can see changes (cache key)."""
-        searcher = self.searcher()
-        return (str(self._gen_dir), searcher.ix_generation if hasattr(searcher, "ix_generation")
-                else self._ix.latest_generation())
+        self.searcher()
+        with self._lock:
+            return self._generation
 
     def close(self) -> None:
         self._searcher.close()

@@ -1,0 +1,44 @@
+"""One searcher reused across searches; a new one only when the index changed."""
+
+from __future__ import annotations
+
+import json
+
+from corpus import ArticleStore, Home, ingest
+from index import IndexLocation, rebuild_index, sync_index
+from search.archive import Archive
+from tests.conftest import FIXTURES, NOW, build_home
+
+
+def _add_article(home: Home, tmp_path) -> None:
+    page = tmp_path / "new.jsonl"
+    page.write_text(json.dumps({"id": "new-1", "title": "Zebra census", "date": "2015-01-02",
+                                "body": "Rangers counted zebras in the park."}) + "\n")
+    with ArticleStore(home.store_path) as store:
+        ingest([page], store, home.rejects_path, now=NOW)
+        sync_index(store, IndexLocation.in_home(home.root))
+
+
+def test_the_searcher_is_reused_while_the_index_is_unchanged(tmp_path):
+    home = build_home(tmp_path / "home", FIXTURES / "articles.jsonl")
+    with Archive(home) as archive:
+        first, key = archive.searcher(), archive.generation
+        assert archive.searcher() is first and archive.generation == key
+
+
+def test_an_update_changes_the_generation_and_the_searcher_sees_it(tmp_path):
+    home = build_home(tmp_path / "home", FIXTURES / "articles.jsonl")
+    with Archive(home) as archive:
+        before = archive.generation
+        _add_article(home, tmp_path)
+        assert archive.generation != before
+        assert archive.searcher().document(id="new-1") is not None
+
+
+def test_a_rebuild_changes_the_generation(tmp_path):
+    home = build_home(tmp_path / "home", FIXTURES / "articles.jsonl")
+    with Archive(home) as archive:
+        before = archive.generation
+        with ArticleStore(home.store_path) as store:
+            rebuild_index(store, IndexLocation.in_home(home.root))
+        assert archive.generation != before
