@@ -3,6 +3,7 @@ the CLI's --json twin, filters as links, limits, and errors shown, not thrown.""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -187,6 +188,25 @@ def test_did_you_mean_is_rendered_as_a_link(client, monkeypatch):
     monkeypatch.setattr(service, "search", with_suggestion)
     html = page(client, "/?q=lavorv")
     assert "Did you mean" in html and "/?q=lavrov" in hrefs(html, "q=lavrov")
+
+
+def test_near_duplicate_counts_link_to_the_copies_on_the_article_page(client, monkeypatch):
+    service = client.application.extensions["dateline"]
+    real_search, real_copies = service.search, service.copies
+
+    def with_similar(query, **options):
+        results = real_search(query, **options)
+        results.hits = [dataclasses.replace(h, similar=2) for h in results.hits]
+        return results
+
+    monkeypatch.setattr(service, "search", with_similar)
+    html = page(client, "/?q=%22bank+of+england%22")
+    assert "2 similar copies" in html and "/article/boe-holds#copies" in html
+    copy = service.article("bank-in-england")
+    monkeypatch.setattr(service, "copies", lambda article: [copy])
+    article = page(client, "/article/boe-holds")
+    assert 'id="copies"' in article and "/article/bank-in-england" in article
+    monkeypatch.setattr(service, "copies", real_copies)
 
 
 # -- bad input -----------------------------------------------------------------

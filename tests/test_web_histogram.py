@@ -1,0 +1,46 @@
+"""The chart's arithmetic: buckets aligned with coverage, gaps kept, bar links' date bounds."""
+
+from datetime import date
+
+from search.web.histogram import bucket_end, build_histogram, span
+
+
+def facet(bucket, *pairs):
+    return {"bucket": bucket, "buckets": [{"start": s, "count": c} for s, c in pairs]}
+
+
+def test_bucket_ends_are_inclusive_last_days():
+    assert bucket_end(date(2014, 9, 24), "day") == date(2014, 9, 24)
+    assert bucket_end(date(2014, 9, 22), "week") == date(2014, 9, 28)
+    assert bucket_end(date(2016, 2, 1), "month") == date(2016, 2, 29)
+    assert bucket_end(date(2014, 1, 1), "year") == date(2014, 12, 31)
+
+
+def test_span_runs_from_the_first_bucket_to_the_end_of_the_last():
+    assert span(facet("month", ("2014-09-01", 1), ("2014-11-01", 2))) == (date(2014, 9, 1), date(2014, 11, 30))
+    assert span({"bucket": None, "buckets": []}) is None
+
+
+def test_an_empty_bucket_between_matches_stays_a_visible_gap():
+    chart = build_histogram(facet("month", ("2014-09-01", 3), ("2014-11-01", 1)))
+    assert [(b.start.month, b.matches) for b in chart.bars] == [(9, 3), (10, 0), (11, 1)]
+    assert chart.bars[1].height == 0 and chart.bars[0].height == chart.height
+
+
+def test_matches_fold_onto_a_coarser_coverage_bucket():
+    matches = facet("week", ("2014-09-01", 2), ("2014-09-15", 1), ("2014-10-06", 4))
+    coverage = facet("month", ("2014-09-01", 30), ("2014-10-01", 40))
+    chart = build_histogram(matches, coverage, {"AP": facet("month", ("2014-10-01", 15))})
+    assert chart.bucket == "month"
+    assert [(b.matches, b.coverage) for b in chart.bars] == [(3, 30), (4, 40)]
+    assert chart.bars[1].sources == [("AP", 15)] and chart.bars[0].sources == []
+
+
+def test_share_mode_scales_bars_by_share_of_coverage():
+    matches = facet("month", ("2014-09-01", 10), ("2014-10-01", 10))
+    coverage = facet("month", ("2014-09-01", 100), ("2014-10-01", 20))
+    counts = build_histogram(matches, coverage)
+    shares = build_histogram(matches, coverage, share=True)
+    assert counts.bars[0].height == counts.bars[1].height
+    assert shares.bars[1].height == shares.height and shares.bars[0].height == shares.height / 5
+    assert shares.bars[1].share == 0.5
