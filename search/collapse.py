@@ -1,47 +1,57 @@
 """Near-duplicate wire copies: one result per cluster, with a count of the others.
 
 The index stores each article's `cluster` (its near-duplicate group; an
-article alone is a cluster of one). Most clusters have one member, so the
-work is confined to the few that have more: their keys are read once per
-searcher from the index's term list, and only the matching articles in those
-clusters are looked at. A hit stands for its cluster when it is the first
+article alone is a cluster of one). Which documents share a cluster is read
+once per searcher (`ClusterMap`); each query then makes one unscored pass over
+its matches, so `total` (results after collapsing) stays exact. A hit stands for its cluster when it is the first
 member in the result order (best score, or newest/oldest).
 """
 
 from __future__ import annotations
 
+import array
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
-from search.compile import cluster_members
+ALONE = -1  # the cluster ordinal of an article no other article shares a cluster with
 
-# searcher -> keys of clusters with more than one article (the term list is
-# fixed for the life of a searcher; a refreshed searcher is a new key)
-_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# searcher -> its ClusterMap (the index does not change under a searcher; a
+# refreshed searcher is a new key, and a dropped one frees its map)
+_MAPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def shared_clusters(searcher) -> frozenset[str]:
-    """Clusters with two or more articles in the index (deleted ones may count)."""
+class ClusterMap:
+    """For every document number, the ordinal of its cluster if the cluster has
+    more than one article, else ALONE: built once per searcher from the
+    postings of the shared clusters only, so its cost follows the copies."""
+
+    def __init__(self, searcher):
+        reader = searcher.reader()
+        self.ordinal = array.array("i", [ALONE]) * searcher.doc_count_all()
+        self.shared = 0
+        # doc_frequency over the whole index: the members of a cluster may sit
+        # in different segments (deleted articles may count: harmless)
+        for term in reader.lexicon("cluster"):
+            if reader.doc_frequency("cluster", term) > 1:
+                for docnum in reader.postings("cluster", term).all_ids():
+                    self.ordinal[docnum] = self.shared
+                self.shared += 1
+
+
+def cluster_map(searcher) -> ClusterMap:
     try:
-        return _SHARED[searcher]
+        return _MAPS[searcher]
     except KeyError:
-        pass
-    reader = searcher.reader()
-    keys = frozenset(
-        term.decode("utf-8") if isinstance(term, bytes) else term
-        for term, info in reader.iter_field("cluster")
-        if info.doc_frequency() > 1
-    )
-    _SHARED[searcher] = keys
-    return keys
+        _MAPS[searcher] = found = ClusterMap(searcher)
+        return found
 
 
 @dataclass
 class Copies:
     """The matching articles that share their cluster with another matching article."""
 
-    cluster_of: dict[int, str] = field(default_factory=dict)  # docnum -> cluster
+    cluster_of: dict[int, int] = field(default_factory=dict)  # docnum -> cluster ordinal
     size: Counter = field(default_factory=Counter)  # cluster -> matching articles
 
     @property
@@ -58,7 +68,7 @@ class Copies:
         """(docnum, score) pairs in order, keeping only the first of each cluster."""
         if not self.size:
             return ranked
-        seen: set[str] = set()
+        seen: set[int] = set()
         kept = []
         for docnum, score in ranked:
             key = self.cluster_of.get(docnum)
@@ -70,14 +80,15 @@ class Copies:
 
 
 def find_copies(searcher, wquery) -> Copies:
-    shared = shared_clusters(searcher)
+    """Which matching articles share a cluster: one unscored pass over the matches."""
+    clusters = cluster_map(searcher)
     copies = Copies()
-    if not shared:
+    if not clusters.shared:
         return copies
-    matches = searcher.search(wquery, limit=None, scored=False, filter=cluster_members(shared))
-    for docnum in matches.docs():
-        key = searcher.stored_fields(docnum).get("cluster")
-        if key:
+    ordinal = clusters.ordinal
+    for docnum in searcher.docs_for_query(wquery):
+        key = ordinal[docnum]
+        if key != ALONE:
             copies.cluster_of[docnum] = key
             copies.size[key] += 1
     # a cluster with one matching article hides nothing

@@ -105,11 +105,6 @@ def _exact_value(field: str, text: str) -> wq.Query:
     return wq.Term(field, text.strip())  # url: the whole URL as written
 
 
-def cluster_members(clusters) -> wq.Query:
-    """Articles in any of the given near-duplicate clusters."""
-    return wq.Or([wq.Term("cluster", key) for key in sorted(clusters)])
-
-
 # The date column's value for an undated article (the largest unsigned 64-bit
 # number): it sorts after every real date.
 _UNDATED = 2**64 - 1
