@@ -176,18 +176,11 @@ def test_empty_results_suggest_what_to_relax(client):
     assert "search without place: Kenya" in html
 
 
-def test_did_you_mean_is_rendered_as_a_link(client, monkeypatch):
-    service = client.application.extensions["dateline"]
-    real = service.search
-
-    def with_suggestion(query, **options):
-        results = real(query, **options)
-        results.suggestion = "lavrov"
-        return results
-
-    monkeypatch.setattr(service, "search", with_suggestion)
+def test_a_misspelt_query_offers_did_you_mean_as_a_link(client):
     html = page(client, "/?q=lavorv")
-    assert "Did you mean" in html and "/?q=lavrov" in hrefs(html, "q=lavrov")
+    assert "Did you mean" in html
+    (link,) = set(hrefs(html, "q=lavrov"))
+    assert "Lavrov addresses the Security Council" in page(client, link)
 
 
 def test_near_duplicate_counts_link_to_the_copies_on_the_article_page(client, monkeypatch):
@@ -327,3 +320,11 @@ def test_serve_reports_a_port_in_use_in_one_line(web_home):
         assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{taken.effective_port}")
     finally:
         taken.close()
+
+
+def test_large_pages_are_not_cached(client):
+    cache = client.application.extensions["dateline"].cache
+    client.get("/api/search?q=*&limit=500")
+    hits = cache.hits
+    client.get("/api/search?q=*&limit=500")
+    assert cache.hits == hits

@@ -16,6 +16,10 @@ from corpus.article import Article
 from search.archive import Archive
 from search.engine import SearchResults, search
 
+# Results hold their articles' full text: pages larger than this are not kept,
+# so the cache stays a few megabytes however it is queried.
+CACHED_LIMIT = 100
+
 
 class LRUCache:
     """At most `size` entries; the least recently used goes first."""
@@ -64,7 +68,8 @@ class SearchService:
             results = self.cache.get(key)
             if results is None:
                 results = search(self.archive, query, facets=True, now=now, **options)
-                self.cache.put(key, results)
+                if options.get("limit", 10) <= CACHED_LIMIT:
+                    self.cache.put(key, results)
             return results
 
     def article(self, article_id: str) -> Article | None:
