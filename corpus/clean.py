@@ -65,8 +65,8 @@ def tidy_text(text: str) -> str:
 
 
 def line_key(line: str) -> str:
-    """A line as compared across pages: case, digits and spacing do not count."""
-    return re.sub(r"\d+", "0", " ".join(line.casefold().split()))
+    """A line as compared across pages: case and spacing do not count."""
+    return " ".join(line.casefold().split())
 
 
 def is_boilerplate(line: str) -> bool:

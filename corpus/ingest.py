@@ -7,16 +7,22 @@ recorded, or not at all (and the next run redoes it).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from corpus.article import Article, Rejected, Skipped
+from corpus.boilerplate import repeated_lines
+from corpus.dedupe import article_signature
 from corpus.readers import read_path
 from corpus.store import ArticleStore
 
@@ -73,41 +79,100 @@ def ingest(
     now: datetime | None = None,
     progress: ProgressCallback | None = None,
     skip_unchanged_inputs: bool = True,
+    workers: int | None = None,
 ) -> IngestSummary:
+    """Read every file under `paths` into the store, one transaction per file.
+
+    Files are read, cleaned and extracted by `workers` processes (default: one
+    per core); this process alone writes the store, in input order, so a killed
+    ingest leaves each file wholly ingested and recorded, or not at all.
+    """
     now = now or datetime.now(timezone.utc)
     paths = [Path(p) for p in paths]
     for path in paths:  # fail before writing anything when a path is wrong
         if not path.exists():
             raise IngestError(f"{path}: no such file or directory")
     summary = IngestSummary()
+    # One reader per core (this process, which writes the store, mostly waits); a few
+    # files are read here (starting processes would cost more than it saves).
+    if workers is None:
+        few = len(list(itertools.islice(walk_inputs(paths), MIN_FILES_FOR_WORKERS))) < MIN_FILES_FOR_WORKERS
+        workers = 0 if few else (os.cpu_count() or 1)
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(rejects_path, "a", encoding="utf-8") as rejects:
-        for path in walk_inputs(paths):
-            summary.files += 1
-            _ingest_file(path, store, rejects, summary, now=now, skip_unchanged=skip_unchanged_inputs)
+    with open(rejects_path, "a", encoding="utf-8") as rejects, _pool(workers) as pool:
+        for path, stat, items in _read_ahead(paths, store, summary, pool, workers, now=now,
+                                             skip_unchanged=skip_unchanged_inputs):
+            _store_file(path, stat, items, store, rejects, summary, now=now)
             if progress:
                 progress(summary, path)
     return summary
 
 
-def _ingest_file(path, store, rejects, summary, *, now, skip_unchanged) -> None:
-    key = str(path.resolve())
+def _pool(workers: int):
+    if workers < 1:
+        return contextlib.nullcontext(None)
+    # spawn, not fork: the parent holds an open SQLite connection.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
+    """(path, stat, items) in input order; up to 2 files per worker read ahead."""
+    pending: deque = deque()
+    for folder, files in itertools.groupby(walk_inputs(paths), key=lambda p: p.parent):
+        files = list(files)
+        repeated = repeated_lines(files)
+        for path in files:
+            summary.files += 1
+            stat = _stat(path)
+            if stat is not None and skip_unchanged and _unchanged(store, path, stat):
+                summary.files_skipped += 1
+                continue
+            if pool is None or (stat is not None and stat.st_size > MAX_WORKER_BYTES):
+                # Large inputs (WARC) stream in this process instead of crossing processes whole.
+                while pending:
+                    yield pending.popleft().result()
+                yield path, stat, _read_with_signatures(path, now, repeated, stream=True)
+                continue
+            pending.append(pool.submit(_read_file, path, stat, now, repeated))
+            while len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+MAX_WORKER_BYTES = 64 * 1024 * 1024
+MIN_FILES_FOR_WORKERS = 8
+
+
+def _read_file(path, stat, now, repeated):
+    """In a worker: one file's items, with near-duplicate signatures computed here."""
+    return path, stat, list(_read_with_signatures(path, now, repeated))
+
+
+def _read_with_signatures(path, now, repeated, stream=False):
+    for item in read_path(path, now=now, repeated=repeated):
+        yield (item, article_signature(item) if isinstance(item, Article) else None)
+
+
+def _stat(path: Path):
     try:
-        stat = path.stat()
+        return path.stat()
     except OSError:
-        stat = None
-    if stat is not None and skip_unchanged:
-        known = store.input_record(key)
-        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-            summary.files_skipped += 1
-            return
-        if known and known[0] == stat.st_size and known[2] == file_hash(path):
-            summary.files_skipped += 1
-            return
+        return None
+
+
+def _unchanged(store: ArticleStore, path: Path, stat) -> bool:
+    known = store.input_record(str(path.resolve()))
+    if not known or known[0] != stat.st_size:
+        return False
+    return known[1] == stat.st_mtime_ns or known[2] == file_hash(path)
+
+
+def _store_file(path, stat, items, store, rejects, summary, *, now) -> None:
     summary.bytes += stat.st_size if stat else 0
     articles = 0
     reject_lines = []
-    for item in read_path(path, now=now):
+    for item, signature in items:
         if isinstance(item, Skipped):
             summary.skipped += 1
             summary.skipped_by_reason[_reason_kind(item.reason)] += 1
@@ -118,7 +183,7 @@ def _ingest_file(path, store, rejects, summary, *, now, skip_unchanged) -> None:
             reject_lines.append(_reject_line(item, now))
             continue
         summary.read += 1
-        result = store.put(item)
+        result = store.put(item, signature=signature)
         if result.status == "duplicate":
             summary.duplicates += 1
             reject_lines.append(
@@ -128,7 +193,7 @@ def _ingest_file(path, store, rejects, summary, *, now, skip_unchanged) -> None:
             setattr(summary, result.status, getattr(summary, result.status) + 1)
             articles += 1
     if stat is not None:
-        store.record_input(key, stat.st_size, stat.st_mtime_ns, file_hash(path), articles)
+        store.record_input(str(path.resolve()), stat.st_size, stat.st_mtime_ns, file_hash(path), articles)
     # Rejects are logged before the commit: a crash in between re-reads the
     # file next time (it is not recorded yet), so a reject may be logged twice
     # but is never lost.
