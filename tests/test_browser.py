@@ -135,6 +135,14 @@ def test_slash_focuses_the_search_box_and_the_keyboard_reaches_the_results(page)
     page.wait_for_url(re.compile(r"/article/"))
 
 
+def test_every_form_control_has_a_label(page):
+    page.goto("/?q=bank")
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, button')]
+        .filter(el => el.type !== 'hidden' && el.tagName !== 'BUTTON' && el.labels.length === 0)
+        .map(el => el.name)""")
+    assert unlabelled == []
+
+
 def test_the_page_works_without_javascript(browser, base_url):
     context = browser.new_context(base_url=base_url, java_script_enabled=False)
     page = context.new_page()

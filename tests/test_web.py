@@ -328,3 +328,8 @@ def test_large_pages_are_not_cached(client):
     hits = cache.hits
     client.get("/api/search?q=*&limit=500")
     assert cache.hits == hits
+
+
+def test_api_passes_all_copies_through_to_the_engine(client):
+    assert client.get("/api/search?q=bank").get_json()["collapsed"] is True
+    assert client.get("/api/search?q=bank&all_copies=1").get_json()["collapsed"] is False
