@@ -46,9 +46,15 @@ Query syntax:\n
   a OR b, NOT a, -a, ( )   boolean; AND is implied\n
   person: place: source: tag: title: url: site:   fields (aliases people: places: tags:)\n
   person:lavrov  any word of the name;  person:"sergey lavrov"  the whole name\n
+  place:(syria OR iraq)  a field applied to a group;  url:"https://…"  site:example.com\n
   date:2014  date:2014-09  date:2014-09-24  date:2014-09-01..2014-10-15\n
   date:>=2014-09-01  date:<2015  date:2014-09..  date:"24 Sep 2014"  date:last-7d  date:last-12m\n
-  *  every article;  oil*  words starting with oil
+  dates are whole days in UTC, or in the zone set by $DATELINE_TZ or timezone= in HOME/config.toml\n
+  *  every article;  oil*  words starting with oil\n
+Results: near-duplicate copies are folded into their first hit ("and N similar"; \
+--all-copies lists them); total counts results as listed. Undated articles sort \
+last. A query that finds little gets "Did you mean". --format jsonl|csv|kwic \
+exports every hit (kwic: one tab-separated line per match with its context).
 """
 
 
