@@ -3,7 +3,6 @@ the CLI's --json twin, filters as links, limits, and errors shown, not thrown.""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 
@@ -183,23 +182,34 @@ def test_a_misspelt_query_offers_did_you_mean_as_a_link(client):
     assert "Lavrov addresses the Security Council" in page(client, link)
 
 
-def test_near_duplicate_counts_link_to_the_copies_on_the_article_page(client, monkeypatch):
-    service = client.application.extensions["dateline"]
-    real_search, real_copies = service.search, service.copies
+WIRE = ("The central bank of Ruritania raised its key rate by half a point on Monday, citing "
+        "inflation that has run above target for a year, officials said in the capital.")
+COPIES = [
+    {"id": "wire-reuters", "title": "Ruritania raises rates", "body": WIRE, "source": "Reuters",
+     "date": "2014-09-01"},
+    {"id": "wire-ap", "title": "Ruritania raises rates", "body": WIRE + " More follows.",
+     "source": "AP", "date": "2014-09-01"},
+    {"id": "wire-afp", "title": "Ruritania raises interest rates", "source": "AFP",
+     "body": WIRE.replace("Monday", "Monday morning"), "date": "2014-09-01"},
+]
 
-    def with_similar(query, **options):
-        results = real_search(query, **options)
-        results.hits = [dataclasses.replace(h, similar=2) for h in results.hits]
-        return results
 
-    monkeypatch.setattr(service, "search", with_similar)
-    html = page(client, "/?q=%22bank+of+england%22")
-    assert "2 similar copies" in html and "/article/boe-holds#copies" in html
-    copy = service.article("bank-in-england")
-    monkeypatch.setattr(service, "copies", lambda article: [copy])
-    article = page(client, "/article/boe-holds")
-    assert 'id="copies"' in article and "/article/bank-in-england" in article
-    monkeypatch.setattr(service, "copies", real_copies)
+def test_near_duplicate_copies_collapse_into_one_hit_linking_to_the_others(tmp_path):
+    crawl = tmp_path / "copies.jsonl"
+    crawl.write_text("".join(json.dumps(a) + "\n" for a in COPIES))
+    assert dateline(tmp_path / "h", "ingest", str(crawl)).exit_code == 0
+    assert dateline(tmp_path / "h", "index").exit_code == 0
+    app = create_app(Home(tmp_path / "h"), clock=lambda: NOW)
+    client = app.test_client()
+    html = page(client, "/?q=ruritania")
+    assert "<strong>1</strong> result" in html and "2 similar copies" in html
+    (first,) = set(re.findall(r'href="/article/([^"#]+)#copies"', html))
+    article = page(client, f"/article/{first}")
+    copies = article.split('id="copies"')[1]
+    assert {c["id"] for c in COPIES} - {first} == set(re.findall(r'href="/article/([^"]+)"', copies))
+    every = page(client, "/?q=ruritania&all_copies=1")
+    assert "<strong>3</strong> results" in every
+    app.extensions["dateline"].close()
 
 
 # -- bad input -----------------------------------------------------------------
