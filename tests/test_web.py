@@ -343,3 +343,23 @@ def test_large_pages_are_not_cached(client):
 def test_api_passes_all_copies_through_to_the_engine(client):
     assert client.get("/api/search?q=bank").get_json()["collapsed"] is True
     assert client.get("/api/search?q=bank&all_copies=1").get_json()["collapsed"] is False
+
+
+def test_a_bug_is_a_plain_500_without_a_traceback(client, monkeypatch):
+    service = client.application.extensions["dateline"]
+
+    def broken(query, **options):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(service, "search", broken)
+    client.application.logger.disabled = True  # the server log keeps the traceback; tests need not
+    try:
+        html = client.get("/?q=oil")
+        api = client.get("/api/search?q=oil")
+    finally:
+        client.application.logger.disabled = False
+    assert html.status_code == 500 and api.status_code == 500
+    assert "Traceback" not in html.get_data(as_text=True)
+    assert "secret internal detail" not in html.get_data(as_text=True)
+    assert api.get_json() == {"error": "unexpected failure; the server log has the details",
+                              "status": 500}
