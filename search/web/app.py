@@ -19,7 +19,7 @@ from corpus.home import Home
 from search.archive import Archive
 from search.engine import MAX_LIMIT, MAX_PAGE, SearchError
 from search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
-from search.web.cache import SearchService
+from search.web.service import SearchService
 from search.web.histogram import build_histogram, span
 from search.web.params import NAME_FILTERS, BadRequest, SearchRequest, is_iso_date
 
