@@ -3,16 +3,16 @@
 The index stores each article's `cluster` (its near-duplicate group; an
 article alone is a cluster of one). Which documents share a cluster is read
 once per searcher (`ClusterMap`); each query then makes one unscored pass over
-its matches, so `total` (results after collapsing) stays exact. A hit stands for its cluster when it is the first
-member in the result order (best score, or newest/oldest).
+its matches (vectorized), so `total` (results after collapsing) stays exact.
+A hit stands for its cluster when it is the first member in the result order
+(best score, or newest/oldest).
 """
 
 from __future__ import annotations
 
-import array
 import weakref
-from collections import Counter
-from dataclasses import dataclass, field
+
+import numpy as np
 
 ALONE = -1  # the cluster ordinal of an article no other article shares a cluster with
 
@@ -28,7 +28,7 @@ class ClusterMap:
 
     def __init__(self, searcher):
         reader = searcher.reader()
-        self.ordinal = array.array("i", [ALONE]) * searcher.doc_count_all()
+        self.ordinal = np.full(searcher.doc_count_all(), ALONE, dtype=np.int32)
         self.shared = 0
         # doc_frequency over the whole index: the members of a cluster may sit
         # in different segments (deleted articles may count: harmless)
@@ -47,31 +47,34 @@ def cluster_map(searcher) -> ClusterMap:
         return found
 
 
-@dataclass
 class Copies:
-    """The matching articles that share their cluster with another matching article."""
+    """Which matching articles share their cluster with another matching article."""
 
-    cluster_of: dict[int, int] = field(default_factory=dict)  # docnum -> cluster ordinal
-    size: Counter = field(default_factory=Counter)  # cluster -> matching articles
-
-    @property
-    def hidden(self) -> int:
+    def __init__(self, ordinal: np.ndarray | None = None, size: np.ndarray | None = None):
+        self._ordinal = ordinal  # docnum -> cluster ordinal (ClusterMap)
+        self._size = size  # cluster ordinal -> how many articles of it match
+        self.hidden = int((size[size > 1] - 1).sum()) if size is not None else 0
         """How many matching articles collapsing leaves out."""
-        return sum(n - 1 for n in self.size.values())
+
+    def _cluster(self, docnum: int) -> int | None:
+        if not self.hidden:
+            return None
+        key = int(self._ordinal[docnum])
+        return key if key != ALONE and self._size[key] > 1 else None
 
     def similar(self, docnum: int) -> int:
         """Other matching articles in this article's cluster."""
-        key = self.cluster_of.get(docnum)
-        return self.size[key] - 1 if key is not None else 0
+        key = self._cluster(docnum)
+        return int(self._size[key]) - 1 if key is not None else 0
 
     def first_of_each(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """(docnum, score) pairs in order, keeping only the first of each cluster."""
-        if not self.size:
+        if not self.hidden:
             return ranked
         seen: set[int] = set()
         kept = []
         for docnum, score in ranked:
-            key = self.cluster_of.get(docnum)
+            key = self._cluster(docnum)
             if key is None or key not in seen:
                 kept.append((docnum, score))
                 if key is not None:
@@ -82,18 +85,9 @@ class Copies:
 def find_copies(searcher, wquery) -> Copies:
     """Which matching articles share a cluster: one unscored pass over the matches."""
     clusters = cluster_map(searcher)
-    copies = Copies()
     if not clusters.shared:
-        return copies
-    ordinal = clusters.ordinal
-    for docnum in searcher.docs_for_query(wquery):
-        key = ordinal[docnum]
-        if key != ALONE:
-            copies.cluster_of[docnum] = key
-            copies.size[key] += 1
-    # a cluster with one matching article hides nothing
-    for docnum, key in list(copies.cluster_of.items()):
-        if copies.size[key] < 2:
-            del copies.cluster_of[docnum]
-            del copies.size[key]
-    return copies
+        return Copies()
+    docs = np.fromiter(searcher.docs_for_query(wquery), dtype=np.int64)
+    keys = clusters.ordinal[docs]
+    size = np.bincount(keys[keys != ALONE], minlength=clusters.shared)
+    return Copies(clusters.ordinal, size)

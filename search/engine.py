@@ -164,12 +164,8 @@ def search(
     searcher = archive.searcher()
     copies = find_copies(searcher, wquery)
     hidden = 0 if all_copies else copies.hidden
-    # Enough ranked hits to fill the page even after dropping every copy.
-    results = searcher.search(wquery, limit=page * limit + hidden, sortedby=sort_facet(sort))
-    total_articles = len(results)  # exact: Whoosh counts every match, not just the scored ones
-    ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
-    if not all_copies:
-        ranked = copies.first_of_each(ranked)
+    ranked, total_articles = _ranked(searcher, wquery, sort, page * limit,
+                                     None if all_copies else copies)
     shown = ranked[(page - 1) * limit : page * limit]
     hits = _hits(archive, searcher, tree, shown, copies)
     total = total_articles - hidden
@@ -180,6 +176,22 @@ def search(
         facets=compute_facets(searcher, wquery) if facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
+
+
+def _ranked(searcher, wquery, sort: str, wanted: int, copies: Copies | None):
+    """The first `wanted` results as (docnum, score), copies dropped when
+    collapsing, and the number of matching articles (exact: Whoosh counts
+    every match, not just the scored ones). Copies often rank together, so
+    with copies about more results are fetched, four times more each round."""
+    fetch = wanted if copies is None or not copies.hidden else wanted * 4
+    while True:
+        results = searcher.search(wquery, limit=fetch, sortedby=sort_facet(sort))
+        ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
+        if copies is not None:
+            ranked = copies.first_of_each(ranked)
+        if len(ranked) >= wanted or results.scored_length() >= len(results):
+            return ranked, len(results)
+        fetch *= 4
 
 
 def _check_options(sort: str, limit: int, page: int) -> None:
