@@ -160,6 +160,19 @@ def test_histogram_bars_narrow_the_date_range_and_coverage_counts_all_articles(c
     assert "Reuters: " in coverage or "AP: " in coverage  # per source on hover
 
 
+@pytest.mark.parametrize("query", ["oil", "*", "bank", "*&source=Reuters"])
+def test_each_bars_coverage_is_the_count_of_all_articles_in_its_dates(client, query):
+    html = page(client, f"/?q={query}")
+    chart = html.split('class="chart matches"')[1].split("</svg>")[0]
+    bars = re.findall(r'<a href="([^"]*)"\s+aria-label="[^"]*?([\d,]+) match(?:es)? of ([\d,]+) articles', chart)
+    assert bars
+    for href, matches, coverage in bars:
+        bounds = dict(re.findall(r"(since|until)=([\d-]+)", href))
+        everything = client.get("/api/search", query_string={"q": "*", "limit": 1, **bounds}).get_json()
+        assert int(coverage.replace(",", "")) == everything["total_articles"]
+        assert 0 < int(matches.replace(",", "")) <= everything["total_articles"]
+
+
 def test_share_toggle_shows_matches_as_a_share_of_coverage(client):
     html = page(client, "/?q=oil")
     (toggle,) = hrefs(html, "share=1")

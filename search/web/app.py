@@ -108,11 +108,14 @@ def _coverage(service: SearchService, results, share: bool):
         return None
     since, until = (d.isoformat() for d in bounds)
     everything = service.search("*", since=since, until=until, limit=1, suggest=False)
-    by_source = {
-        item["value"]: service.search("*", since=since, until=until, source=item["value"],
-                                      limit=1, suggest=False).facets["dates"]
-        for item in everything.facets["sources"]
-    }
+    by_source = {}
+    for item in everything.facets["sources"]:
+        if item["count"] == everything.total_articles:  # one source holds it all: no second query
+            by_source[item["value"]] = everything.facets["dates"]
+        else:
+            by_source[item["value"]] = service.search(
+                "*", since=since, until=until, source=item["value"], limit=1, suggest=False,
+            ).facets["dates"]
     return build_histogram(dates, everything.facets["dates"], by_source, share=share)
 
 
