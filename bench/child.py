@@ -1,6 +1,6 @@
 """One timed build step, run in its own process so that its peak memory is
 its own: `python -m bench.child STEP OUT_DIR INPUT...` prints one JSON line
-with seconds, articles and peak RSS (this process or any child it waited for,
+with seconds (wall and CPU), articles and peak RSS (this process or any child it waited for,
 e.g. index worker processes)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import peak_rss_mb
+from bench.common import cpu_seconds, peak_rss_mb
 
 
 def run_step(step: str, out_dir: Path, inputs: list[Path]) -> dict:
@@ -37,6 +37,7 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     result = run_step(step, Path(out_dir), [Path(p) for p in inputs])
     result["seconds"] = time.perf_counter() - started
+    result["cpu_seconds"] = cpu_seconds()
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
 

@@ -9,7 +9,8 @@ process (peak RSS is that process's own) and answers the same queries
 (`bench/queries.py`). The result is the ratio column: how many times better
 Dateline is than each peer in the same run (peer/Dateline for times and
 sizes, Dateline/peer for rates; below 1 means Dateline is worse). The machine
-is shared and noisy: compare ratios, not seconds.
+is shared and noisy: compare ratios, not seconds; the CPU rows (build CPU s,
+query cpu ms) count the work done without the wait for a busy core.
 """
 
 from __future__ import annotations
@@ -135,14 +136,16 @@ def table_rows(result: dict) -> list[list[str]]:
     builds, mb = result["builds"], result["text_bytes"] / 1e6
     metrics = {  # name -> (value per engine, format, higher is better)
         "build s": ({e: b["seconds"] for e, b in builds.items()}, "{:.1f}", False),
+        "build CPU s": ({e: b["cpu_seconds"] for e, b in builds.items()}, "{:.1f}", False),
         "articles/s": ({e: b["articles"] / b["seconds"] for e, b in builds.items()}, "{:.0f}", True),
         "MB/s": ({e: mb / b["seconds"] for e, b in builds.items()}, "{:.2f}", True),
         "index MB": ({e: b["size"] / 1e6 for e, b in builds.items()}, "{:.0f}", False),
         "peak RSS MB": ({e: b["peak_rss_mb"] for e, b in builds.items()}, "{:.0f}", False),
     }
     for qname, per_engine in result["queries"].items():
-        for stat in ("median", "p95"):
-            metrics[f"{qname} {stat} ms"] = (
+        for stat in ("median", "p95", "cpu"):
+            label = "cpu median" if stat == "cpu" else stat
+            metrics[f"{qname} {label} ms"] = (
                 {e: s[stat] for e, s in per_engine.items()}, "{:.1f}", False)
     rows = []
     for name, (values, fmt, higher) in metrics.items():
@@ -173,6 +176,8 @@ def print_result(result: dict) -> None:
     print(f"\nReuters-21578 x{result['scale']}: {result['articles']} articles, "
           f"{result['text_bytes'] / 1e6:.1f} MB of text")
     print(format_table(header, table_rows(result)))
+    print("x vs peer: times better Dateline is (peer/Dateline for times and sizes, "
+          "Dateline/peer for rates); under 1 = worse")
     for line in side_figures(result):
         print(line)
 
