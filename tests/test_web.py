@@ -376,3 +376,31 @@ def test_a_bug_is_a_plain_500_without_a_traceback(client, monkeypatch):
     assert "secret internal detail" not in html.get_data(as_text=True)
     assert api.get_json() == {"error": "unexpected failure; the server log has the details",
                               "status": 500}
+
+
+@pytest.mark.slow
+def test_dateline_serve_answers_on_loopback_until_stopped(web_home):
+    import subprocess
+    import sys
+    import urllib.request
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "search.cli", "--home", str(web_home), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        url = re.search(r"on (http://127\.0\.0\.1:\d+/) ", line).group(1)
+        assert "Note:" not in line
+        with urllib.request.urlopen(url + "api/search?q=lavrov", timeout=30) as response:
+            assert json.load(response)["total"] == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_only_loopback_addresses_count_as_private():
+    from search.web.serve import _is_loopback
+
+    assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
+    assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.4")
+    assert not _is_loopback("example.test")

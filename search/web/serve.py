@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Callable
 
 from waitress import create_server
@@ -29,7 +30,19 @@ def serve(home: Home, *, host: str, port: int, threads: int,
     server = make_server(home, host=host, port=port, threads=threads)
     announce(f"Serving {home.root} on http://{host}:{server.effective_port}/ "
              f"({threads} threads, read-only; Ctrl+C stops)")
+    if not _is_loopback(host):
+        announce(f"Note: {host} is reachable from other machines; anyone who can reach it "
+                 "can read the archive.")
     try:
         server.run()
     finally:
         server.close()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve anywhere
+        return False
