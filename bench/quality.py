@@ -43,6 +43,7 @@ TOP = 100  # ranks looked at for MRR
 KNOWN_ITEMS = 300
 MIN_TOPIC_ARTICLES = 20
 _WORD = re.compile(r"[a-z]{2,}")
+_TITLE_WORD = re.compile(r"\w+(?:'\w+)?")
 
 LATENCY_QUERIES = {
     "word": [("oil", False), ("coffee", False), ("dollar", False), ("profit", False),
@@ -124,8 +125,10 @@ class DatelineRanker:
 # --- quality ----------------------------------------------------------------
 
 def title_words(title: str) -> list[str]:
-    """Lower-case words of two letters or more (no operators, no punctuation)."""
-    return _WORD.findall(title.lower())[:8]
+    """The title's words as a user would type them: lower case (so no AND/OR/NOT
+    operators), "don't" and "1st" whole, single letters and bare numbers left out."""
+    words = _TITLE_WORD.findall(title.lower())
+    return [w for w in words if len(w) >= 2 and not w.isdigit()][:8]
 
 
 def known_items(originals, n: int, seed: int = 7) -> list[tuple[str, list[str]]]:
