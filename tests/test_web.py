@@ -216,6 +216,7 @@ def test_near_duplicate_copies_collapse_into_one_hit_linking_to_the_others(tmp_p
     client = app.test_client()
     html = page(client, "/?q=ruritania")
     assert "<strong>1</strong> result" in html and "2 similar copies" in html
+    assert "2 near-duplicate copies folded in" in html
     (first,) = set(re.findall(r'href="/article/([^"#]+)#copies"', html))
     article = page(client, f"/article/{first}")
     copies = article.split('id="copies"')[1]
