@@ -25,7 +25,8 @@ READER = textwrap.dedent("""
     home, mode, stop = Home(pathlib.Path(sys.argv[1])), sys.argv[2], pathlib.Path(sys.argv[3])
     seen, errors, gaps = [], [], []
     archive = Archive(home) if mode == "long" else None
-    while not stop.exists():
+    while True:
+        last = stop.exists()  # one more search after the stop: the final state is seen
         try:
             current = archive or Archive(home)
             every = search(current, "*", limit=1000, sort="newest", facets=True)
@@ -41,6 +42,8 @@ READER = textwrap.dedent("""
                 current.close()
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
+        if last:
+            break
     print(json.dumps({"seen": seen, "errors": errors[:5], "gaps": gaps[:5]}))
 """)
 
