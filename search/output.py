@@ -61,6 +61,10 @@ def print_ingest_summary(summary, home, *, as_json: bool) -> None:
     )
     for reason, count in summary.rejected_by_reason.most_common():
         typer.echo(f"  rejected: {count} × {reason}")
+    # Not articles and not errors (a WARC's requests, images, redirects): counted
+    # so the user can see every record of a crawl was looked at.
+    for reason, count in summary.skipped_by_reason.most_common():
+        typer.echo(f"  skipped: {count} × {reason}")
     if summary.rejected or summary.duplicates:
         typer.echo(f"Rejects and duplicates are listed in {home.rejects_path}")
 

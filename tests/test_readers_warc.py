@@ -73,3 +73,17 @@ def test_garbage_named_warc_is_rejected(tmp_path):
     assert not [i for i in items if isinstance(i, Article)]
     [rejected] = [i for i in items if isinstance(i, Rejected)]
     assert rejected.reason.startswith("broken WARC")
+
+
+def test_ingest_summary_counts_the_skipped_records_by_reason(tmp_path):
+    from typer.testing import CliRunner
+
+    from search.cli import app
+
+    warc = write_warc(tmp_path / "crawl.warc.gz")
+    result = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "ingest", str(warc)])
+    assert result.exit_code == 0, result.output
+    assert "1 stored" in result.output
+    for line in ("skipped: 1 × request record", "skipped: 1 × HTTP 301",
+                 "skipped: 1 × not HTML"):  # grouped by kind, not per type
+        assert line in result.output
