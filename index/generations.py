@@ -26,7 +26,7 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 
-GRACE_SECONDS = 120.0
+GRACE_SECONDS = 30.0  # far longer than any search takes
 PENDING_NAME = ".pending-deletes.json"  # a dot: Whoosh's own cleaning skips it
 RETIRED_NAME = "RETIRED"
 META_NAME = "dateline.json"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from corpus import ArticleStore, Home
 from index import IndexLocation, open_live_index, segment_count
-from index.merge import MERGE_FACTOR, segments_to_merge
+from index.merge import MAX_SMALL_SEGMENTS, MERGE_FACTOR, segments_to_merge
 from search.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -161,11 +161,19 @@ def _segment(docs: int, deleted: int = 0):
 
 def test_merge_policy_merges_a_full_tier_with_everything_smaller():
     big = _segment(20000)
-    small = [_segment(200) for _ in range(MERGE_FACTOR)]
+    tier = [_segment(300) for _ in range(MERGE_FACTOR)]
     tiny = _segment(3)
-    chosen = segments_to_merge([big, *small, tiny])
+    chosen = segments_to_merge([big, *tier, tiny])
     assert len(chosen) == MERGE_FACTOR + 1 and big not in chosen and tiny in chosen
-    assert segments_to_merge([big, *small[:-1], tiny]) == []  # tier not full: nothing
+
+
+def test_merge_policy_keeps_at_most_a_few_small_segments_beside_the_large_ones():
+    large = [_segment(9000), _segment(8000)]  # a rebuild's, one per core
+    small = [_segment(40), _segment(700)]
+    chosen = segments_to_merge([*large, *small])
+    assert chosen == [small[0]][:len(small) + 1 - MAX_SMALL_SEGMENTS]  # the smallest only
+    assert segments_to_merge([*large, small[1]]) == []  # room for the new one: no merge
+    assert segments_to_merge(large) == []
 
 
 def test_merge_policy_expunges_a_segment_with_many_deletions():
@@ -181,7 +189,9 @@ def test_many_small_updates_leave_few_segments_and_optimize_leaves_one(tmp_path)
     ix, _ = open_live_index(IndexLocation.in_home(home))
     segments = segment_count(ix)
     ix.close()
-    assert segments < 2 * MERGE_FACTOR  # 41 commits, far fewer segments
+    # 41 commits; large segments (within a factor of the largest) fill at most two
+    # tiers, and a few small ones besides.
+    assert segments <= 2 * (MERGE_FACTOR - 1) + MAX_SMALL_SEGMENTS < 41
     result = json.loads(invoke(home, "index", "--optimize", "--json").output)
     assert result["optimized"] == {"segments_before": segments, "segments_after": 1}
     assert index_ids(home) == store_ids(home) and len(store_ids(home)) == 320

@@ -1,0 +1,65 @@
+"""The benchmark harness: its parts, and one tiny end-to-end run (peers optional)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bench.common import percentile
+from bench.corpus_copies import record
+from bench.queries import QUERIES
+from corpus.article import Article, text_hash
+from search.parser import parse_query
+from tests.conftest import NOW
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_every_bench_query_is_valid_dateline_syntax(query):
+    parse_query(query.dateline(), now=NOW)
+
+
+def test_a_copy_has_a_new_id_a_date_years_later_and_a_text_the_store_accepts():
+    original = Article(id="reuters-7", title="Cocoa talks", body="Cocoa producers met.",
+                       date=datetime(1987, 3, 2, 9, 30, tzinfo=timezone.utc))
+    copy = record(original, 3)
+    assert copy["id"] == "reuters-7-c3"
+    assert copy["date"].startswith("1990-03-02T09:30")
+    assert text_hash(copy["title"], copy["body"]) != text_hash(original.title, original.body)
+    assert record(original, 0)["id"] == "reuters-7"
+
+
+def test_p95_is_a_time_that_happened():
+    samples = [float(n) for n in range(1, 21)]
+    assert percentile(samples, 95) == 19.0
+    assert percentile([5.0], 95) == 5.0
+
+
+SGML_DOC = """<REUTERS TOPICS="YES" NEWID="{n}">
+<DATE>{day:2d}-MAR-1987 10:0{m}:00.00</DATE>
+<PLACES><D>{place}</D></PLACES><PEOPLE><D>volcker</D></PEOPLE>
+<TEXT><TITLE>{title} NUMBER {n}</TITLE>
+<BODY>Story {n} says {word} prices and interest rates moved in {place} trading
+on day {day} while sorghum stocks number {n} were steady.
+ Reuter
+</BODY></TEXT>
+</REUTERS>
+"""
+
+
+@pytest.mark.slow
+def test_the_harness_prints_one_table_with_every_engine(tmp_path, capsys):
+    pytest.importorskip("tantivy")
+    from bench.run import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    docs = [SGML_DOC.format(n=n, day=1 + n % 28, m=n % 10, place=("japan", "usa")[n % 2],
+                            word=("oil", "gold")[n % 3 == 0], title=("OIL", "GOLD")[n % 2])
+            for n in range(1, 41)]
+    (corpus / "reut2-000.sgm").write_text("".join(docs), encoding="latin-1")
+    main(["--corpus", str(corpus), "--scale", "1,2", "--repeat", "1"])
+    out = capsys.readouterr().out
+    for text in ("x1: 40 articles", "x2: 80 articles", "naive Whoosh", "SQLite FTS5", "tantivy",
+                 "date: month p95 ms", "facets: common word p95 ms", "update with 1% new"):
+        assert text in out
