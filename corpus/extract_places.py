@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 from corpus.gazetteer import Entry, Gazetteer, gazetteer
 
@@ -38,12 +39,69 @@ _INSIDE_A_NAME = re.compile(
     r"Insurance|Brands|Foods|Chemicals?|Financial|Securities|Futures|Mercantile|Commodity|"
     r"Board|Cotton|Coffee|Sugar|Light|Edison|Bancorp|Bancshares|Banc|Federal|Life|Realty)\b)")
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# "TOKYO, March 3 -", "ROCKFORD, Ill., March 3 (Reuters) -", "NAIROBI (AP) —"
+# "TOKYO, March 3 -", "ROCKFORD, Ill., March 3 (Reuters) -", "NAIROBI (AP) —". The
+# month is any word before a day number: wire copy writes "MARCH", "MArch", "Macrh".
+_DATE = r"(?:[A-Za-z]{3,9}\.?\s*\d{1,2}|\d{1,2}\s+[A-Za-z]{3,9})(?:,\s*\d{4})?"
 DATELINE = re.compile(
-    rf"^\s*(?P<place>[A-Z][A-Za-z .'’-]{{1,40}}?(?:,\s*[A-Z][A-Za-z. ]{{1,20}}?)?)"
-    rf"\s*(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*(?:\((?:Reuters|AP|AFP|UPI|Bloomberg)\))?\s*[-–—]+(?:\s|$)"
+    rf"^\s*(?P<place>[A-Z][A-Za-z .'’/-]{{1,40}}?(?:,\s*[A-Z][A-Za-z. ]{{1,20}}?)?)(?![A-Za-z])"
+    rf"\s*(?:,?\s*{_DATE})?\s*(?:\((?:Reuters|AP|AFP|UPI|Bloomberg)\))?\s*[-–—]+(?:\s|$)"
 )
+# The date that ends a dateline given apart ("LONDON, MARCH 9", "RICHMOND, Va. Feb 26").
+_DATE_END = re.compile(rf"[,\s-]*{_DATE}\b.*$", re.DOTALL)
+
+# Regions a dateline names after its town, as wire copy writes them: US states
+# by AP abbreviation with or without its period or by postal code ("Va", "PA",
+# "Penn."), and Canada's provinces (else "Ontario" is the Californian city).
+_US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT "
+              "NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY Ala Ariz "
+              "Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky La Md Mass Mich Minn Miss Mo Mont Neb "
+              "Nev N.H. N.J. N.M. N.Y. N.C. N.D. Okla Ore Pa Penn Penna R.I. S.C. S.D. Tenn Tex Vt "
+              "Va Wash W.Va Wis Wisc Wyo D.C.")
+_PROVINCES = ("Ontario Ont Quebec Que British_Columbia B.C. Alberta Alta Manitoba Man Saskatchewan "
+              "Sask Nova_Scotia N.S. New_Brunswick N.B. Newfoundland Nfld Prince_Edward_Island P.E.I.")
+
+
+def _region_key(name: str) -> str:
+    return name.upper().replace(" ", "").replace("_", "").rstrip(".")
+
+
+_REGIONS = {_region_key(n): "United States" for n in _US_STATES.split()} | {
+    _region_key(n): "Canada" for n in _PROVINCES.split()}
+# Common forms of a town's name that the gazetteer spells otherwise.
+_SPELLINGS = ((re.compile(r"^St\.?\s+", re.IGNORECASE), "St. "),
+              (re.compile(r"^St\.?\s+", re.IGNORECASE), "Saint "),
+              (re.compile(r"(?<=[A-Za-z])(?:ue|UE)"), "u"),  # "Duesseldorf": a German umlaut
+              (re.compile(r"(?<=[A-Za-z])(?:oe|OE)"), "o"),
+              (re.compile(r"^Ft\.?\s+", re.IGNORECASE), "Fort "),
+              (re.compile(r"^(?:West|East|North|South)\s+", re.IGNORECASE), ""))
+
+
+# English and wire-copy names of cities the GeoNames table lacks: it keeps
+# other-language names only for the largest cities and drops a name two
+# countries share ("Philadelphia" is also an old name of Amman).
+WIRE_NAMES = {
+    "Frankfurt": "Germany", "Hanover": "Germany", "Nuremberg": "Germany", "Berne": "Switzerland",
+    "Basle": "Switzerland", "Lucerne": "Switzerland", "The Hague": "Netherlands",
+    "Venice": "Italy", "Leghorn": "Italy", "Barcelona": "Spain", "Seville": "Spain",
+    "Saragossa": "Spain", "Corunna": "Spain", "Salonika": "Greece", "Cracow": "Poland",
+    "Colombo": "Sri Lanka", "Islamabad": "Pakistan", "Philadelphia": "United States",
+}
+# Names in the table that in English text are words or other names: "White
+# House" is a translated name of Casablanca, "Sale" and "Van" are towns.
+NOT_PLACES = {"White House", "Sale", "Man", "Van", "Dual", "Oral", "Mill City", "New Orange",
+              "Di An", "Ha Long"}
+
+
+@cache
+def tables() -> Gazetteer:
+    """The gazetteer with wire-copy city names added and word-like names removed."""
+    gaz = gazetteer()
+    in_text = {name: entry for name, entry in gaz.in_text.items() if name not in NOT_PLACES}
+    in_dateline = dict(gaz.in_dateline)
+    for name, country in WIRE_NAMES.items():
+        entry = Entry(name, "city", country)
+        in_text[name] = in_dateline[name] = in_dateline[name.upper()] = entry
+    return replace(gaz, in_text=in_text, in_dateline=in_dateline)
 
 
 @dataclass(frozen=True)
@@ -91,15 +149,40 @@ def _lookup(name: str, table: dict[str, Entry]) -> Entry | None:
 
 def dateline_place(text: str, gaz: Gazetteer | None = None) -> Entry | None:
     """The place of a dateline at the start of the text, if there is one."""
-    gaz = gaz or gazetteer()
     match = DATELINE.match(text)
-    if not match:
-        return None
-    parts = [p.strip() for p in match.group("place").split(",")]
+    return _place_of_dateline(match.group("place"), gaz or tables()) if match else None
+
+
+def place_of_dateline(dateline: str, gaz: Gazetteer | None = None) -> Entry | None:
+    """The place of a dateline given apart from the text ("NEW YORK, MARCH 9")."""
+    return _place_of_dateline(_DATE_END.sub("", dateline), gaz or tables())
+
+
+def _place_of_dateline(place: str, gaz: Gazetteer) -> Entry | None:
+    parts = [p.strip(" *") for p in place.split(",") if p.strip(" *")]
     # "ROCKFORD, Ill." -> the state tells the country even when the town is unknown.
-    for part in reversed(parts):
-        for key in (part, part.title(), part.upper()):
-            found = gaz.in_dateline.get(key)
+    for part in reversed(parts[1:]):
+        country = _REGIONS.get(_region_key(part))
+        found = Entry(country, "region", country) if country else _town(part, gaz)
+        if found:
+            return found
+    for part in parts:
+        for name in part.split("/"):  # "DALLAS/FORT WORTH"
+            found = _town(name.strip(), gaz)
+            if found:
+                return found
+    return None
+
+
+def _town(name: str, gaz: Gazetteer) -> Entry | None:
+    for key in (name, name.title(), name.upper()):
+        found = gaz.in_dateline.get(key)
+        if found:
+            return found
+    for pattern, replacement in _SPELLINGS:
+        spelled = pattern.sub(replacement, name)
+        if spelled != name:
+            found = _town(spelled, gaz)
             if found:
                 return found
     return None
@@ -112,11 +195,10 @@ def extract_places(
 
     `people`: names found in the same text; their words are not places
     ("Union leader Tomas Pereira" is not the Colombian city)."""
-    gaz = gazetteer()
+    gaz = tables()
     mentions: list[PlaceMention] = []
     # A dateline given apart ("LONDON, March 9") is read as if it began the text.
-    line = f"{dateline} -" if dateline is not None else body[:160]
-    found = dateline_place(line, gaz)
+    found = place_of_dateline(dateline, gaz) if dateline is not None else dateline_place(body[:160], gaz)
     if found:
         mentions.append(PlaceMention(found, "dateline"))
     if title.isupper():  # wire headlines in capitals

@@ -50,3 +50,35 @@ def test_words_that_only_look_like_places_inside_other_words_are_ignored():
 
 def test_all_caps_wire_headlines_are_read():
     assert "Japan" in extract_places("JAPAN TRADE SURPLUS WIDENS", "The surplus grew.")
+
+
+@pytest.mark.parametrize("dateline, country", [
+    ("NEW YORK, MARCH 9", "United States"),  # the month in capitals
+    ("HOUSTON, MArch 11", "United States"),  # and mistyped
+    ("AMSTERDAM, 2 March", "Netherlands"),  # the day first
+    ("RICHMOND, Va. Feb 26", "United States"),  # no comma before the date
+    ("BRYN MAWR, Pa, April 8", "United States"),  # a state without its period
+    ("GLENVIEW, PA, April 8", "United States"),  # or by postal code
+    ("OAKVILLE, Ontario, April 2", "Canada"),  # a province, not the Californian city
+    ("ST. PAUL, March 5", "United States"),
+    ("ST PAUL, March 5", "United States"),
+    ("DUESSELDORF, March 5", "Germany"),  # an umlaut written out
+    ("FRANKFURT, March 5", "Germany"),  # an English name the table lacks
+    ("DALLAS/FORT WORTH, Texas, March 3", "United States"),
+])
+def test_datelines_as_wire_copy_writes_them(dateline, country):
+    assert extract_places("Results", "Profits rose.", dateline=dateline)[-1] == country
+
+
+def test_a_town_the_gazetteer_does_not_know_is_placed_by_its_province():
+    assert extract_places("Mine", "Ore grades rose.", dateline="SNOWFIELD, Que., May 4")[:1] == (
+        "Canada",)
+
+
+def test_a_dateline_at_the_start_of_the_text_may_write_the_month_in_capitals():
+    assert dateline_place("LONDON, MARCH 3 - Sterling fell.").country == "United Kingdom"
+
+
+def test_names_that_are_words_in_english_are_not_places():
+    assert extract_places("Budget", "The White House said the sale of the van was a White House "
+                          "matter. Sale prices rose.") == ()
