@@ -95,7 +95,9 @@ def document_for(article: Article) -> dict:
         if values:
             doc[name] = " \n ".join(values)
             doc[f"{name}_exact"] = ",".join(fold(v) for v in values)
-            doc[f"{name}_facet"] = ",".join(" ".join(v.replace(",", " ").split()) for v in values)
+            # One spelling per folded value, so a facet counts each article once.
+            spellings = {fold(v): " ".join(v.replace(",", " ").split()) for v in reversed(values)}
+            doc[f"{name}_facet"] = ",".join(spellings.values())
     if article.url:
         doc["url"] = article.url
     if article.site:

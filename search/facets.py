@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from whoosh import sorting
+from index.schema import fold
+from search.facet_counts import count_values
 
 FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
                 "sources": "source_facet", "tags": "tag_facet"}
@@ -14,18 +15,31 @@ TOP = 10
 
 
 def compute_facets(searcher, wquery, *, top: int = TOP) -> dict:
-    groups = {name: sorting.FieldFacet(field, allow_overlap=True, maptype=sorting.Count)
-              for name, field in FACET_FIELDS.items()}
-    groups["day"] = sorting.FieldFacet("day", maptype=sorting.Count)
-    results = searcher.search(wquery, limit=None, groupedby=groups, scored=False)
+    counts = count_values(searcher, wquery, [*FACET_FIELDS.values(), "day"])
     facets = {}
-    for name in FACET_FIELDS:
-        counts = results.groups(name)
-        ordered = sorted(((k, v) for k, v in counts.items() if k), key=lambda kv: (-kv[1], kv[0]))
+    for name, field in FACET_FIELDS.items():
+        merged = merge_spellings(counts[field])
+        ordered = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
         facets[name] = [{"value": k, "count": v} for k, v in ordered[:top]]
-    days = {k: v for k, v in results.groups("day").items() if k}
-    facets["dates"] = histogram(days)
+    facets["dates"] = histogram({k: v for k, v in counts["day"].items() if k})
     return facets
+
+
+def merge_spellings(counts: Counter) -> dict[str, int]:
+    """Values that differ only in case or accents ("Politics" from one site's
+    section, "politics" from a feed) are one facet, as they are one filter:
+    fields match folded. It is shown in its most common spelling. An article
+    holds a value once, folded, so the sums count articles, not spellings."""
+    totals: Counter = Counter()
+    spellings: dict[str, Counter] = {}
+    for value, count in counts.items():
+        if not value:
+            continue
+        key = fold(value)
+        totals[key] += count
+        spellings.setdefault(key, Counter())[value] += count
+    return {max(spellings[key].items(), key=lambda kv: (kv[1], kv[0]))[0]: total
+            for key, total in totals.items()}
 
 
 def histogram(day_counts: dict[str, int]) -> dict:

@@ -77,3 +77,24 @@ def test_facets_are_always_in_json_and_shown_with_the_flag(fixture_home):
     text = runner.invoke(app, ["--home", str(fixture_home.root), "search", "tag:climate", "--facets"])
     assert "places: Kenya (2), Brazil (1)" in text.stdout
     assert "dates by day:" not in text.stdout and "dates by" in text.stdout
+
+
+def test_a_value_spelled_in_different_cases_is_one_facet_counting_each_article_once(tmp_path):
+    from index.schema import fold
+    from search.archive import Archive
+    from tests.conftest import build_home
+
+    rows = [{"id": "a", "title": "Budget vote", "body": "Lawmakers voted.", "tags": ["Politics"]},
+            {"id": "b", "title": "Budget row", "body": "Lawmakers argued.", "tags": ["politics"]},
+            {"id": "c", "title": "Budget deal", "body": "Lawmakers agreed.",
+             "tags": ["politics", "POLITICS", "Économie"]},
+            {"id": "d", "title": "Budget plan", "body": "Lawmakers planned.", "tags": ["economie"]}]
+    crawl = tmp_path / "tags.jsonl"
+    crawl.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with Archive(build_home(tmp_path / "home", crawl)) as archive:
+        tags = search(archive, "budget", facets=True, now=NOW).facets["tags"]
+        assert [(fold(t["value"]), t["count"]) for t in tags] == [("politics", 3),
+                                                                  ("economie", 2)]
+        assert tags[0]["value"] in ("politics", "Politics")  # a spelling the articles use
+        # The facet is one filter too: it finds every spelling.
+        assert search(archive, f'tag:"{tags[1]["value"]}"', now=NOW).total == 2
