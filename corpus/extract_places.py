@@ -38,6 +38,17 @@ _INSIDE_A_NAME = re.compile(
     r"Airways|Express|Times|Post|Journal|Petroleum|Resources|Energy|Motors?|Steel|Telephone|"
     r"Insurance|Brands|Foods|Chemicals?|Financial|Securities|Futures|Mercantile|Commodity|"
     r"Board|Cotton|Coffee|Sugar|Light|Edison|Bancorp|Bancshares|Banc|Federal|Life|Realty)\b)")
+# In an all-caps headline a currency ("CANADIAN DLR EUROBOND") is the one sure
+# case: "SWISS FRANC" news and "BRAZIL COFFEE" or "JAPAN AIRLINES" stories are
+# about the country.
+_INSIDE_A_NAME_UPPER = re.compile(r"\s*(?:-BASED|DLRS?|DOLLARS?)\b")
+
+# A word before a country's name that makes it another place: "North American",
+# "Latin America", "New England", "New Mexico", "South Wales" (names in the
+# table, "South Korea", "West Germany", are matched whole before this applies).
+_QUALIFIERS = {"New", "North", "South", "East", "West", "Latin", "Central", "Northern",
+               "Southern", "Eastern", "Western", "Upper", "Lower", "Greater", "Pan"}
+_NATIONAL = ("country", "alias", "historical", "demonym")
 
 # "TOKYO, March 3 -", "ROCKFORD, Ill., March 3 (Reuters) -", "NAIROBI (AP) —". The
 # month is any word before a day number: wire copy writes "MARCH", "MArch", "Macrh".
@@ -101,7 +112,12 @@ def tables() -> Gazetteer:
     for name, country in WIRE_NAMES.items():
         entry = Entry(name, "city", country)
         in_text[name] = in_dateline[name] = in_dateline[name.upper()] = entry
-    return replace(gaz, in_text=in_text, in_dateline=in_dateline)
+    upper = dict(gaz.upper)
+    for name in _PROVINCES.split():
+        if "." not in name and len(name) > 4:  # "Ontario", not "Ont"
+            name = name.replace("_", " ")
+            in_text[name] = upper[name.upper()] = Entry(name, "region", "Canada")
+    return replace(gaz, in_text=in_text, in_dateline=in_dateline, upper=upper)
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,7 @@ class PlaceMention:
 
 def find_mentions(text: str, where: str, table: dict[str, Entry], longest: int):
     """Every gazetteer name in the text, longest match first, left to right."""
+    inside_a_name = _INSIDE_A_NAME_UPPER if text.isupper() else _INSIDE_A_NAME
     words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
     i = 0
     while i < len(words):
@@ -132,12 +149,20 @@ def find_mentions(text: str, where: str, table: dict[str, Entry], longest: int):
             found = _lookup(name, table)
             if found:
                 after = text[words[i + n - 1][2]:words[i + n - 1][2] + 40]
-                inside = text[words[i][1] - 1 : words[i][1]] == "<" or _INSIDE_A_NAME.match(after)
+                inside = (text[words[i][1] - 1 : words[i][1]] == "<" or inside_a_name.match(after)
+                          or _qualified(found, words, i, text))
                 if not inside:
                     yield PlaceMention(found, where, words[i][1], bool(_GOVERNED.match(after)), name)
                 matched = n
                 break
         i += matched or 1
+
+
+def _qualified(found: Entry, words: list, i: int, text: str) -> bool:
+    """A country's name after a qualifier ("North American"): another place."""
+    if i == 0 or found.kind not in _NATIONAL or text[words[i - 1][2]:words[i][1]] != " ":
+        return False
+    return words[i - 1][0].title() in _QUALIFIERS
 
 
 def _lookup(name: str, table: dict[str, Entry]) -> Entry | None:

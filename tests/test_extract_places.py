@@ -82,3 +82,23 @@ def test_a_dateline_at_the_start_of_the_text_may_write_the_month_in_capitals():
 def test_names_that_are_words_in_english_are_not_places():
     assert extract_places("Budget", "The White House said the sale of the van was a White House "
                           "matter. Sale prices rose.") == ()
+
+
+@pytest.mark.parametrize("title", [
+    "NORTH AMERICAN GRAIN OUTLOOK BRIGHTENS", "LATIN AMERICA DEBT TALKS RESUME",
+    "NEW ENGLAND UTILITY RAISES RATES", "NEW JERSEY BANK REPORTS PROFIT",
+])
+def test_a_qualifier_before_a_country_name_makes_another_place(title):
+    assert "United States" not in extract_places(title, "Nothing else.")
+    assert "United Kingdom" not in extract_places(title, "Nothing else.")
+    assert "Jersey" not in extract_places(title, "Nothing else.")
+
+
+def test_a_currency_in_an_all_caps_headline_is_not_the_country():
+    assert "Canada" not in extract_places("BANK ISSUES 75 MLN CANADIAN DLR BOND", "Terms were set.")
+    assert "Switzerland" in extract_places("SWISS FRANC FIRMS AGAINST MARK", "Dealers said so.")
+
+
+def test_a_canadian_province_is_canada():
+    places = extract_places("BRITISH COLUMBIA RAISES TAXES", "Ontario and Alberta may follow.")
+    assert "Canada" in places and "United Kingdom" not in places
