@@ -19,16 +19,19 @@ is named says how sure that is:
   the Reuters editors' tags this one rule is worth three points of precision
   for one of recall against "any place named twice".
 - A name inside another name is not the place: currencies ("Swiss francs"),
-  companies ("<Santos Ltd>", "Paris Club"), and a qualifier that makes
-  another place ("North American", "New Mexico", "New England").
+  companies ("<Santos Ltd>", "Royal Dutch"), a qualifier that makes another
+  place ("North American", "New Mexico"), a sea ("the Gulf of Mexico"), an
+  agreement or meeting named after where it was held ("the Paris accord",
+  "the Uruguay round"). In a story from the US, "Georgia" is the state.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
+from typing import NamedTuple
 
 from corpus.gazetteer import Entry, Gazetteer, gazetteer
 
@@ -57,7 +60,16 @@ _INSIDE_A_NAME_UPPER = re.compile(r"\s*(?:-BASED|DLRS?|DOLLARS?)\b")
 # "Latin America", "New England", "New Mexico", "South Wales" (names in the
 # table, "South Korea", "West Germany", are matched whole before this applies).
 _QUALIFIERS = {"New", "North", "South", "East", "West", "Latin", "Central", "Northern",
-               "Southern", "Eastern", "Western", "Upper", "Lower", "Greater", "Pan"}
+               "Southern", "Eastern", "Western", "Upper", "Lower", "Greater", "Pan",
+               "Royal"}  # "Royal Dutch" is a company
+# A sea named after a country is not the country ("the Gulf of Mexico").
+_WATERS = re.compile(r"\b(?:Gulf|Bay|Sea|Straits?) of $")
+# An agreement or a meeting named after the city it was held in is not about
+# that city ("the Paris accord", "the London talks"), nor trade talks after the
+# country they opened in ("the Uruguay round").
+_EVENT = re.compile(r"\s+(?:accords?|agreements?|pacts?|summit|talks|meetings?|communiques?|"
+                    r"declaration|[Rr]ound)\b")
+_ROUND = re.compile(r"\s+[Rr]ound\b")
 _NATIONAL = ("country", "alias", "historical", "demonym")
 
 # "TOKYO, March 3 -", "ROCKFORD, Ill., March 3 (Reuters) -", "NAIROBI (AP) —". The
@@ -130,8 +142,13 @@ def tables() -> Gazetteer:
     return replace(gaz, in_text=in_text, in_dateline=in_dateline, upper=upper)
 
 
-@dataclass(frozen=True)
-class PlaceMention:
+# Countries whose name a story from the US uses for a state ("Jersey Central
+# Power" is in New Jersey).
+_COUNTRIES_THAT_ARE_STATES = dict.fromkeys(
+    ("Georgia", "Jersey"), Entry("United States", "region", "United States"))
+
+
+class PlaceMention(NamedTuple):
     entry: Entry
     where: str  # dateline, title, body
     start: int = 0  # character offset in its text
@@ -159,7 +176,7 @@ def find_mentions(text: str, where: str, table: dict[str, Entry], longest: int):
             if found:
                 after = text[words[i + n - 1][2]:words[i + n - 1][2] + 40]
                 inside = (text[words[i][1] - 1 : words[i][1]] == "<" or inside_a_name.match(after)
-                          or _qualified(found, words, i, text))
+                          or _qualified(found, words, i, text, after))
                 if not inside:
                     yield PlaceMention(found, where, words[i][1], name)
                 matched = n
@@ -167,11 +184,15 @@ def find_mentions(text: str, where: str, table: dict[str, Entry], longest: int):
         i += matched or 1
 
 
-def _qualified(found: Entry, words: list, i: int, text: str) -> bool:
-    """A country's name after a qualifier ("North American"): another place."""
-    if i == 0 or found.kind not in _NATIONAL or text[words[i - 1][2]:words[i][1]] != " ":
+def _qualified(found: Entry, words: list, i: int, text: str, after: str) -> bool:
+    """A name that is part of another place or of an event's name."""
+    if (_ROUND if found.kind in _NATIONAL else _EVENT).match(after):
+        return True
+    if i == 0 or found.kind not in _NATIONAL:
         return False
-    return words[i - 1][0].title() in _QUALIFIERS
+    if _WATERS.search(text, max(0, words[i][1] - 20), words[i][1]):
+        return True
+    return text[words[i - 1][2]:words[i][1]] == " " and words[i - 1][0].title() in _QUALIFIERS
 
 
 def _lookup(name: str, table: dict[str, Entry]) -> Entry | None:
@@ -243,7 +264,15 @@ def extract_places(
     if people:
         names = {w for person in people for w in person.split()}
         mentions = [m for m in mentions if m.name not in names or m.where == "dateline"]
+    if found and found.country == "United States":
+        mentions = [_as_a_state(m) for m in mentions]
     return select_places(mentions)
+
+
+def _as_a_state(mention: PlaceMention) -> PlaceMention:
+    """In a story from the US, "Georgia" is the state, not the country."""
+    state = _COUNTRIES_THAT_ARE_STATES.get(mention.name.title())
+    return mention._replace(entry=state) if state and mention.entry.kind == "country" else mention
 
 
 # What a body mention weighs towards its country: a country's own name counts

@@ -111,3 +111,27 @@ def test_a_currency_in_an_all_caps_headline_is_not_the_country():
 def test_a_canadian_province_is_canada():
     places = extract_places("BRITISH COLUMBIA RAISES TAXES", "Ontario and Alberta may follow.")
     assert "Canada" in places and "United Kingdom" not in places
+
+
+def test_agreements_and_trade_rounds_named_after_a_place_are_not_about_it():
+    body = ("Ministers said the Paris accord held and the London talks went well. The Uruguay "
+            "round of trade talks and the Uruguay round's farm agenda were discussed.")
+    places = extract_places("Currency pact holds", body)
+    assert "France" not in places and "Uruguay" not in places
+
+
+def test_a_sea_named_after_a_country_is_not_the_country():
+    body = "Rigs in the Gulf of Mexico were idle. Gulf of Mexico output fell."
+    assert "Mexico" not in extract_places("Rig count falls", body, dateline="HOUSTON, March 2")
+
+
+def test_a_company_named_royal_dutch_is_not_the_netherlands():
+    body = "Royal Dutch said profits fell. Royal Dutch shares eased."
+    assert "Netherlands" not in extract_places("Oil profits", body, dateline="LONDON, March 5")
+
+
+def test_georgia_in_a_story_from_the_us_is_the_state():
+    body = "Georgia regulators approved the rate. Georgia utilities agreed."
+    from_us = extract_places("Rates cut", body, dateline="ATLANTA, March 5")
+    from_abroad = extract_places("Pipeline deal", body, dateline="MOSCOW, March 5")
+    assert "Georgia" not in from_us and "Georgia" in from_abroad
