@@ -77,7 +77,7 @@ _NATIONAL = ("country", "alias", "historical", "demonym")
 _DATE = r"(?:[A-Za-z]{3,9}\.?\s*\d{1,2}|\d{1,2}\s+[A-Za-z]{3,9})(?:,\s*\d{4})?"
 DATELINE = re.compile(
     rf"^\s*(?P<place>[A-Z][A-Za-z .'’/-]{{1,40}}?(?:,\s*[A-Z][A-Za-z. ]{{1,20}}?)?)(?![A-Za-z])"
-    rf"\s*(?:,?\s*{_DATE})?\s*(?:\((?:Reuters|AP|AFP|UPI|Bloomberg)\))?\s*[-–—]+(?:\s|$)"
+    rf"\s*(?:,\s*{_DATE})?\s*(?:\((?:Reuters|AP|AFP|UPI|Bloomberg)\))?\s*[-–—]+(?:\s|$)"
 )
 # The date that ends a dateline given apart ("LONDON, MARCH 9", "RICHMOND, Va. Feb 26").
 _DATE_END = re.compile(rf"[,\s-]*{_DATE}\b.*$", re.DOTALL)

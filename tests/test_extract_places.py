@@ -135,3 +135,7 @@ def test_georgia_in_a_story_from_the_us_is_the_state():
     from_us = extract_places("Rates cut", body, dateline="ATLANTA, March 5")
     from_abroad = extract_places("Pipeline deal", body, dateline="MOSCOW, March 5")
     assert "Georgia" not in from_us and "Georgia" in from_abroad
+
+
+def test_a_sentence_starting_the_text_is_not_read_as_a_dateline():
+    assert dateline_place("Sales rose 5 - a record, the company said.") is None
