@@ -139,3 +139,10 @@ def test_georgia_in_a_story_from_the_us_is_the_state():
 
 def test_a_sentence_starting_the_text_is_not_read_as_a_dateline():
     assert dateline_place("Sales rose 5 - a record, the company said.") is None
+
+
+def test_a_state_named_by_its_institutions_in_the_first_paragraph_is_a_place():
+    lead = "Moscow kept backing the Syrian government on Monday.\n\nTalks went on."
+    later = "Moscow kept backing its allies on Monday.\n\nIt praised the Syrian government."
+    assert "Syria" in extract_places("Support goes on", lead)
+    assert "Syria" not in extract_places("Support goes on", later)
