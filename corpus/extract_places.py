@@ -56,12 +56,12 @@ _INSIDE_A_NAME = re.compile(
 # In an all-caps headline a currency ("CANADIAN DLR EUROBOND") is the one sure
 # case: "SWISS FRANC" news and "BRAZIL COFFEE" or "JAPAN AIRLINES" stories are
 # about the country.
+_INSIDE_A_NAME_UPPER = re.compile(r"\s*(?:-BASED|DLRS?|DOLLARS?)\b")
 # A state named by its institutions ("the Syrian government") in a story's
 # first paragraph is what the story is about.
 _GOVERNED = re.compile(
     r"\s+(?:government|officials?|authorities|president|prime minister|ministers?|army|forces|"
     r"troops|regime|parliament|central bank|embassy|leaders?)\b", re.IGNORECASE)
-_INSIDE_A_NAME_UPPER = re.compile(r"\s*(?:-BASED|DLRS?|DOLLARS?)\b")
 
 # A word before a country's name that makes it another place: "North American",
 # "Latin America", "New England", "New Mexico", "South Wales" (names in the
@@ -127,7 +127,8 @@ WIRE_NAMES = {
     "Colombo": "Sri Lanka", "Islamabad": "Pakistan", "Philadelphia": "United States",
 }
 # Names in the table that in English text are words or other names: "White
-# House" is a translated name of Casablanca, "Sale" and "Van" are towns.
+# House" is a translated name of Casablanca; "Sale", "Man" and "Van" are towns
+# whose names are more often a word or part of a surname.
 NOT_PLACES = {"White House", "Sale", "Man", "Van", "Dual", "Oral", "Mill City", "New Orange",
               "Di An", "Ha Long"}
 
