@@ -121,7 +121,7 @@ def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
     for caption in page.captions:
         tags += [caption.agency, *caption.tags]
     tags += page.tags
-    people = extract_people(page.title, "\n".join([page.body, *(c.text for c in page.captions)]))
+    people = extract_people(page.title, page.body, captions=tuple(c.text for c in page.captions))
     return Article(
         id=make_id(page.url, page.title, page.body),
         url=page.url,

@@ -1,4 +1,4 @@
-"""People: names introduced by titles or roles; a later surname is the same person."""
+"""People: names introduced by titles or roles, kept when the story is about them."""
 
 from corpus.extract_people import extract_people, merge_names, people_named
 
@@ -29,6 +29,58 @@ def test_places_after_a_title_are_not_people():
 
 def test_the_fullest_form_is_canonical_whatever_the_order():
     assert merge_names(["Lavrov", "Sergey Lavrov", "Lavrov"]) == ("Sergey Lavrov",)
+
+
+STORY = "\n\n".join([
+    "Finance Minister Ana Velloso said the budget deficit would narrow next year.",
+    "Velloso told parliament that spending cuts were already under way.",
+    "Exporters welcomed the plan. Shipping volumes rose for a third month.",
+    "The last such plan, drawn up under former Prime Minister Tomas Brandt, failed.",
+])
+
+
+def test_a_name_mentioned_once_in_passing_late_is_not_a_subject():
+    assert extract_people("Budget deficit to narrow", STORY) == ("Ana Velloso",)
+    assert people_named("Budget deficit to narrow", STORY) == ("Ana Velloso", "Tomas Brandt")
+
+
+def test_the_headline_makes_a_subject_and_comes_first():
+    people = extract_people("Brandt plan revived", STORY)
+    assert people == ("Tomas Brandt", "Ana Velloso")
+
+
+def test_the_object_of_a_sentence_is_not_the_one_acting():
+    urged = "Union leaders urged President Rafael Ostrov to end the strike."
+    assert extract_people("Strike", urged) == ()
+    acts = "President Rafael Ostrov urged the unions to end the strike."
+    assert extract_people("Strike", acts) == ("Rafael Ostrov",)
+
+
+def test_an_aide_speaking_for_a_minister_does_not_make_the_minister_speak():
+    text = "Wheat sales will rise, an aide to Agriculture Secretary Joan Pike said."
+    assert extract_people("Wheat", text) == ()
+
+
+def test_a_speaker_introduced_in_the_second_paragraph_is_a_subject():
+    text = "\n\n".join([
+        "PORTO, May 2 (Reuters) - Dock workers walked out on Monday, halting exports.",
+        "Labour Minister Rita Campos said talks would resume. Union leader Hugo Sa said pay had lagged.",
+    ])
+    assert extract_people("Dock strike", text) == ("Rita Campos", "Hugo Sa")
+
+
+def test_a_person_the_story_keeps_returning_to_is_a_subject():
+    filler = "\n\n".join(["Prices were steady."] * 4)
+    text = filler + "\n\n" + " ".join(
+        [f"Dealer Mark Olsen said prices {n}." if n == 0 else f"Olsen said prices {n}." for n in range(5)]
+    )
+    assert extract_people("Prices", text) == ("Mark Olsen",)
+
+
+def test_a_person_in_a_photo_caption_is_a_subject():
+    body = "Talks on the pipeline resumed.\n\nA deal is expected next week, officials said."
+    caption = "Energy Minister Olga Serova arrives for the talks in Vienna."
+    assert extract_people("Pipeline talks", body, captions=(caption,)) == ("Olga Serova",)
 
 
 def test_a_lone_speaker_is_a_person_only_when_named_in_full_somewhere():
