@@ -131,3 +131,22 @@ def test_a_date_in_the_future_of_the_clock_is_not_taken():
     text = (FIXTURES / "raw-page.txt").read_text()
     [article] = list(read_rawtext(text, "raw-page.txt", now=NOW))  # NOW is in 2015
     assert article.date is None and article.date_source is None
+
+
+def test_a_json_line_with_a_raw_line_separator_in_a_string_is_one_record(tmp_path):
+    from corpus.readers import read_path
+
+    path = tmp_path / "sep.jsonl"
+    path.write_text('{"title": "Split\u2028title", "body": "Body\u2029text"}\n', encoding="utf-8")
+    [article] = list(read_path(path, now=NOW))
+    assert article.title.startswith("Split") and article.body.endswith("text")
+
+
+def test_a_jsonl_file_of_blank_lines_is_rejected_not_silently_dropped(tmp_path):
+    from corpus.article import Rejected
+    from corpus.readers import read_path
+
+    path = tmp_path / "blank.jsonl"
+    path.write_bytes(b"\n \x1c\n\t\n")
+    [rejected] = list(read_path(path, now=NOW))
+    assert isinstance(rejected, Rejected) and "no JSON lines" in rejected.reason

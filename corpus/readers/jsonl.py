@@ -18,9 +18,13 @@ LIST_FIELDS = ("people", "places", "tags")
 
 
 def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines() would also cut at U+2028 and
+    # other separators that JSON allows raw inside a string.
+    records = 0
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        records += 1
         where = f"{origin}:{number}"
         try:
             record = json.loads(line)
@@ -28,6 +32,8 @@ def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | R
             yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
             continue
         yield article_from_record(record, where, now=now)
+    if not records:
+        yield Rejected(origin, "no JSON lines (only blank lines)")
 
 
 def article_from_record(record: object, where: str, *, now: datetime) -> Article | Rejected:
