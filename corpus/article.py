@@ -39,13 +39,16 @@ class Article:
     url: str | None = None
     date: datetime | None = None  # always timezone-aware when present
     date_source: str | None = None  # "record", "metadata", "url", "dateline", "text", "crawl"
-    people: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()  # who the story is about (facets, the "people" of results)
     places: tuple[str, ...] = ()
     source: str | None = None
     tags: tuple[str, ...] = ()
     origin: str = ""  # the input it came from ("path:line" for JSON lines)
     cluster: str | None = None  # near-duplicate group, when known
     dateline: str | None = None  # "TOKYO, March 3", when the input has one
+    # People the text names in passing (not in `people`): `person:` finds them
+    # too, so a search for everything about someone misses no article.
+    mentioned: tuple[str, ...] = ()
     content_hash: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -83,6 +86,7 @@ class Article:
             "origin": self.origin,
             "cluster": self.cluster,
             "dateline": self.dateline,
+            "mentioned": list(self.mentioned),
             "content_hash": self.content_hash,
         }
 
@@ -103,6 +107,7 @@ class Article:
             origin=data.get("origin") or "",
             cluster=data.get("cluster"),
             dateline=data.get("dateline"),
+            mentioned=tuple(data.get("mentioned") or ()),
             content_hash=data.get("content_hash") or "",
         )
 
@@ -119,6 +124,8 @@ def compute_content_hash(article: Article) -> str:
         "source": article.source,
         "tags": list(article.tags),
     }
+    if article.mentioned:  # absent when empty, so older records keep their hash
+        data["mentioned"] = list(article.mentioned)
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:32]
 

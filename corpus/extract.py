@@ -15,7 +15,7 @@ from datetime import datetime
 from corpus.article import Article, Rejected, make_id
 from corpus.clean import Caption
 from corpus.dates import DateParseError, parse_article_date
-from corpus.extract_people import extract_people
+from corpus.extract_people import subjects_and_mentioned
 from corpus.extract_places import extract_places
 from corpus.extract_sources import agencies_credited, publisher
 
@@ -121,7 +121,8 @@ def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
     for caption in page.captions:
         tags += [caption.agency, *caption.tags]
     tags += page.tags
-    people = extract_people(page.title, page.body, captions=tuple(c.text for c in page.captions))
+    captions = tuple(c.text for c in page.captions)
+    people, mentioned = subjects_and_mentioned(page.title, page.body, captions)
     return Article(
         id=make_id(page.url, page.title, page.body),
         url=page.url,
@@ -134,6 +135,7 @@ def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
         source=publisher(sitename=page.sitename, furniture=page.furniture, url=page.url),
         tags=tuple(_unique(tags)),
         origin=page.origin,
+        mentioned=mentioned,
     )
 
 

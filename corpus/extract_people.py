@@ -14,8 +14,11 @@ it ("ICAHN SAYS HE") counts. A name the article uses for a company ("Baker
 International Corp") is the company's.
 
 Keeping the subjects. `extract_people` keeps the people a story is *about*, as
-an editor tags them; `people_named` has everyone, and full-text search still
-finds a minister named once in paragraph nine. A person is a subject when
+an editor tags them: they are the article's `people`, its facet values.
+Everyone else it names goes to the article's `mentioned`
+(`subjects_and_mentioned`), which `person:` also searches, so a search for
+everything about a person still finds the minister named once in paragraph
+nine; the facets and result chips are not crowded by him. A person is a subject when
   - the headline names them, or a photo caption shows them;
   - the lead names them and the story has them speak or act ("Lavrov said",
     "said Lavrov", "Lavrov, the minister, warned"): the first paragraph, or the
@@ -451,9 +454,18 @@ def people_named(title: str, body: str, captions: tuple[str, ...] = ()) -> tuple
 def extract_people(title: str, body: str, captions: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The people the article is about, each once, in the fullest form given;
     those in the headline or a photo first, then in order of appearance."""
-    people = [p for p in people_evidence(title, body, captions) if p.is_subject]
-    people.sort(key=lambda p: (not (p.in_headline or p.pictured), p.first))
-    return tuple(p.name for p in people)
+    return subjects_and_mentioned(title, body, captions)[0]
+
+
+def subjects_and_mentioned(title: str, body: str, captions: tuple[str, ...] = ()
+                           ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the people the article is about, as `extract_people`; everyone else it
+    names, in order of appearance), from one reading of the text."""
+    everyone = people_evidence(title, body, captions)
+    subjects = [p for p in everyone if p.is_subject]
+    subjects.sort(key=lambda p: (not (p.in_headline or p.pictured), p.first))
+    return (tuple(p.name for p in subjects),
+            tuple(p.name for p in everyone if not p.is_subject))
 
 
 def merge_names(names: list[str]) -> tuple[str, ...]:

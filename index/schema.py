@@ -86,7 +86,7 @@ def document_for(article: Article) -> dict:
         "cluster": article.cluster or article.id,
     }
     names = {
-        "person": article.people,
+        "person": (*article.people, *article.mentioned),
         "place": article.places,
         "source": (article.source,) if article.source else (),
         "tag": article.tags,
@@ -95,6 +95,10 @@ def document_for(article: Article) -> dict:
         if values:
             doc[name] = " \n ".join(values)
             doc[f"{name}_exact"] = ",".join(fold(v) for v in values)
+    for name, values in names.items():
+        if name == "person":  # the facet lists who articles are about, not everyone named
+            values = article.people
+        if values:
             # One spelling per folded value, so a facet counts each article once.
             spellings = {fold(v): " ".join(v.replace(",", " ").split()) for v in reversed(values)}
             doc[f"{name}_facet"] = ",".join(spellings.values())

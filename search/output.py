@@ -147,6 +147,7 @@ def print_article(article, *, as_json: bool) -> None:
         ("source", article.source),
         ("url", article.url),
         ("people", "; ".join(article.people)),
+        ("named", "; ".join(article.mentioned)),
         ("places", "; ".join(article.places)),
         ("tags", "; ".join(article.tags)),
         ("from", article.origin),

@@ -103,3 +103,37 @@ def test_capitals_headlines_name_people_only_by_a_title_an_institution_or_a_he()
     assert named("DAVID KLINE SAYS HE WILL SELL STAKE") == ("David Kline",)
     assert named("JAPAN'S NTT SAYS PROFITS FALL") == ()  # an acronym
     assert named("GRAINCO SAYS OUTPUT UP") == ()  # a company as likely as a person
+
+
+def test_person_search_finds_a_name_mentioned_in_passing_but_the_facet_lists_only_subjects(tmp_path):
+    from search.archive import Archive
+    from search.engine import search
+    from tests.conftest import NOW, build_home
+
+    page = tmp_path / "crawl" / "page.txt"
+    page.parent.mkdir()
+    page.write_text(
+        "Harbour dredging to resume after court ruling\n\n"
+        "Port Director Ingrid Malmberg said on Monday that dredging of the old harbour "
+        "would resume next week after a court lifted a six-month ban.\n\n"
+        "Malmberg said the delay had cost the port two large contracts and that crews "
+        "were ready to start at once.\n\n"
+        "Shipping firms welcomed the decision. Fishermen, who had opposed the work, said "
+        "they would appeal.\n\n"
+        "The ban was first ordered last spring in a case brought by former Mayor "
+        "Oskar Lindqvist.\n", encoding="utf-8")
+    with Archive(build_home(tmp_path / "home", page.parent)) as archive:
+        [hit] = search(archive, "dredging", facets=True, now=NOW).hits
+        assert hit.article.people == ("Ingrid Malmberg",)
+        assert hit.article.mentioned == ("Oskar Lindqvist",)
+        for query in ("person:lindqvist", 'person:"oskar lindqvist"', "person:malmberg"):
+            assert search(archive, query, now=NOW).total == 1, query
+        people = search(archive, "*", facets=True, now=NOW).facets["people"]
+        assert [p["value"] for p in people] == ["Ingrid Malmberg"]
+        # Shown with the article, apart from the people it is about.
+        from typer.testing import CliRunner
+
+        from search.cli import app
+        shown = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "show", hit.article.id])
+        assert "people: Ingrid Malmberg" in shown.output
+        assert "named: Oskar Lindqvist" in shown.output
