@@ -56,7 +56,9 @@ def cluster_map(searcher) -> ClusterMap:
 class Copies:
     """Which matching articles share their cluster with another matching article."""
 
-    def __init__(self, ordinal: np.ndarray | None = None, size: np.ndarray | None = None):
+    def __init__(self, ordinal: np.ndarray | None = None, size: np.ndarray | None = None,
+                 *, matched: int = 0):
+        self.matched = matched  # matching articles, copies included
         self._ordinal = ordinal  # docnum -> cluster ordinal (ClusterMap)
         self._size = size  # cluster ordinal -> how many articles of it match
         self.hidden = int((size[size > 1] - 1).sum()) if size is not None else 0
@@ -89,11 +91,13 @@ class Copies:
 
 
 def find_copies(searcher, wquery) -> Copies:
-    """Which matching articles share a cluster: one unscored pass over the matches."""
+    """Which matching articles share a cluster, and how many match: one
+    unscored pass over the matches (the exact total costs the same pass, so
+    the ranked search need not count again)."""
     clusters = cluster_map(searcher)
-    if not clusters.shared:
-        return Copies()
     docs = np.fromiter(searcher.docs_for_query(wquery), dtype=np.int64)
+    if not clusters.shared:
+        return Copies(matched=len(docs))
     keys = clusters.ordinal[docs]
     size = np.bincount(keys[keys != ALONE], minlength=clusters.shared)
-    return Copies(clusters.ordinal, size)
+    return Copies(clusters.ordinal, size, matched=len(docs))

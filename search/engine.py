@@ -164,8 +164,9 @@ def search(
     searcher = archive.searcher()
     copies = find_copies(searcher, wquery)
     hidden = 0 if all_copies else copies.hidden
-    ranked, total_articles = _ranked(searcher, wquery, sort, page * limit,
-                                     None if all_copies else copies)
+    ranked = _ranked(searcher, wquery, sort, page * limit, None if all_copies else copies,
+                     matched=copies.matched)
+    total_articles = copies.matched
     shown = ranked[(page - 1) * limit : page * limit]
     hits = _hits(archive, searcher, tree, shown, copies)
     total = total_articles - hidden
@@ -178,19 +179,19 @@ def search(
     )
 
 
-def _ranked(searcher, wquery, sort: str, wanted: int, copies: Copies | None):
+def _ranked(searcher, wquery, sort: str, wanted: int, copies: Copies | None, *, matched: int):
     """The first `wanted` results as (docnum, score), copies dropped when
-    collapsing, and the number of matching articles (exact: Whoosh counts
-    every match, not just the scored ones). Copies often rank together, so
-    with copies about more results are fetched, four times more each round."""
+    collapsing; `matched` is how many articles match in all. Copies often rank
+    together, so with copies about more results are fetched, four times more
+    each round."""
     fetch = wanted if copies is None or not copies.hidden else wanted * 4
     while True:
         results = searcher.search(wquery, limit=fetch, sortedby=sort_facet(sort))
         ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
         if copies is not None:
             ranked = copies.first_of_each(ranked)
-        if len(ranked) >= wanted or results.scored_length() >= len(results):
-            return ranked, len(results)
+        if len(ranked) >= wanted or results.scored_length() >= matched:
+            return ranked
         fetch *= 4
 
 

@@ -7,11 +7,13 @@ start of an exact token.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from search.compile import words
 from search.query import Phrase, Prefix, Term
-from index.schema import exact_analyzer, stemming_analyzer
+from index.schema import TOKEN_PATTERN, exact_analyzer, stemming_analyzer
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3
@@ -19,6 +21,7 @@ SEPARATOR = " … "
 
 _EXACT = exact_analyzer()
 _STEM = stemming_analyzer()
+_WORD = re.compile(TOKEN_PATTERN)  # the analyzers' own tokenizer pattern
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,23 @@ class Snippet:
 
 
 def _tokens(text: str):
-    """(exact word, stem, start, end) for every word of the text."""
-    exact = [(t.text, t.startchar, t.endchar) for t in _EXACT(text, chars=True)]
-    stems = [t.text for t in _STEM(text)]
-    return [(w, s, a, b) for (w, a, b), s in zip(exact, stems)]
+    """(exact word, stem, start, end) for every word of the text, as the
+    index's analyzers read it. The analyzers work token by token, so each
+    distinct word is analyzed once and remembered: running them over whole
+    bodies for every hit was most of a query's time."""
+    tokens = []
+    for match in _WORD.finditer(text):
+        forms = _forms(match.group())
+        if forms is not None:
+            tokens.append((*forms, match.start(), match.end()))
+    return tokens
+
+
+@lru_cache(maxsize=200_000)
+def _forms(word: str) -> tuple[str, str] | None:
+    exact = [t.text for t in _EXACT(word)]
+    stems = [t.text for t in _STEM(word)]
+    return (exact[0], stems[0]) if len(exact) == 1 and len(stems) == 1 else None
 
 
 def find_occurrences(text: str, terms) -> list[tuple[int, int]]:

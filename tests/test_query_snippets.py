@@ -1,6 +1,8 @@
 """Snippets: the best fragments of the body, every matched word and phrase marked."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.engine import search
 from search.parser import parse_query
@@ -75,3 +77,14 @@ def test_a_body_without_matches_gives_its_opening():
     body = "Harbour news. " * 40
     snippet = make_snippet(body, terms("title:lavrov"))
     assert body.startswith(snippet.text.rstrip("…")) and not snippet.marks
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcXYZ éÉüß'.-_ 12\n\tİıﬁ")), max_size=80))
+def test_snippet_tokens_are_the_index_analyzers_tokens(text):
+    from index.schema import exact_analyzer, stemming_analyzer
+    from search.snippets import _tokens
+
+    exact = [(t.text, t.startchar, t.endchar) for t in exact_analyzer()(text, chars=True)]
+    stems = [t.text for t in stemming_analyzer()(text)]
+    assert _tokens(text) == [(w, s, a, b) for (w, a, b), s in zip(exact, stems)]
