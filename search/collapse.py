@@ -90,12 +90,9 @@ class Copies:
         return kept
 
 
-def find_copies(searcher, wquery) -> Copies:
-    """Which matching articles share a cluster, and how many match: one
-    unscored pass over the matches (the exact total costs the same pass, so
-    the ranked search need not count again)."""
+def find_copies(searcher, docs: np.ndarray) -> Copies:
+    """Which of the matching articles (global docnums) share a cluster."""
     clusters = cluster_map(searcher)
-    docs = np.fromiter(searcher.docs_for_query(wquery), dtype=np.int64)
     if not clusters.shared:
         return Copies(matched=len(docs))
     keys = clusters.ordinal[docs]

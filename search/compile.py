@@ -126,6 +126,7 @@ def sort_facet(sort: str):
 def _date_range(node: DateRange) -> wq.Query:
     """A few calendar-term lookups, unscored: a filter must not change the ranking."""
     from search.calendar_cover import cover
+    from search.filter_cache import CachedFilter
 
     span = cover(node.start, node.end)
     parts = [wq.Term(name, value) for name, value in span.terms]
@@ -140,4 +141,4 @@ def _date_range(node: DateRange) -> wq.Query:
                                   endexcl=True))  # cover() gives UTC; Whoosh wants naive
     if not parts:
         return wq.NullQuery
-    return wq.ConstantScoreQuery(parts[0] if len(parts) == 1 else wq.Or(parts), score=0.0)
+    return CachedFilter(parts)

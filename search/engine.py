@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 
+import numpy as np
+from whoosh.collectors import TopCollector
+
 from corpus.article import Article
 from corpus.dates import DateParseError
 from search.archive import Archive
@@ -162,10 +165,11 @@ def search(
                       source=source, tag=tag, now=now, tz=archive.tz)
     wquery = to_whoosh(tree)
     searcher = archive.searcher()
-    copies = find_copies(searcher, wquery)
+    ranked, docs = _collect(searcher, wquery, sort, page * limit)
+    copies = find_copies(searcher, docs)
     hidden = 0 if all_copies else copies.hidden
-    ranked = _ranked(searcher, wquery, sort, page * limit, None if all_copies else copies,
-                     matched=copies.matched)
+    if hidden:
+        ranked = _first_of_clusters(searcher, wquery, sort, page * limit, copies, ranked)
     total_articles = copies.matched
     shown = ranked[(page - 1) * limit : page * limit]
     hits = _hits(archive, searcher, tree, shown, copies)
@@ -174,25 +178,60 @@ def search(
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
-        facets=compute_facets(searcher, wquery) if facets else None,
+        facets=compute_facets(searcher, docs) if facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
 
 
-def _ranked(searcher, wquery, sort: str, wanted: int, copies: Copies | None, *, matched: int):
-    """The first `wanted` results as (docnum, score), copies dropped when
-    collapsing; `matched` is how many articles match in all. Copies often rank
-    together, so with copies about more results are fetched, four times more
-    each round."""
-    fetch = wanted if copies is None or not copies.hidden else wanted * 4
+class _TopAndAll(TopCollector):
+    """The top N by score, and every matching document number, in one pass.
+    Whoosh's own top-N collector skips low-scoring blocks and so must run the
+    query again to count; near-duplicates, the exact total and the facets all
+    need every match, so here nothing is skipped and all are kept. The
+    minimum score stays 0: Whoosh would otherwise replace the matcher by one
+    that drops documents scoring under it."""
+
+    def __init__(self, limit: int):
+        super().__init__(limit=limit, usequality=False)
+
+    def _collect(self, global_docnum, score):
+        self.docset.add(global_docnum)
+        key = super()._collect(global_docnum, score)
+        self.minscore = 0
+        return key
+
+    def all_ids(self):
+        return self.docset
+
+    def count(self) -> int:
+        return len(self.docset)
+
+
+def _collect(searcher, wquery, sort: str, limit: int):
+    """([(docnum, score)] of the first `limit` results in order, every matching
+    docnum as a sorted array): the query's one full pass over the index."""
+    facet = sort_facet(sort)
+    collector = _TopAndAll(limit) if facet is None else searcher.collector(limit=limit,
+                                                                           sortedby=facet)
+    searcher.search_with_collector(wquery, collector)  # sorting collectors keep every docnum too
+    results = collector.results()
+    ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
+    docs = np.fromiter(collector.docset, dtype=np.int64, count=len(collector.docset))
+    docs.sort()
+    return ranked, docs
+
+
+def _first_of_clusters(searcher, wquery, sort: str, wanted: int, copies: Copies, ranked):
+    """The first `wanted` results with copies dropped. Copies often rank
+    together, so more results are fetched, four times more each round."""
+    fetch = wanted
     while True:
+        kept = copies.first_of_each(ranked)
+        if len(kept) >= wanted or len(ranked) >= copies.matched:
+            return kept
+        fetch *= 4
         results = searcher.search(wquery, limit=fetch, sortedby=sort_facet(sort))
         ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
-        if copies is not None:
-            ranked = copies.first_of_each(ranked)
-        if len(ranked) >= wanted or results.scored_length() >= matched:
-            return ranked
-        fetch *= 4
 
 
 def _check_options(sort: str, limit: int, page: int) -> None:
@@ -250,8 +289,8 @@ def all_hits(archive: Archive, query: str, *, sort: str = "relevance", all_copie
     tree = build_tree(query, now=now, tz=archive.tz, **filters)
     wquery = to_whoosh(tree)
     searcher = archive.searcher()
-    copies = find_copies(searcher, wquery)
     results = searcher.search(wquery, limit=None, sortedby=sort_facet(sort))
+    copies = find_copies(searcher, np.fromiter(sorted(results.docs()), dtype=np.int64))
     ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
     if not all_copies:
         ranked = copies.first_of_each(ranked)

@@ -17,6 +17,8 @@ import weakref
 from collections import Counter
 from itertools import chain
 
+import numpy as np
+
 # segment reader -> {field: [values of document 0, of document 1, ...]}
 _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -37,14 +39,16 @@ def _segment_table(reader, field: str) -> list[tuple[str, ...]]:
         return tables[field]
 
 
-def count_values(searcher, wquery, fields: list[str]) -> dict[str, Counter]:
-    """{field: Counter(value -> matching documents with that value)} over all matches."""
+def count_values(searcher, docs, fields: list[str]) -> dict[str, Counter]:
+    """{field: Counter(value -> documents with that value)} over `docs`, the
+    matching global document numbers in ascending order (a numpy array)."""
     counts = {field: Counter() for field in fields}
-    for segment, _offset in searcher.leaf_searchers():
-        docnums = list(wquery.docs(segment))
+    for segment, offset in searcher.leaf_searchers():
+        reader = segment.reader()
+        lo, hi = np.searchsorted(docs, [offset, offset + reader.doc_count_all()])
+        docnums = (docs[lo:hi] - offset).tolist()
         if not docnums:
             continue
-        reader = segment.reader()
         for field in fields:
             rows = _segment_table(reader, field)
             counts[field].update(chain.from_iterable(map(rows.__getitem__, docnums)))

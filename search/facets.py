@@ -14,8 +14,9 @@ FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
 TOP = 10
 
 
-def compute_facets(searcher, wquery, *, top: int = TOP) -> dict:
-    counts = count_values(searcher, wquery, [*FACET_FIELDS.values(), "day"])
+def compute_facets(searcher, docs, *, top: int = TOP) -> dict:
+    """Facets over the matching articles `docs` (sorted global docnums)."""
+    counts = count_values(searcher, docs, [*FACET_FIELDS.values(), "day"])
     facets = {}
     for name, field in FACET_FIELDS.items():
         merged = merge_spellings(counts[field])
