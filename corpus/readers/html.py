@@ -12,10 +12,8 @@ import logging
 from collections.abc import Iterator
 from datetime import datetime
 
-import htmldate
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from corpus.article import Article, Rejected
 from corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
@@ -25,6 +23,16 @@ from corpus.extract_sources import split_tags
 # trafilatura and htmldate log every page they find hard; rejects say it once.
 for name in ("trafilatura", "htmldate"):
     logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _libraries():
+    """trafilatura and htmldate, imported on the first HTML page: together they
+    take about half a second to import, which every other command (search,
+    an update with nothing new) need not pay."""
+    import htmldate
+    import trafilatura
+
+    return trafilatura, htmldate
 
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<meta ")
 
@@ -51,6 +59,7 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
         tree = lxml.html.fromstring(text.encode("utf-8", "replace"))
     except (lxml.etree.ParserError, ValueError):
         return Rejected(origin, "not an HTML page (cannot be parsed)")
+    trafilatura, _ = _libraries()
     try:
         doc = trafilatura.bare_extraction(
             tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
@@ -103,6 +112,7 @@ def _footer_lines(tree) -> list[str]:
 
 
 def _markup_date(tree, now: datetime) -> str | None:
+    _, htmldate = _libraries()
     try:
         return htmldate.find_date(
             tree, extensive_search=False, original_date=True,
