@@ -103,7 +103,9 @@ class Bm25Baseline:
         self.searcher = self.index.searcher()
 
     def ranked(self, words: list[str], k: int) -> list[str]:
-        query = self.index.parse_query(" ".join(words), ["text"])
+        # Its query parser reads ' and other marks as syntax; its tokenizer
+        # splits words there anyway ("japan's" is "japan" "s").
+        query = self.index.parse_query(re.sub(r"[^\w\s]", " ", " ".join(words)), ["text"])
         hits = self.searcher.search(query, k).hits
         return [self.searcher.doc(address)["id"][0] for _, address in hits]
 

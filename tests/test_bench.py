@@ -63,3 +63,18 @@ def test_the_harness_prints_one_table_with_every_engine(tmp_path, capsys):
     for text in ("x1: 40 articles", "x2: 80 articles", "naive Whoosh", "SQLite FTS5", "tantivy",
                  "date: month p95 ms", "facets: common word p95 ms", "update with 1% new"):
         assert text in out
+
+
+def test_the_bm25_baseline_takes_title_words_with_apostrophes(tmp_path):
+    pytest.importorskip("tantivy")
+    import json
+
+    from bench.quality import Bm25Baseline
+
+    records = tmp_path / "records.jsonl"
+    records.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "title": "Japan's chip makers angered", "body": "Sanction plans."},
+        {"id": "b", "title": "Grain harvest", "body": "Farmers in Kansas."},
+    ]) + "\n")
+    baseline = Bm25Baseline(records, tmp_path / "tantivy")
+    assert baseline.ranked(["japan's", "chip", "makers"], 10) == ["a"]
