@@ -25,10 +25,12 @@ _CREDIT = re.compile(rf"\((?P<a>{_AGENCY_ALT})\)\s*[-–—]|[-–—]\s*(?P<b>{
 _SIGN_OFF = re.compile(r"\((?:Reporting|Writing|Editing) by [^)]*\)", re.IGNORECASE)
 _REPORTED = re.compile(rf"\b(?P<a>{_AGENCY_ALT}) (?:reported|news agency said)\b", re.IGNORECASE)
 
-# Furniture that names the publisher.
+# Furniture that names the publisher. A word may hold a period ("Example.com")
+# but a name ends at one ("© 2025 Harbour Times. All rights reserved.").
+_NAME_WORD = r"[A-Z][\w&'’-]*(?:\.[\w&'’-]+)*"
 _PUBLISHER_LINES = [
-    re.compile(r"\ball of (?P<name>[A-Z][\w&.'’-]*(?:[ -][A-Z][\w&.'’-]*){0,3})"),
-    re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]?\s*)?(?:\d{4}\s*)?(?P<name>[A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3})", re.IGNORECASE),
+    re.compile(rf"\ball of (?P<name>{_NAME_WORD}(?:[ -]{_NAME_WORD}){{0,3}})"),
+    re.compile(rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]?\s*)?(?:\d{{4}}\s*)?(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})", re.IGNORECASE),
 ]
 
 

@@ -101,7 +101,8 @@ def test_raw_page_loses_boilerplate_and_caption_keeps_fields():
     assert article.title == "Harbour officials weigh new port fees"
     assert "Skip to main content" not in article.body
     assert "Subscribe" not in article.body and "per year" not in article.body
-    assert "Join our community" not in article.body
+    assert "Sign up for our" not in article.body and "All rights reserved" not in article.body
+    assert article.source == "Harbour Times"  # named by the copyright line
     assert "REUTERS/" not in article.body and "RTR9ABC1" not in article.body
     assert article.body.startswith("Port authorities in Mombasa")
     assert article.body.endswith("would continue through April.")
