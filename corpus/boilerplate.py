@@ -3,8 +3,8 @@
 Before a folder of pages is read, one quick pass counts, for every line, on
 how many of the folder's pages it appears (once per page, as a `line_key`).
 A line on at least MIN_SHARE of the pages, in a folder of at least MIN_PAGES,
-is boilerplate however it is worded ("Access the Middle East news and
-analysis you can trust"). Memory is one counter per folder, of short lines
+is boilerplate however it is worded ("Read the Harbour Times on any
+device, anywhere"). Memory is one counter per folder, of short lines
 only, and is dropped when the next folder starts.
 """
 

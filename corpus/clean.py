@@ -28,7 +28,7 @@ BOILERPLATE_PATTERNS = [
 ]
 _BOILERPLATE = re.compile(r"^(?:" + "|".join(BOILERPLATE_PATTERNS) + r")$", re.IGNORECASE)
 
-# A wire photo caption: "... REUTERS/Jane Doe (UNITED STATES - Tags: POLITICS) - RTR47KZB"
+# A wire photo caption: "... REUTERS/Jane Doe (KENYA - Tags: BUSINESS) - RTR8KQ41"
 _CAPTION_CREDIT = re.compile(
     r"\b(?P<agency>REUTERS|AFP|AP|EPA|GETTY IMAGES|ANADOLU)\s*/\s*(?P<photographer>[^()\n]{2,60}?)\s*"
     r"(?:\((?P<where>[^()]*?)-\s*Tags:\s*(?P<tags>[^()]*)\))?\s*(?:-\s*(?P<picture>[A-Z]{2,5}[A-Z0-9]{3,8}))?\s*$"

@@ -3,15 +3,15 @@ the story is about them.
 
 Finding names. One pass over the runs of capitalized words; the words around a
 run decide whether it is a person: a title or role ("Foreign Minister Sergey
-Lavrov", "Paul Volcker, chairman of the Fed", "its governor, Robin
-Leigh-Pemberton, said") or speech ("said Daniel Serwer", "Ana Velloso said").
+Lavrov", "Tomas Pereira, chairman of the board", "its governor, Marta
+Okonjo-Reyes, said") or speech ("said Daniel Serwer", "Ana Velloso said").
 A speaker without a title must be named in full somewhere ("Petrobras said" is
 not a person). A later bare surname ("Lavrov said") is the same person, stored
 once in the fullest form the article gives. Wire headlines in capitals cannot
-tell a name from a word by case, so there only a title ("PRESIDENT REAGAN
-SAYS"), an institution's possessive ("TREASURY'S BAKER SAYS") or a "he" after
-it ("ICAHN SAYS HE") counts. A name the article uses for a company ("Baker
-International Corp") is the company's.
+tell a name from a word by case, so there only a title ("PRESIDENT AMOLO
+SAYS"), an institution's possessive ("TREASURY'S MWANGI SAYS") or a "he" after
+it ("OKAFOR SAYS HE") counts. A name the article uses for a company ("Haugland
+Shipping Corp") is the company's.
 
 Keeping the subjects. `extract_people` keeps the people a story is *about*, as
 an editor tags them: they are the article's `people`, its facet values.
@@ -24,15 +24,15 @@ nine; the facets and result chips are not crowded by him. A person is a subject 
     "said Lavrov", "Lavrov, the minister, warned"): the first paragraph, or the
     second when it introduces them by full name (web leads often set the scene);
   - they speak or act and the story keeps returning to them (five mentions).
-The object of a sentence ("urged President Reagan to", "an aide to Secretary
-Lyng said") does not act. Subjects come ranked: headline and photo first.
+The object of a sentence ("urged President Amolo to", "an aide to Secretary
+Haugland said") does not act. Subjects come ranked: headline and photo first.
 
 Measured on Reuters-21578 against the editors' PEOPLE tags (bench/extraction.py):
 every name found scores precision 0.52 and recall 0.90; the subjects 0.82 and
 0.71. Each rule was kept for raising precision more than it cost recall. Most
 of what is left is the editors' own variation (a minister who is a story's only
 speaker is tagged in one story and not in the next) and flash headlines that
-are a bare surname ("VOLCKER SAYS ..."), a shape companies share.
+are a bare surname ("REYES SAYS ..."), a shape companies share.
 """
 
 from __future__ import annotations
@@ -64,8 +64,8 @@ TITLE_PHRASES = {
     "minister", "secretary", "director", "Deputy", "Deputy Prime Minister", "Crown Prince",
     "Fed Chairman", "Federal Reserve Chairman", "Federal Reserve Board Chairman",
     "Central Bank Governor", "central bank Governor", "central bank governor",
-    # Roles written as titles in wire copy: "Federal Reserve chief Paul Volcker",
-    # "IMF head Michel Camdessus", "Chancellor of the Exchequer Nigel Lawson".
+    # Roles written as titles in wire copy: "central bank chief Ines Albrecht",
+    # "IMF head Karim Nasser", "Chancellor of the Exchequer Ruth Ambler".
     "Chancellor of the Exchequer", "Treasurer", "Trade Representative", "representative",
     "Chief of Staff", "chief of staff", "chief", "head", "commissioner", "adviser", "aide",
 }
@@ -73,7 +73,7 @@ _TITLE_WORDS = {w for phrase in TITLE_PHRASES for w in phrase.split()}
 _LOWER_TITLE_PHRASES = {t for t in TITLE_PHRASES if t.islower()} | {"manager", "rear-admiral"}
 _TITLE_RE = "|".join(re.escape(t) for t in sorted(TITLE_PHRASES, key=len, reverse=True))
 _COMPOUND = r"(?:based|owned|controlled|led|backed|run|style|born|made|listed|bound|area)\b"
-# "Volcker", "McPherson", "Leigh-Pemberton", "Shin-yong", "O'Neill", "C."; not "Calgary-based"
+# "Pereira", "McAllister", "Okonjo-Reyes", "Ji-woo", "O'Neill", "C."; not "Calgary-based"
 _NAME_WORD = (
     rf"(?:(?:Mc|Mac)?[A-Z][a-z]+(?:-(?!{_COMPOUND})[A-Z]?[a-z]+|['’][A-Za-z]?[a-z]+)?|[A-Z]\.)"
 )
@@ -89,11 +89,11 @@ _SPAN = re.compile(
 )
 _SAID_AFTER = re.compile(r"\s+(?:said|says|told|added)\b")  # "Daniel Serwer said"
 _QUOTED_AFTER = re.compile(r":\s*[“\"]")  # "cite Daniel Serwer: “The airstrikes ...”"
-# "its governor, Robin Leigh-Pemberton, said", "Minister of Trade, Hajime Tamura, will"
+# "its governor, Marta Okonjo-Reyes, said", "Minister of Trade, Kenji Sato, will"
 _ROLE_COMMA_BEFORE = re.compile(rf"\b(?:{_TITLE_RE})(?:\s+of\s+[\w .'’-]{{1,60}}?)?,\s*$")
 _SAID_BEFORE = {"said", "says", "told", "cite", "quoted"}  # "said Daniel Serwer"
 _SAYS_HE_AFTER = re.compile(r"\s+(?:says|said|told\s+\w+)\s+(?:he|she|his|her)\b")
-# "Minister of Mines and Energy Subroto", "Governor of the Bank of England Robin Leigh-Pemberton"
+# "Minister of Mines and Energy Suharsono", "Governor of the Bank of Norway Erik Lund"
 _TITLE_OF_BEFORE = re.compile(
     rf"\b(?:{_TITLE_RE})\s+of\s+(?:[A-Z][\w.'’-]*\s+|and\s+|&\s+|of\s+|the\s+)*$"
 )
@@ -146,7 +146,7 @@ _COMPANY_AFTER = re.compile(
     r"Holdings?|Bros|Associates|Partners|Securities|Industries|Foundation)\b)"
 )
 
-# Headlines in capitals. "PRESIDENT REAGAN SAYS", "OIL MINISTER RILWANU LUKMAN SAID"
+# Headlines in capitals. "PRESIDENT AMOLO SAYS", "OIL MINISTER BOLA ADEYEMI SAID"
 _HEAD_VERBS = (
     r"(?:SAYS|SAID|SEES|URGES|WARNS|OPPOSES|FORECASTS|EXPECTS|REITERATES|PREDICTS|TELLS|ASKS|"
     r"DENIES|BACKS|SUPPORTS|REJECTS|DEFENDS|WANTS|HOPES|PROPOSES|CONFIRMS|VOWS|MEETS|CONFIDENT)"
@@ -160,9 +160,9 @@ _HEAD_TITLES = "|".join(
 HEAD_TITLED = re.compile(
     rf"\b(?:{_HEAD_TITLES})\s+(?P<name>{_HEAD_WORD}(?:\s+{_HEAD_WORD})?)(?:'S\b|\s+{_HEAD_VERBS}\b)"
 )
-# "TREASURY'S BAKER SAYS", "FED'S HELLER URGES"
+# "TREASURY'S MWANGI SAYS", "BANK'S NJOROGE URGES"
 HEAD_POSSESSED = re.compile(rf"[A-Z.]'S\s+(?P<name>{_HEAD_WORD})\s+{_HEAD_VERBS}\b")
-# "CARL ICAHN SAYS HE IS TARGET": only a person is "he"
+# "AMARA OKAFOR SAYS HE WILL STAY": only a person is "he"
 HEAD_SAYS_HE = re.compile(
     rf"(?:^|[,;:-]\s*)(?P<name>{_HEAD_WORD}(?:\s+{_HEAD_WORD})?)\s+"
     rf"(?:SAYS|SAID|TELLS\s+[A-Z]+)\s+(?:HE|SHE|HIS|HER)\b"
@@ -198,7 +198,7 @@ def _title_end(words: list[str]) -> int:
 
 
 def _role_follows(text: str, end: int) -> bool:
-    """'Paul Volcker, chairman of', 'Daniel Mwangi, the finance minister'."""
+    """'Tomas Pereira, chairman of', 'Daniel Mwangi, the finance minister'."""
     if not text.startswith(",", end):
         return False
     words = re.findall(r"[A-Za-z.]+", text[end + 1 : end + 70])[:7]
@@ -243,7 +243,7 @@ def _untitled_name(words: list[str]) -> str | None:
     if not name or name.split()[0] in gazetteer().in_text:
         return None  # "Toronto Star"
     if any(w in NOT_NAMES for w in name.split()):
-        return None  # "said New White House Chief of Staff ...": not a name
+        return None  # "said New Harbour Board Chief Executive ...": not a name
     return name
 
 
@@ -271,7 +271,7 @@ def _names_in(text: str) -> list[Mention]:
                 continue
             name = _clean_name(rest[:4])  # "Foreign Minister Sergey Lavrov"
         elif " of " in before and _TITLE_OF_BEFORE.search(text, max(0, start - 60), start):
-            name = _clean_name(words[-2:])  # "Minister of Mines and Energy Subroto"
+            name = _clean_name(words[-2:])  # "Minister of Mines and Energy Suharsono"
         elif before_words and (
             before_words[-1] in _SAID_BEFORE or before_words[-2:] == ["according", "to"]
         ):
@@ -295,7 +295,7 @@ def _names_in(text: str) -> list[Mention]:
         elif _role_follows(text, end) or (
             text.startswith(",", end) and _ROLE_COMMA_BEFORE.search(text, max(0, start - 90), start)
         ):
-            name = _clean_name(words[-4:])  # "Paul Volcker, chairman of"
+            name = _clean_name(words[-4:])  # "Tomas Pereira, chairman of"
         else:
             continue
         if name and not _COMPANY_AFTER.match(text, end):
@@ -311,7 +311,7 @@ def _names_in(text: str) -> list[Mention]:
 def _clean_head_name(raw: str) -> str | None:
     words = [w.removesuffix("'S").removesuffix("’S") for w in raw.split()]
     titles = [i for i, w in enumerate(words) if w.capitalize() in _TITLE_WORDS]
-    if titles:  # "SPOKESMAN REITERATES PRESIDENT REAGAN'S" -> "REAGAN"
+    if titles:  # "SPOKESMAN REPEATS PRESIDENT AMOLO'S" -> "AMOLO"
         words = words[titles[-1] + 1 :]
     if not words or any(
         w in _HEAD_NOT_NAMES or _HEAD_VERB.fullmatch(w) or not re.search("[AEIOUY]", w)
@@ -351,8 +351,8 @@ _ACTS_AFTER = re.compile(
     r"|:\s*[“\"']"  # "Daniel Serwer: “The airstrikes ...”"
 )
 # Before a name (and its title): the one quoted ("said Finance Minister
-# Lavrov"), or an object, whatever follows ("urged President Reagan to", "an
-# aide to Secretary Lyng said").
+# Lavrov"), or an object, whatever follows ("urged President Amolo to", "an
+# aide to Secretary Haugland said").
 _SPEAKER_BEFORE = {"said", "says", "quoted"}
 _OBJECT_BEFORE = {
     "to", "of", "with", "by", "for", "from", "against", "on", "at", "about", "urged", "asked",
@@ -389,7 +389,7 @@ def _spots(text: str, word: str) -> list[int]:
 
 
 def _is_company(name: str, title: str, body: str) -> bool:
-    """'Baker' in an article about Baker International Corp <BKO> is the company."""
+    """'Haugland' in an article about Haugland Shipping Corp <HSC> is the company."""
     return (
         any(_COMPANY_AFTER.match(body, at + len(name)) for at in _spots(body, name))
         or f"<{name}" in body

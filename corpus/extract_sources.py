@@ -1,7 +1,7 @@
 """Source tags: the publisher, the wire agencies credited, and topic tags.
 
 The publisher comes from page metadata (og:site_name), else from the site's
-own furniture ("experience all of Al-Monitor", "© 2025 Example News"), else
+own furniture ("all of Example News", "© 2025 Example News"), else
 from the URL's site. Agencies are credited in datelines ("(Reuters) -"),
 sign-offs ("Reporting by …") and photo captions.
 """

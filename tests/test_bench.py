@@ -37,7 +37,7 @@ def test_p95_is_a_time_that_happened():
 
 SGML_DOC = """<REUTERS TOPICS="YES" NEWID="{n}">
 <DATE>{day:2d}-MAR-1987 10:0{m}:00.00</DATE>
-<PLACES><D>{place}</D></PLACES><PEOPLE><D>volcker</D></PEOPLE>
+<PLACES><D>{place}</D></PLACES><PEOPLE><D>halvorsen</D></PEOPLE>
 <TEXT><TITLE>{title} NUMBER {n}</TITLE>
 <BODY>Story {n} says {word} prices and interest rates moved in {place} trading
 on day {day} while sorghum stocks number {n} were steady.
@@ -73,8 +73,8 @@ def test_the_bm25_baseline_takes_title_words_with_apostrophes(tmp_path):
 
     records = tmp_path / "records.jsonl"
     records.write_text("\n".join(json.dumps(r) for r in [
-        {"id": "a", "title": "Japan's chip makers angered", "body": "Sanction plans."},
-        {"id": "b", "title": "Grain harvest", "body": "Farmers in Kansas."},
+        {"id": "a", "title": "Norway's salmon farmers cheer", "body": "Quota deal."},
+        {"id": "b", "title": "Grain harvest", "body": "Growers in Kansas."},
     ]) + "\n")
     baseline = Bm25Baseline(records, tmp_path / "tantivy")
-    assert baseline.ranked(["japan's", "chip", "makers"], 10) == ["a"]
+    assert baseline.ranked(["norway's", "salmon", "farmers"], 10) == ["a"]

@@ -9,13 +9,13 @@ def test_titled_names_are_found_without_their_title():
 
 
 def test_a_later_bare_surname_is_the_same_person():
-    text = "Treasury Secretary James Baker spoke. Later, Baker said rates would fall."
-    assert extract_people("Rates", text) == ("James Baker",)
+    text = "Treasury Secretary Ines Albrecht spoke. Later, Albrecht said rates would fall."
+    assert extract_people("Rates", text) == ("Ines Albrecht",)
 
 
 def test_a_name_followed_by_its_role_is_found():
-    text = "Paul Volcker, chairman of the Federal Reserve, warned on inflation."
-    assert extract_people("Fed", text) == ("Paul Volcker",)
+    text = "Tomas Pereira, chairman of the Harbour Authority, warned on fees."
+    assert extract_people("Port", text) == ("Tomas Pereira",)
 
 
 def test_a_role_before_the_name_set_off_by_commas_is_found():
