@@ -59,9 +59,9 @@ def build_schema() -> fields.Schema:
         url=fields.ID(),
         site=fields.ID(),
         date=fields.DATETIME(sortable=True),
-        day=fields.ID(),  # "2014-09-24" (UTC): histogram buckets and fast date filters
-        # A date range is looked up as whole years, months and days
-        # (search/calendar_cover.py): a few terms instead of a numeric range.
+        day=fields.ID(),  # "2014-09-24" (UTC): histogram buckets
+        # Date filters read the `date` column (search/execute.py); these two
+        # calendar fields are no longer read.
         month=fields.ID(),  # "2014-09" (UTC)
         year=fields.ID(),  # "2014" (UTC)
         cluster=fields.ID(stored=True),

@@ -75,19 +75,18 @@ class Copies:
         key = self._cluster(docnum)
         return int(self._size[key]) - 1 if key is not None else 0
 
-    def first_of_each(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """(docnum, score) pairs in order, keeping only the first of each cluster."""
+    def first_of_each(self, ranked: np.ndarray) -> np.ndarray:
+        """The positions in `ranked` (document numbers in result order) that
+        are listed: each article alone, and the first of each shared cluster."""
         if not self.hidden:
-            return ranked
-        seen: set[int] = set()
-        kept = []
-        for docnum, score in ranked:
-            key = self._cluster(docnum)
-            if key is None or key not in seen:
-                kept.append((docnum, score))
-                if key is not None:
-                    seen.add(key)
-        return kept
+            return np.arange(len(ranked))
+        keys = self._ordinal[ranked]
+        shared = np.flatnonzero(keys != ALONE)
+        _, first = np.unique(keys[shared], return_index=True)
+        keep = np.ones(len(ranked), dtype=bool)
+        keep[shared] = False
+        keep[shared[first]] = True
+        return np.flatnonzero(keep)
 
 
 def find_copies(searcher, docs: np.ndarray) -> Copies:

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 
 import numpy as np
-from whoosh.collectors import TopCollector
 
 from corpus.article import Article
 from corpus.dates import DateParseError
 from search.archive import Archive
 from search.collapse import Copies, find_copies
-from search.compile import sort_facet, to_whoosh
+from search.execute import Matches, find_matches, rank
 from search.dates import resolve_date
 from search.facets import compute_facets
+from search.lower import lower
 from search.parser import QuerySyntaxError, parse_query
 from search.query import And, DateRange, Node, Phrase, Term, positive_terms
 from search.snippets import Snippet, make_snippet
@@ -163,75 +163,37 @@ def search(
     now = now or datetime.now(timezone.utc)
     tree = build_tree(query, since=since, until=until, person=person, place=place,
                       source=source, tag=tag, now=now, tz=archive.tz)
-    wquery = to_whoosh(tree)
     searcher = archive.searcher()
-    ranked, docs = _collect(searcher, wquery, sort, page * limit)
-    copies = find_copies(searcher, docs)
-    hidden = 0 if all_copies else copies.hidden
-    if hidden:
-        ranked = _first_of_clusters(searcher, wquery, sort, page * limit, copies, ranked)
-    total_articles = copies.matched
-    shown = ranked[(page - 1) * limit : page * limit]
+    matches = find_matches(searcher, lower(tree))
+    copies = find_copies(searcher, matches.ids)
+    ranked = _ranked(searcher, matches, sort, copies, all_copies)
+    shown = _slice(ranked, (page - 1) * limit, page * limit)
     hits = _hits(archive, searcher, tree, shown, copies)
-    total = total_articles - hidden
+    total_articles = copies.matched
+    total = len(ranked[0])
     suggestion = _suggestion(archive, query, total, searcher, now) if suggest else None
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
-        facets=compute_facets(searcher, docs) if facets else None,
+        facets=compute_facets(searcher, matches.ids) if facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
 
 
-class _TopAndAll(TopCollector):
-    """The top N by score, and every matching document number, in one pass.
-    Whoosh's own top-N collector skips low-scoring blocks and so must run the
-    query again to count; near-duplicates, the exact total and the facets all
-    need every match, so here nothing is skipped and all are kept. The
-    minimum score stays 0: Whoosh would otherwise replace the matcher by one
-    that drops documents scoring under it."""
-
-    def __init__(self, limit: int):
-        super().__init__(limit=limit, usequality=False)
-
-    def _collect(self, global_docnum, score):
-        self.docset.add(global_docnum)
-        key = super()._collect(global_docnum, score)
-        self.minscore = 0
-        return key
-
-    def all_ids(self):
-        return self.docset
-
-    def count(self) -> int:
-        return len(self.docset)
+def _ranked(searcher, matches: Matches, sort: str, copies: Copies,
+            all_copies: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, scores) of every result in order, copies dropped unless asked for."""
+    order = rank(searcher, matches, sort)
+    ids, scores = matches.ids[order], matches.scores[order]
+    if not all_copies:
+        listed = copies.first_of_each(ids)
+        ids, scores = ids[listed], scores[listed]
+    return ids, scores
 
 
-def _collect(searcher, wquery, sort: str, limit: int):
-    """([(docnum, score)] of the first `limit` results in order, every matching
-    docnum as a sorted array): the query's one full pass over the index."""
-    facet = sort_facet(sort)
-    collector = _TopAndAll(limit) if facet is None else searcher.collector(limit=limit,
-                                                                           sortedby=facet)
-    searcher.search_with_collector(wquery, collector)  # sorting collectors keep every docnum too
-    results = collector.results()
-    ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
-    docs = np.fromiter(collector.docset, dtype=np.int64, count=len(collector.docset))
-    docs.sort()
-    return ranked, docs
-
-
-def _first_of_clusters(searcher, wquery, sort: str, wanted: int, copies: Copies, ranked):
-    """The first `wanted` results with copies dropped. Copies often rank
-    together, so more results are fetched, four times more each round."""
-    fetch = wanted
-    while True:
-        kept = copies.first_of_each(ranked)
-        if len(kept) >= wanted or len(ranked) >= copies.matched:
-            return kept
-        fetch *= 4
-        results = searcher.search(wquery, limit=fetch, sortedby=sort_facet(sort))
-        ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
+def _slice(ranked: tuple[np.ndarray, np.ndarray], start: int, end: int) -> list[tuple[int, float]]:
+    ids, scores = ranked
+    return list(zip(ids[start:end].tolist(), scores[start:end].tolist()))
 
 
 def _check_options(sort: str, limit: int, page: int) -> None:
@@ -267,17 +229,18 @@ class AllHits:
     the store in batches as the caller consumes them, so memory holds document
     numbers and one batch, however many hits there are. No snippets."""
 
-    def __init__(self, archive: Archive, tree: Node, ranked: list, copies: Copies,
+    def __init__(self, archive: Archive, searcher, tree: Node, ranked, copies: Copies,
                  total_articles: int):
         self.archive, self.tree, self._ranked, self._copies = archive, tree, ranked, copies
-        self.total = len(ranked)
+        self._searcher = searcher  # the document numbers are this searcher's
+        self.total = len(ranked[0])
         self.total_articles = total_articles
 
     def __iter__(self) -> Iterator[Hit]:
-        searcher = self.archive.searcher()
-        for start in range(0, len(self._ranked), EXPORT_BATCH):
-            batch = self._ranked[start : start + EXPORT_BATCH]
-            yield from _hits(self.archive, searcher, self.tree, batch, self._copies, snippets=False)
+        for start in range(0, self.total, EXPORT_BATCH):
+            batch = _slice(self._ranked, start, start + EXPORT_BATCH)
+            yield from _hits(self.archive, self._searcher, self.tree, batch, self._copies,
+                             snippets=False)
 
 
 def all_hits(archive: Archive, query: str, *, sort: str = "relevance", all_copies: bool = False,
@@ -287,14 +250,11 @@ def all_hits(archive: Archive, query: str, *, sort: str = "relevance", all_copie
     _check_options(sort, 1, 1)
     now = now or datetime.now(timezone.utc)
     tree = build_tree(query, now=now, tz=archive.tz, **filters)
-    wquery = to_whoosh(tree)
     searcher = archive.searcher()
-    results = searcher.search(wquery, limit=None, sortedby=sort_facet(sort))
-    copies = find_copies(searcher, np.fromiter(sorted(results.docs()), dtype=np.int64))
-    ranked = [(results.docnum(n), results.score(n)) for n in range(results.scored_length())]
-    if not all_copies:
-        ranked = copies.first_of_each(ranked)
-    return AllHits(archive, tree, ranked, copies, total_articles=len(results))
+    matches = find_matches(searcher, lower(tree))
+    copies = find_copies(searcher, matches.ids)
+    ranked = _ranked(searcher, matches, sort, copies, all_copies)
+    return AllHits(archive, searcher, tree, ranked, copies, total_articles=len(matches))
 
 
 def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetime) -> str | None:
@@ -308,7 +268,7 @@ def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetim
         tree = parse_query(corrected, now=now, tz=archive.tz)
     except QuerySyntaxError:
         return None
-    found = len(searcher.search(to_whoosh(tree), limit=1))
+    found = len(find_matches(searcher, lower(tree)))
     return corrected if found > total else None
 
 

@@ -1,6 +1,6 @@
 """Dateline's own query tree: what a query means, independent of any engine.
 
-`parse_query` produces it, `compile.to_whoosh` alone lowers it to Whoosh,
+`parse_query` produces it, `lower.lower` alone maps it onto index fields,
 `--explain` prints it.
 """
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from search.compile import words
+from search.lower import words
 from search.query import Phrase, Prefix, Term
 from index.schema import TOKEN_PATTERN, exact_analyzer, stemming_analyzer
 

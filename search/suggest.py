@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from index.schema import NAME_FIELDS
-from search.compile import words
+from search.lower import words
 from search.parser import QuerySyntaxError, tokenize
 
 # Suggest only when a query finds fewer hits than this.

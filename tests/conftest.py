@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from corpus import ArticleStore, Home, ingest
 from index import IndexLocation, rebuild_index
@@ -15,6 +16,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REUTERS = SHARED / "corpora" / "reuters21578"
 NOW = datetime(2015, 6, 15, 12, 0, tzinfo=timezone.utc)
+
+# No test is timed: a property test's first example may load the gazetteer on a
+# busy machine, and a deadline would fail it for being slow, not wrong.
+settings.register_profile("dateline", deadline=None)
+settings.load_profile("dateline")
 
 
 def build_home(root: Path, *inputs: Path) -> Home:

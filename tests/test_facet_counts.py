@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from whoosh import sorting
 
-from search.compile import to_whoosh
 import numpy as np
 
 from search.facet_counts import count_values
 from search.parser import parse_query
 from tests.conftest import NOW
+from tests.whoosh_reference import to_whoosh
 
 FIELDS = ["person_facet", "place_facet", "source_facet", "tag_facet", "day"]
 

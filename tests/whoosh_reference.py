@@ -1,24 +1,23 @@
-"""Lower Dateline's query tree to Whoosh queries.
+"""The reference the engine is tested against: Dateline's query tree as plain
+Whoosh queries, answered by Whoosh's own matchers and collectors.
 
-The only module in `search/` that imports `whoosh.query`: everything the
-engine needs to know about field names and analyzers is decided here.
+The engine (`search/lower.py`, `search/execute.py`) reads posting lists into
+numpy instead; `tests/test_execute.py` checks that for every kind of query it
+finds exactly the documents these Whoosh queries find, with the same scores.
+Date ranges here are Whoosh's numeric `DateRange` on the `date` field, an
+implementation independent of the engine's date column.
 """
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from whoosh import query as wq
 from whoosh import sorting
 
-from index.schema import NAME_FIELDS, exact_analyzer, fold, stemming_analyzer
+from index.schema import NAME_FIELDS, fold
+from search.lower import words
 from search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
-
-_STEM = stemming_analyzer()
-_EXACT = exact_analyzer()
-
-
-def words(text: str, *, stem: bool) -> list[str]:
-    analyzer = _STEM if stem else _EXACT
-    return [token.text for token in analyzer(text)]
 
 
 def to_whoosh(node: Node) -> wq.Query:
@@ -105,40 +104,18 @@ def _exact_value(field: str, text: str) -> wq.Query:
     return wq.Term(field, text.strip())  # url: the whole URL as written
 
 
-# The date column's value for an undated article (the largest unsigned 64-bit
-# number): it sorts after every real date.
-_UNDATED = 2**64 - 1
-
-
-def _newest_first(value: int) -> float:
-    return float("inf") if value == _UNDATED else -value
-
-
 def sort_facet(sort: str):
-    """`newest` / `oldest` as a Whoosh sort key; undated articles last in both."""
+    """`newest` / `oldest` as a Whoosh sort key (None: relevance)."""
     if sort == "oldest":
         return sorting.FieldFacet("date")
     if sort == "newest":
-        return sorting.TranslateFacet(_newest_first, sorting.FieldFacet("date"))
-    return None  # relevance: BM25F score
+        return sorting.FieldFacet("date", reverse=True)
+    return None
 
 
 def _date_range(node: DateRange) -> wq.Query:
-    """A few calendar-term lookups, unscored: a filter must not change the ranking."""
-    from search.calendar_cover import cover
-    from search.filter_cache import CachedFilter
-
-    span = cover(node.start, node.end)
-    parts = [wq.Term(name, value) for name, value in span.terms]
-    if span.everything:
-        parts.append(wq.Every("year"))
-    if span.years_before is not None:
-        parts.append(wq.TermRange("year", None, span.years_before, endexcl=True))
-    if span.years_from is not None:
-        parts.append(wq.TermRange("year", span.years_from, None))
-    for lo, hi in span.exact:  # parts of a day (a home time zone that is not UTC)
-        parts.append(wq.DateRange("date", lo.replace(tzinfo=None), hi.replace(tzinfo=None),
-                                  endexcl=True))  # cover() gives UTC; Whoosh wants naive
-    if not parts:
-        return wq.NullQuery
-    return CachedFilter(parts)
+    start = node.start.astimezone(timezone.utc).replace(tzinfo=None) if node.start else None
+    end = node.end.astimezone(timezone.utc).replace(tzinfo=None) if node.end else None
+    # A filter scores nothing. (Whoosh reads a constant score of 0.0 as "unset"
+    # and gives 1.0, so the reference uses the smallest score it honours.)
+    return wq.ConstantScoreQuery(wq.DateRange("date", start, end, endexcl=True), score=1e-300)

@@ -1,0 +1,235 @@
+"""Run lowered query operations over the index: every match with its score.
+
+Each segment is evaluated on its own, in numpy: a term is its posting list
+read whole (`search/postings.py`), AND and OR are sorted-array intersections
+and unions whose scores add up, NOT is a difference, a date range is a
+comparison over the segment's date column. Scores are Whoosh's BM25F, computed
+the way Whoosh computes them (same idf, average lengths, length encoding,
+B = 0.75, K1 = 1.2, the title's boost already in its weights), so the ranking
+is Whoosh's; a phrase scores the sum of its words, as Whoosh's phrase query
+does. Every match is found, so totals are exact and nothing is skipped.
+
+The result is global document numbers in ascending order with their scores;
+`rank` orders them by score or date.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import accumulate
+from pickle import loads
+
+import numpy as np
+from whoosh.system import _INT_SIZE
+
+from search.lower import (AllOp, AndOp, DateOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp, TermOp)
+from search.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
+
+B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searcher uses
+_UNDATED = np.uint64(2**64 - 1)  # the date column's value for an undated article
+
+
+@dataclass(frozen=True)
+class Matches:
+    ids: np.ndarray  # ascending document numbers (int64)
+    scores: np.ndarray  # float64, one per id
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+EMPTY = Matches(NO_IDS, NO_WEIGHTS)
+
+
+def find_matches(searcher, op: Op) -> Matches:
+    """Every live document matching `op` (global numbers), with its score."""
+    run = _Run(searcher)
+    ids, scores = [], []
+    for reader, offset in searcher.reader().leaf_readers():
+        seg = segment_arrays(reader)
+        found = run.evaluate(op, seg)
+        if len(seg.deleted) and len(found):
+            live = ~np.isin(found.ids, seg.deleted, assume_unique=True)
+            found = Matches(found.ids[live], found.scores[live])
+        if len(found):
+            ids.append(found.ids + offset)
+            scores.append(found.scores)
+    if not ids:
+        return EMPTY
+    return Matches(np.concatenate(ids), np.concatenate(scores))
+
+
+def rank(searcher, matches: Matches, sort: str) -> np.ndarray:
+    """Positions into `matches` in result order: best score first (ties by
+    document number), or by date with undated articles last either way."""
+    if sort == "relevance":
+        return np.lexsort((matches.ids, -matches.scores))
+    dates = date_values(searcher, matches.ids)
+    if sort == "newest":
+        dates = np.where(dates == _UNDATED, _UNDATED, _UNDATED - 1 - dates)
+    return np.lexsort((matches.ids, dates))
+
+
+def date_values(searcher, ids: np.ndarray) -> np.ndarray:
+    """The date column's sortable value for each global document number."""
+    out = np.empty(len(ids), dtype=np.uint64)
+    for reader, offset in searcher.reader().leaf_readers():
+        lo, hi = np.searchsorted(ids, [offset, offset + reader.doc_count_all()])
+        if lo < hi:
+            out[lo:hi] = segment_arrays(reader).column("date")[ids[lo:hi] - offset]
+    return out
+
+
+class _Run:
+    """One query's evaluation: global statistics (idf, average lengths) are
+    the whole index's, computed once per term and reused in every segment."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.schema = searcher.schema
+        self._idf: dict[tuple[str, str], float] = {}
+
+    def evaluate(self, op: Op, seg: SegmentArrays) -> Matches:
+        if isinstance(op, TermOp):
+            return self._term(op.field, op.text, seg)
+        if isinstance(op, OrOp):
+            return _union([self.evaluate(i, seg) for i in op.items])
+        if isinstance(op, AndOp):
+            return self._and(op, seg)
+        if isinstance(op, PhraseOp):
+            return self._phrase(op, seg)
+        if isinstance(op, PrefixOp):
+            return self._prefix(op, seg)
+        if isinstance(op, DateOp):
+            return self._dates(op, seg)
+        if isinstance(op, AllOp):
+            # Every article scores 1, as in Whoosh: "NOT x" ranks all alike.
+            return Matches(np.arange(seg.size, dtype=np.int64), np.ones(seg.size))
+        if isinstance(op, NoneOp):
+            return EMPTY
+        raise TypeError(f"cannot evaluate {op!r}")  # pragma: no cover
+
+    def _and(self, op: AndOp, seg: SegmentArrays) -> Matches:
+        if op.required:
+            found = _intersection([self.evaluate(i, seg) for i in op.required])
+        else:
+            found = self.evaluate(AllOp(), seg)
+        for item in op.excluded:
+            if not len(found):
+                break
+            found = _difference(found, self.evaluate(item, seg))
+        return found
+
+    def _bm25(self, field: str, text: str, ids, weights, seg: SegmentArrays) -> np.ndarray:
+        if not self.schema[field].scorable:
+            return weights  # Whoosh scores an unscorable field by its weight
+        key = (field, text)
+        idf = self._idf.get(key)
+        if idf is None:
+            idf = self._idf[key] = self.searcher.idf(field, text)
+        average = self.searcher.avg_field_length(field) or 1
+        lengths = seg.lengths(field)[ids]
+        return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
+
+    def _term(self, field: str, text: str, seg: SegmentArrays) -> Matches:
+        ids, weights = seg.postings(field, text)
+        if not len(ids):
+            return EMPTY
+        return Matches(ids, self._bm25(field, text, ids, weights, seg))
+
+    def _phrase(self, op: PhraseOp, seg: SegmentArrays) -> Matches:
+        lists = []
+        for word in op.words:
+            ids, weights, values = seg.postings(op.field, word, values=True)
+            if not len(ids):
+                return EMPTY
+            lists.append((ids, weights, values))
+        lists_by_size = sorted(range(len(lists)), key=lambda n: len(lists[n][0]))
+        common = lists[lists_by_size[0]][0]
+        for n in lists_by_size[1:]:
+            common = np.intersect1d(common, lists[n][0], assume_unique=True)
+            if not len(common):
+                return EMPTY
+        where = [np.searchsorted(ids, common) for ids, _, _ in lists]
+        keep = np.fromiter(
+            (_in_order([_positions(lists[w][2][where[w][n]]) for w in range(len(lists))], op.reach)
+             for n in range(len(common))),
+            dtype=bool, count=len(common))
+        if not keep.any():
+            return EMPTY
+        scores = np.zeros(int(keep.sum()))
+        for word, (ids, weights, _), at in zip(op.words, lists, where):
+            chosen = at[keep]
+            scores = scores + self._bm25(op.field, word, ids[chosen], weights[chosen], seg)
+        return Matches(common[keep], scores)
+
+    def _prefix(self, op: PrefixOp, seg: SegmentArrays) -> Matches:
+        """Every indexed word with the prefix, scored as if each were asked for."""
+        return _union([self._term(op.field, word, seg)
+                       for word in seg.terms_from(op.field, op.prefix)])
+
+    def _dates(self, op: DateOp, seg: SegmentArrays) -> Matches:
+        dates = seg.column("date")
+        field = self.schema["date"]
+        dated = dates != _UNDATED
+        if op.start is not None:
+            dated &= dates >= np.uint64(field.to_column_value(op.start.replace(tzinfo=None)))
+        if op.end is not None:
+            dated &= dates < np.uint64(field.to_column_value(op.end.replace(tzinfo=None)))
+        ids = np.flatnonzero(dated).astype(np.int64)
+        return Matches(ids, np.zeros(len(ids)))  # a filter must not change the ranking
+
+
+def _union(items: list[Matches]) -> Matches:
+    items = [m for m in items if len(m)]
+    if not items:
+        return EMPTY
+    if len(items) == 1:
+        return items[0]
+    ids, inverse = np.unique(np.concatenate([m.ids for m in items]), return_inverse=True)
+    scores = np.bincount(inverse, weights=np.concatenate([m.scores for m in items]),
+                         minlength=len(ids))
+    return Matches(ids, scores)
+
+
+def _intersection(items: list[Matches]) -> Matches:
+    items = sorted(items, key=len)
+    found = items[0]
+    for other in items[1:]:
+        if not len(found):
+            return EMPTY
+        ids, mine, theirs = np.intersect1d(found.ids, other.ids, assume_unique=True,
+                                           return_indices=True)
+        found = Matches(ids, found.scores[mine] + other.scores[theirs])
+    return found
+
+
+def _difference(found: Matches, excluded: Matches) -> Matches:
+    if not len(excluded):
+        return found
+    keep = ~np.isin(found.ids, excluded.ids, assume_unique=True)
+    return Matches(found.ids[keep], found.scores[keep])
+
+
+def _positions(value: bytes) -> list[int]:
+    """Whoosh's Positions encoding: a 4-byte count, then pickled deltas."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(loads(value[_INT_SIZE:])))
+
+
+def _in_order(positions: list[list[int]], reach: int) -> bool:
+    """Whether some position of each word follows one of the previous word's
+    by 1 to `reach` positions (1: adjacent)."""
+    current = positions[0]
+    for following in positions[1:]:
+        if reach == 1:
+            nxt = set(following).intersection(p + 1 for p in current)
+            current = sorted(nxt)
+        else:
+            current = [q for q in following
+                       if (i := bisect_left(current, q - reach)) < len(current) and current[i] < q]
+        if not current:
+            return False
+    return True

@@ -1,0 +1,160 @@
+"""One index segment's postings, field lengths and date column as numpy arrays.
+
+Whoosh answers a query by stepping Python matcher objects once per posting:
+on a large archive a common word's 12,000 matches cost about 200 ms before a
+single result is shown. Its posting lists, though, are stored in blocks of up
+to 128 postings, each block one pickled tuple of document numbers, weights and
+values. Reading a term's blocks whole and doing the set algebra and BM25
+arithmetic in numpy (`search/execute.py`) makes the same query a few
+milliseconds.
+
+This is the only module that reads Whoosh's storage below its public API
+(block attributes of its posting reader, the raw bytes of a numeric column).
+`tests/test_postings.py` checks every array here against Whoosh's public
+per-posting API, so a Whoosh release that changes its internals fails the tests
+instead of returning wrong results; where the internals are absent, the public
+API is used (slower, same answers).
+
+Per segment, field lengths and the date column are read once and kept while the
+segment lives (keyed weakly by the segment reader, as the facet tables are).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+# Field lengths are stored as one byte per document (Whoosh's lossy encoding).
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+NO_IDS = np.empty(0, dtype=np.int64)
+NO_WEIGHTS = np.empty(0, dtype=np.float64)
+
+_SEGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # reader -> SegmentArrays
+_LOCK = threading.Lock()
+
+
+class SegmentArrays:
+    """What queries need of one segment reader, as arrays (local doc numbers)."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.size = reader.doc_count_all()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        deleted = sorted(reader.deleted_docs_set) if reader.has_deletions() else []
+        self.deleted = np.array(deleted, dtype=np.int64)
+
+    def postings(self, field: str, text: str, *, values: bool = False):
+        """(ids, weights[, values]) of one term: ids ascending (int64), weights
+        as indexed (field boost included), values the raw encoded positions.
+        Deleted documents are included: the caller drops them once at the end."""
+        reader = self.reader
+        if field not in reader.schema:
+            return (NO_IDS, NO_WEIGHTS, []) if values else (NO_IDS, NO_WEIGHTS)
+        fmt = reader.schema[field].format
+        key = reader.schema[field].to_bytes(text)
+        if (field, key) not in reader:
+            return (NO_IDS, NO_WEIGHTS, []) if values else (NO_IDS, NO_WEIGHTS)
+        terms = getattr(reader, "_terms", None)  # the raw term reader: no deletion filter
+        matcher = terms.matcher(field, key, fmt) if terms else reader.postings(field, key)
+        if _has_block_internals(matcher):
+            return _read_blocks(matcher, values)
+        return _read_public(matcher, values)
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each document's length in `field` (float64; 0 where it has none)."""
+        with self._lock:
+            found = self._lengths.get(field)
+            if found is None:
+                found = self._lengths[field] = self._read_lengths(field)
+            return found
+
+    def _read_lengths(self, field: str) -> np.ndarray:
+        perdoc = self.reader._perdoc
+        codes = np.zeros(self.size, dtype=np.uint8)
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        if column is not None:
+            if _has_column_internals(column):
+                count = min(column._count, self.size)
+                raw = column._dbfile.get(column._basepos, count)
+                codes[:count] = np.frombuffer(raw, dtype=np.uint8)
+            else:
+                codes[:] = [column[d] for d in range(self.size)]
+        return _BYTE_TO_LENGTH[codes]
+
+    def column(self, field: str) -> np.ndarray:
+        """A numeric column's values per document in their sortable form
+        (uint64; documents without a value hold the field's default)."""
+        with self._lock:
+            found = self._columns.get(field)
+            if found is None:
+                found = self._columns[field] = self._read_column(field)
+            return found
+
+    def _read_column(self, field: str) -> np.ndarray:
+        column = self.reader.column_reader(field, translate=False)
+        if _has_column_internals(column) and column._fixedlen == 8:
+            count = min(column._count, self.size)
+            out = np.empty(self.size, dtype=np.uint64)
+            out[:count] = np.frombuffer(column._dbfile.get(column._basepos, 8 * count), dtype=">u8")
+            out[count:] = int.from_bytes(column._defaultbytes, "big")
+            return out
+        return np.fromiter((column[d] for d in range(self.size)), dtype=np.uint64, count=self.size)
+
+    def terms_from(self, field: str, prefix: str) -> list[str]:
+        """The field's indexed words starting with `prefix`."""
+        if field not in self.reader.schema:
+            return []
+        return [t.decode("utf-8") for t in self.reader.expand_prefix(field, prefix)]
+
+
+def segment_arrays(reader) -> SegmentArrays:
+    with _LOCK:
+        found = _SEGMENTS.get(reader)
+        if found is None:
+            found = _SEGMENTS[reader] = SegmentArrays(reader)
+        return found
+
+
+def _has_block_internals(matcher) -> bool:
+    return all(hasattr(matcher, name) for name in
+               ("_read_ids", "_read_weights", "_read_values", "_lastblock", "_next_block"))
+
+
+def _has_column_internals(column) -> bool:
+    return all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_fixedlen"))
+
+
+def _read_blocks(matcher, values: bool):
+    ids, weights, vals = [], [], []
+    while True:
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, dtype=np.int64))
+        weights.append(np.asarray(matcher._weights, dtype=np.float64))
+        if values:
+            matcher._read_values()
+            vals.extend(matcher._values)
+        if matcher._lastblock:
+            break
+        matcher._next_block()
+    found = (np.concatenate(ids), np.concatenate(weights))
+    return (*found, vals) if values else found
+
+
+def _read_public(matcher, values: bool):
+    ids, weights, vals = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if values:
+            vals.append(matcher.value())
+        matcher.next()
+    found = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64))
+    return (*found, vals) if values else found

@@ -1,0 +1,98 @@
+"""The numpy executor finds exactly what Whoosh's own queries find, with
+Whoosh's BM25F scores, and orders by date as Whoosh's sorting does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from corpus import Home
+from search.archive import Archive
+from search.execute import find_matches, rank
+from search.lower import lower
+from search.parser import parse_query
+from tests.conftest import NOW
+from tests.test_update import invoke, write_articles
+from tests.whoosh_reference import sort_facet, to_whoosh
+
+QUERIES = [
+    "*", "oil", "price", "bank OR drought", "NOT oil", "oil -supply", "bank -(england OR kenya)",
+    '"bank of england"', '"central bank"', '"bank england"~1', '"bank england"~3',
+    '"central bank" OR oil', "title:bank", 'title:"bank of england"', "oil*", "ban*", "title:ban*",
+    "person:lavrov", 'person:"sergey lavrov"', "place:syria", 'place:"united kingdom"',
+    "place:(syria OR kenya)", "source:reuters", "tag:energy", "U.S.", "site:example.com",
+    "date:2014", "date:2014-09", "date:2014-09-01..2014-10-15", "date:<2015", "date:2014-09..",
+    "bank date:2014", '"central bank" place:"united kingdom" date:2014-01..2015-12',
+    "(oil OR bank) AND NOT date:2014", "zzzunknownword", '"unknown phrase words"',
+]
+
+
+def reference(searcher, query: str) -> dict[int, float]:
+    wquery = to_whoosh(parse_query(query, now=NOW))
+    results = searcher.search(wquery, limit=None)
+    return {hit.docnum: hit.score for hit in results}
+
+
+def found(searcher, query: str) -> dict[int, float]:
+    matches = find_matches(searcher, lower(parse_query(query, now=NOW)))
+    assert list(matches.ids) == sorted(set(matches.ids.tolist()))  # ascending, unique
+    return dict(zip(matches.ids.tolist(), matches.scores.tolist()))
+
+
+def assert_same(searcher, query: str) -> None:
+    expected, got = reference(searcher, query), found(searcher, query)
+    assert set(got) == set(expected), query
+    for docnum, score in expected.items():
+        assert got[docnum] == pytest.approx(score, rel=1e-6), (query, docnum)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_matches_and_scores_equal_whoosh_queries(archive, query):
+    assert_same(archive.searcher(), query)
+
+
+def test_the_fixture_queries_find_something(archive):
+    # Guard against a fixture that makes the comparison above vacuous.
+    searcher = archive.searcher()
+    for query in ('"bank of england"', "oil*", "person:lavrov", "date:2014-09..", "NOT oil"):
+        assert found(searcher, query), query
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_order_equals_whoosh_sorting_with_undated_last(archive, sort):
+    searcher = archive.searcher()
+    tree = parse_query("*", now=NOW)
+    matches = find_matches(searcher, lower(tree))
+    order = matches.ids[rank(searcher, matches, sort)].tolist()
+    dated = set(searcher.docs_for_query(wq.Every("date")))
+    assert set(order[: len(dated)]) == dated  # undated articles come last
+    whoosh_order = [h.docnum for h in searcher.search(to_whoosh(tree), limit=None,
+                                                      sortedby=sort_facet(sort))]
+    dates = {d: searcher.stored_fields(d)["id"] for d in dated}
+    assert [d for d in order if d in dates] == [d for d in whoosh_order if d in dates]
+
+
+def test_segments_and_deletions_give_the_same_answers_as_whoosh(tmp_path):
+    home = tmp_path / "home"
+    assert invoke(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 40))).exit_code == 0
+    assert invoke(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 10))).exit_code == 0
+    assert invoke(home, "remove", "--id", "art-3", "--id", "art-44").exit_code == 0
+    with Archive(Home(Path(home))) as archive:
+        searcher = archive.searcher()
+        assert len(searcher.reader().leaf_readers()) > 1  # the case this test is for
+        for query in ("*", "dispatch", "report OR number", '"dispatch number"', "date:2014-03",
+                      "NOT date:2014-03", "dis*"):
+            assert_same(searcher, query)
+        everything = find_matches(searcher, lower(parse_query("*", now=NOW)))
+        stored = {searcher.stored_fields(d)["id"] for d in everything.ids.tolist()}
+        assert len(stored) == 48 and not {"art-3", "art-44"} & stored
+
+
+def test_ties_are_ordered_by_document_number(archive):
+    searcher = archive.searcher()
+    matches = find_matches(searcher, lower(parse_query("date:2014", now=NOW)))  # all score 0
+    assert len(matches) > 1 and np.all(matches.scores == 0)
+    assert matches.ids[rank(searcher, matches, "relevance")].tolist() == matches.ids.tolist()
