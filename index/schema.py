@@ -1,48 +1,103 @@
 """The Whoosh schema and the one mapping from Article to indexed fields.
 
-Every searchable text is indexed twice: stemmed (words match all their forms)
-and exact (lower-cased, accent-folded, stop words kept, with positions) so an
-"exact phrase" never matches through stemming. Names are indexed as words
-(`person:lavrov`) and as whole values (`person:"sergey lavrov"`).
+Titles and bodies are indexed once, exact (lower-cased, accent-folded, stop
+words kept, with positions), so an "exact phrase" never matches through
+stemming. A plain word matches all its forms because the query side looks up
+every indexed word with the same stem (`search/execute.py`), with the scores
+a stemmed field would give. Names are indexed as words (`person:lavrov`) and
+as whole values (`person:"sergey lavrov"`). The date is a column, not terms:
+date filters, sorting and the histogram read it per segment.
 """
 
 from __future__ import annotations
 
+import re
+import struct
 import unicodedata
+from datetime import datetime
+from functools import lru_cache
 
-from whoosh import fields
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh import columns, fields
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
+from whoosh.util.times import datetime_to_long
 
 from corpus.article import Article
 from corpus.dates import to_utc
 
-SCHEMA_VERSION = 2  # 2: year and month terms for date filters
+SCHEMA_VERSION = 3  # 3: one exact title and body field; the date as a column only
 
-# Words: letters and digits, with inner apostrophes, dots and hyphens kept
-# out so "U.S.-led" gives "u", "s", "led" consistently on both sides.
-TOKEN_PATTERN = r"\w+(?:'\w+)?"
+# Words: letters and digits, with an inner apostrophe, straight or typographic
+# ("Kenya's", "Kenya’s": one word, written with the straight one), dots and
+# hyphens kept out so "U.S.-led" gives "u", "s", "led" on both sides.
+TOKEN_PATTERN = r"\w+(?:['’]\w+)?"
+_TOKEN = re.compile(TOKEN_PATTERN)
+_FOLD = {**accent_map, ord("’"): "'"}
 
 
 def exact_analyzer():
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
+    """Whoosh's form of `index_words`, for the fields Whoosh analyzes itself."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(_FOLD)
 
 
-def stemming_analyzer():
-    return exact_analyzer() | StemFilter(lang="en", cachesize=50000)
+def index_words(text: str) -> list[str]:
+    """The words of a text as they are indexed and looked up: what
+    `exact_analyzer` gives, in one pass (a third of the cost of Whoosh's
+    token-object pipeline, which indexing every body pays)."""
+    return [w.lower().translate(_FOLD) for w in _TOKEN.findall(text)]
+
+
+stem = lru_cache(maxsize=200_000)(stemmer_for_language("en"))
+"""The English (Snowball) stem of an indexed word."""
+
+
+class WordsField(fields.TEXT):
+    """A TEXT field with positions whose words come from `index_words`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=exact_analyzer(), phrase=True, **kwargs)
+
+    def index(self, value, **kwargs):
+        positions: dict[str, list[int]] = {}
+        for n, word in enumerate(index_words(value)):
+            found = positions.get(word)
+            if found is None:
+                positions[word] = [n]
+            else:
+                found.append(n)
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for word, places in positions.items():
+            if len(places) == 1 and places[0] < 256:  # most words: one early position
+                value = _ONE_BYTE_POSITION + bytes(places) + b"a."
+            else:
+                value = encode(places)
+            yield word.encode("utf-8"), len(places), len(places) * boost, value
+
+
+# Whoosh's Positions encoding of one position under 256: a count of 1, then
+# the pickled list [position] (tests/test_schema.py checks it is byte for byte
+# what Whoosh writes).
+_ONE_BYTE_POSITION = struct.pack("!I", 1) + b"\x80\x02]q\x00K"
 
 
 NAME_FIELDS = ("person", "place", "source", "tag")
+TEXT_FIELDS = ("title_exact", "body_exact")
 TITLE_BOOST = 2.5
+UNDATED = 2**64 - 1  # the date column's value for an article without a date
+
+
+def date_key(moment: datetime) -> int:
+    """A date as the `date` column holds it: microseconds since 0001-01-01 UTC."""
+    return datetime_to_long(to_utc(moment).replace(tzinfo=None))
 
 
 def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=stemming_analyzer(), phrase=False, field_boost=TITLE_BOOST),
-        body=fields.TEXT(analyzer=stemming_analyzer(), phrase=False),
-        title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True, field_boost=TITLE_BOOST),
-        body_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
+        title_exact=WordsField(field_boost=TITLE_BOOST),
+        body_exact=WordsField(),
         person=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
         place=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
         source=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
@@ -57,20 +112,22 @@ def build_schema() -> fields.Schema:
         source_facet=fields.KEYWORD(commas=True, scorable=False),
         tag_facet=fields.KEYWORD(commas=True, scorable=False),
         url=fields.ID(),
-        site=fields.ID(),
-        date=fields.DATETIME(sortable=True),
-        day=fields.ID(),  # "2014-09-24" (UTC): histogram buckets
-        # Date filters read the `date` column (search/execute.py); these two
-        # calendar fields are no longer read.
-        month=fields.ID(),  # "2014-09" (UTC)
-        year=fields.ID(),  # "2014" (UTC)
+        site=fields.KEYWORD(commas=True, scorable=False),  # the host and its parent domains
+        date=fields.COLUMN(columns.NumericColumn("Q", default=UNDATED)),
         cluster=fields.ID(stored=True),
     )
 
 
+def site_domains(host: str) -> list[str]:
+    """'news.example.co.uk' -> itself, 'example.co.uk', 'co.uk': `site:` takes
+    any of them, as a web search engine's does (a bare top-level domain, no)."""
+    parts = host.split(".")
+    return [".".join(parts[n:]) for n in range(max(1, len(parts) - 1))]
+
+
 def fold(value: str) -> str:
     """Lower case without accents: how names and exact values are compared."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    decomposed = unicodedata.normalize("NFKD", value.casefold().replace("’", "'"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.replace(",", " ").split())
 
@@ -79,8 +136,6 @@ def document_for(article: Article) -> dict:
     """The fields Whoosh indexes for one article (what `search` can match)."""
     doc = {
         "id": article.id,
-        "title": article.title,
-        "body": article.body,
         "title_exact": article.title,
         "body_exact": article.body,
         "cluster": article.cluster or article.id,
@@ -105,11 +160,7 @@ def document_for(article: Article) -> dict:
     if article.url:
         doc["url"] = article.url
     if article.site:
-        doc["site"] = article.site
+        doc["site"] = ",".join(site_domains(article.site))
     if article.date:
-        utc = to_utc(article.date)
-        doc["date"] = utc.replace(tzinfo=None)
-        doc["day"] = utc.strftime("%Y-%m-%d")
-        doc["month"] = doc["day"][:7]
-        doc["year"] = doc["day"][:4]
+        doc["date"] = date_key(article.date)
     return doc

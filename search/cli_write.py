@@ -24,7 +24,7 @@ from index import (IndexLocation, IndexUnavailable, bring_index_up_to_date, opti
                    rebuild_index, remove_articles, update_archive, writing_home)
 from search import output
 from search.cli_support import fail, home_of, now, open_archive, open_store
-from search.engine import MAX_LIMIT, SearchError, search as run_search
+from search.engine import SearchError, matching_ids
 from search.parser import QuerySyntaxError
 
 
@@ -198,15 +198,10 @@ def _ids_to_remove(home: Home, store: ArticleStore, ids, source, query) -> list[
     # A query is answered by the index, so bring it up to date with the store first.
     bring_index_up_to_date(store, IndexLocation.in_home(home.root))
     archive = open_archive(home)
-    found: list[str] = []
     try:
-        page = 1
-        while True:
-            results = run_search(archive, query, limit=MAX_LIMIT, page=page, now=now())
-            found += [hit.article.id for hit in results.hits]
-            if page * MAX_LIMIT >= results.total or not results.hits:
-                return found
-            page += 1
+        # Every matching article, near-duplicate copies included: a takedown
+        # that left the copies behind would not be one.
+        return matching_ids(archive, query, now=now())
     except (QuerySyntaxError, SearchError) as exc:
         fail(str(exc))
     finally:

@@ -17,7 +17,8 @@ from corpus.article import Article
 from corpus.dates import DateParseError
 from search.archive import Archive
 from search.collapse import Copies, find_copies
-from search.execute import Matches, find_matches, rank
+from search.execute import Matches, TooManyWords, rank
+from search.execute import find_matches as _find_matches
 from search.dates import resolve_date
 from search.facets import compute_facets
 from search.lower import lower
@@ -119,6 +120,9 @@ def build_tree(
         if value and value.strip():
             value = value.strip()
             filters.append(Phrase(value, name) if " " in value else Term(value, name))
+    for name, value in (("--since", since), ("--until", until)):
+        if value and (".." in value or value.strip()[:1] in ("<", ">")):
+            raise SearchError(f"{name} takes one date (like 2014-09-01 or 2014-09), not {value!r}")
     if since or until:
         try:
             start = resolve_date(since, now=now, tz=tz).start if since else None
@@ -164,7 +168,7 @@ def search(
     tree = build_tree(query, since=since, until=until, person=person, place=place,
                       source=source, tag=tag, now=now, tz=archive.tz)
     searcher = archive.searcher()
-    matches = find_matches(searcher, lower(tree))
+    matches = find_matches(searcher, tree)
     copies = find_copies(searcher, matches.ids)
     ranked = _ranked(searcher, matches, sort, copies, all_copies)
     shown = _slice(ranked, (page - 1) * limit, page * limit)
@@ -178,6 +182,14 @@ def search(
         facets=compute_facets(searcher, matches.ids) if facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
+
+
+def find_matches(searcher, tree: Node) -> Matches:
+    """Every match of the tree; a query too broad to run is a SearchError."""
+    try:
+        return _find_matches(searcher, lower(tree))
+    except TooManyWords as exc:
+        raise SearchError(str(exc)) from None
 
 
 def _ranked(searcher, matches: Matches, sort: str, copies: Copies,
@@ -251,10 +263,17 @@ def all_hits(archive: Archive, query: str, *, sort: str = "relevance", all_copie
     now = now or datetime.now(timezone.utc)
     tree = build_tree(query, now=now, tz=archive.tz, **filters)
     searcher = archive.searcher()
-    matches = find_matches(searcher, lower(tree))
+    matches = find_matches(searcher, tree)
     copies = find_copies(searcher, matches.ids)
     ranked = _ranked(searcher, matches, sort, copies, all_copies)
     return AllHits(archive, searcher, tree, ranked, copies, total_articles=len(matches))
+
+
+def matching_ids(archive: Archive, query: str, *, now: datetime | None = None) -> list[str]:
+    """The id of every article matching `query`, near-duplicate copies included."""
+    tree = build_tree(query, now=now or datetime.now(timezone.utc), tz=archive.tz)
+    searcher = archive.searcher()
+    return [searcher.stored_fields(d)["id"] for d in find_matches(searcher, tree).ids.tolist()]
 
 
 def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetime) -> str | None:
@@ -268,8 +287,11 @@ def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetim
         tree = parse_query(corrected, now=now, tz=archive.tz)
     except QuerySyntaxError:
         return None
-    found = len(find_matches(searcher, lower(tree)))
+    try:
+        found = len(find_matches(searcher, tree))
+    except SearchError:
+        return None
     return corrected if found > total else None
 
 
-__all__ = ["AllHits", "Hit", "all_hits", "QuerySyntaxError", "SearchError", "SearchResults", "build_tree", "search"]
+__all__ = ["AllHits", "Hit", "all_hits", "matching_ids", "QuerySyntaxError", "SearchError", "SearchResults", "build_tree", "search"]

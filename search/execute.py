@@ -23,11 +23,21 @@ from pickle import loads
 import numpy as np
 from whoosh.system import _INT_SIZE
 
-from search.lower import (AllOp, AndOp, DateOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp, TermOp)
+from index.schema import UNDATED, date_key
+from search.lower import (AllOp, AndOp, DateOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp, StemOp,
+                          TermOp)
 from search.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searcher uses
-_UNDATED = np.uint64(2**64 - 1)  # the date column's value for an undated article
+# A prefix expanding to more words than this is refused: 'a*' would read the
+# postings of most of the vocabulary (seconds on a large archive) and tell
+# nothing.
+MAX_PREFIX_WORDS = 1000
+
+
+class TooManyWords(ValueError):
+    """A prefix matches too many words (str() is user-facing)."""
+_UNDATED = np.uint64(UNDATED)
 
 
 @dataclass(frozen=True)
@@ -89,16 +99,23 @@ class _Run:
         self.searcher = searcher
         self.schema = searcher.schema
         self._idf: dict[tuple[str, str], float] = {}
+        self._segments = [segment_arrays(r) for r, _ in searcher.reader().leaf_readers()]
+        self._stems: dict[tuple[StemOp, int], tuple] = {}  # (op, segment) -> (ids, weights)
 
-    def evaluate(self, op: Op, seg: SegmentArrays) -> Matches:
+    def evaluate(self, op: Op, seg: SegmentArrays, within: np.ndarray | None = None) -> Matches:
+        """`op`'s matches in one segment. `within` (sorted ids), when given,
+        says only matches among those ids are needed: a phrase then checks
+        positions in those documents only."""
         if isinstance(op, TermOp):
             return self._term(op.field, op.text, seg)
+        if isinstance(op, StemOp):
+            return self._stem(op, seg)
         if isinstance(op, OrOp):
-            return _union([self.evaluate(i, seg) for i in op.items])
+            return _union([self.evaluate(i, seg, within) for i in op.items])
         if isinstance(op, AndOp):
-            return self._and(op, seg)
+            return self._and(op, seg, within)
         if isinstance(op, PhraseOp):
-            return self._phrase(op, seg)
+            return self._phrase(op, seg, within)
         if isinstance(op, PrefixOp):
             return self._prefix(op, seg)
         if isinstance(op, DateOp):
@@ -110,24 +127,35 @@ class _Run:
             return EMPTY
         raise TypeError(f"cannot evaluate {op!r}")  # pragma: no cover
 
-    def _and(self, op: AndOp, seg: SegmentArrays) -> Matches:
-        if op.required:
-            found = _intersection([self.evaluate(i, seg) for i in op.required])
-        else:
+    def _and(self, op: AndOp, seg: SegmentArrays, within: np.ndarray | None) -> Matches:
+        # Phrases last, checking positions only where everything else matched.
+        cheap = [i for i in op.required if not _has_phrase(i)]
+        costly = [i for i in op.required if _has_phrase(i)]
+        found = None
+        if cheap:
+            found = _intersection([self.evaluate(i, seg) for i in cheap])
+        for item in costly:
+            if found is not None and not len(found):
+                return EMPTY
+            limit = found.ids if found is not None else within
+            part = self.evaluate(item, seg, limit)
+            found = part if found is None else _intersection([found, part])
+        if found is None:
             found = self.evaluate(AllOp(), seg)
         for item in op.excluded:
             if not len(found):
                 break
-            found = _difference(found, self.evaluate(item, seg))
+            found = _difference(found, self.evaluate(item, seg, found.ids))
         return found
 
-    def _bm25(self, field: str, text: str, ids, weights, seg: SegmentArrays) -> np.ndarray:
+    def _bm25(self, field: str, text: str, ids, weights, seg: SegmentArrays,
+              idf: float | None = None) -> np.ndarray:
         if not self.schema[field].scorable:
             return weights  # Whoosh scores an unscorable field by its weight
-        key = (field, text)
-        idf = self._idf.get(key)
         if idf is None:
-            idf = self._idf[key] = self.searcher.idf(field, text)
+            idf = self._idf.get((field, text))
+            if idf is None:
+                idf = self._idf[(field, text)] = self.searcher.idf(field, text)
         average = self.searcher.avg_field_length(field) or 1
         lengths = seg.lengths(field)[ids]
         return idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * lengths / average))
@@ -138,7 +166,39 @@ class _Run:
             return EMPTY
         return Matches(ids, self._bm25(field, text, ids, weights, seg))
 
-    def _phrase(self, op: PhraseOp, seg: SegmentArrays) -> Matches:
+    def _stem(self, op: StemOp, seg: SegmentArrays) -> Matches:
+        """All forms of a word as one term, as a stemmed field would hold it:
+        a document's frequency is its forms' summed, its idf counts the
+        documents holding any form, over the whole index."""
+        ids, weights = self._stem_postings(op, seg)
+        if not len(ids):
+            return EMPTY
+        key = (op.field, f"stem:{op.stem}")
+        idf = self._idf.get(key)
+        if idf is None:
+            frequency = sum(len(self._stem_postings(op, other)[0]) for other in self._segments)
+            idf = self._idf[key] = np.log(self.searcher.doc_count_all() / (frequency + 1)) + 1
+        return Matches(ids, self._bm25(op.field, op.stem, ids, weights, seg, idf=idf))
+
+    def _stem_postings(self, op: StemOp, seg: SegmentArrays):
+        key = (op, id(seg))
+        found = self._stems.get(key)
+        if found is None:
+            lists = [seg.postings(op.field, form) for form in seg.forms(op.field, op.stem)]
+            lists = [(i, w) for i, w in lists if len(i)]
+            if not lists:
+                found = (NO_IDS, NO_WEIGHTS)
+            elif len(lists) == 1:
+                found = lists[0]
+            else:
+                ids, inverse = np.unique(np.concatenate([i for i, _ in lists]), return_inverse=True)
+                weights = np.bincount(inverse, weights=np.concatenate([w for _, w in lists]),
+                                      minlength=len(ids))
+                found = (ids, weights)
+            self._stems[key] = found
+        return found
+
+    def _phrase(self, op: PhraseOp, seg: SegmentArrays, within: np.ndarray | None) -> Matches:
         lists = []
         for word in op.words:
             ids, weights, values = seg.postings(op.field, word, values=True)
@@ -147,15 +207,16 @@ class _Run:
             lists.append((ids, weights, values))
         lists_by_size = sorted(range(len(lists)), key=lambda n: len(lists[n][0]))
         common = lists[lists_by_size[0]][0]
+        if within is not None:
+            common = np.intersect1d(common, within, assume_unique=True)
         for n in lists_by_size[1:]:
             common = np.intersect1d(common, lists[n][0], assume_unique=True)
             if not len(common):
                 return EMPTY
         where = [np.searchsorted(ids, common) for ids, _, _ in lists]
-        keep = np.fromiter(
-            (_in_order([_positions(lists[w][2][where[w][n]]) for w in range(len(lists))], op.reach)
-             for n in range(len(common))),
-            dtype=bool, count=len(common))
+        chosen = [[values[i] for i in at.tolist()] for (_, _, values), at in zip(lists, where)]
+        keep = np.fromiter((_in_order([_positions(v) for v in per_doc], op.reach)
+                            for per_doc in zip(*chosen)), dtype=bool, count=len(common))
         if not keep.any():
             return EMPTY
         scores = np.zeros(int(keep.sum()))
@@ -166,17 +227,19 @@ class _Run:
 
     def _prefix(self, op: PrefixOp, seg: SegmentArrays) -> Matches:
         """Every indexed word with the prefix, scored as if each were asked for."""
-        return _union([self._term(op.field, word, seg)
-                       for word in seg.terms_from(op.field, op.prefix)])
+        found = seg.terms_from(op.field, op.prefix, limit=MAX_PREFIX_WORDS + 1)
+        if len(found) > MAX_PREFIX_WORDS:
+            raise TooManyWords(f"'{op.prefix}*' matches more than {MAX_PREFIX_WORDS:,} different "
+                               "words: make the prefix longer")
+        return _union([self._term(op.field, word, seg) for word in found])
 
     def _dates(self, op: DateOp, seg: SegmentArrays) -> Matches:
         dates = seg.column("date")
-        field = self.schema["date"]
         dated = dates != _UNDATED
         if op.start is not None:
-            dated &= dates >= np.uint64(field.to_column_value(op.start.replace(tzinfo=None)))
+            dated &= dates >= np.uint64(date_key(op.start))
         if op.end is not None:
-            dated &= dates < np.uint64(field.to_column_value(op.end.replace(tzinfo=None)))
+            dated &= dates < np.uint64(date_key(op.end))
         ids = np.flatnonzero(dated).astype(np.int64)
         return Matches(ids, np.zeros(len(ids)))  # a filter must not change the ranking
 
@@ -212,8 +275,29 @@ def _difference(found: Matches, excluded: Matches) -> Matches:
     return Matches(found.ids[keep], found.scores[keep])
 
 
+def _has_phrase(op: Op) -> bool:
+    if isinstance(op, PhraseOp):
+        return True
+    if isinstance(op, OrOp):
+        return any(_has_phrase(i) for i in op.items)
+    if isinstance(op, AndOp):
+        return any(_has_phrase(i) for i in (*op.required, *op.excluded))
+    return False
+
+
+_PICKLED_BYTE, _PICKLED_SHORT = 0x4B, 0x4D  # pickle's opcodes for a 1- and 2-byte int
+
+
 def _positions(value: bytes) -> list[int]:
-    """Whoosh's Positions encoding: a 4-byte count, then pickled deltas."""
+    """Whoosh's Positions encoding: a 4-byte count, then the deltas as a
+    pickled list. Most words occur once in an article, a list of one small
+    int: those are read straight from the bytes (tests/test_postings.py
+    checks every shortcut against Whoosh's decoder)."""
+    size = len(value)
+    if size == 13 and value[9] == _PICKLED_BYTE:
+        return [value[10]]
+    if size == 14 and value[9] == _PICKLED_SHORT:
+        return [value[10] | value[11] << 8]
     if not value.endswith(b"."):
         value += b"."
     return list(accumulate(loads(value[_INT_SIZE:])))
@@ -222,6 +306,8 @@ def _positions(value: bytes) -> list[int]:
 def _in_order(positions: list[list[int]], reach: int) -> bool:
     """Whether some position of each word follows one of the previous word's
     by 1 to `reach` positions (1: adjacent)."""
+    if reach == 1 and len(positions) == 2:
+        return not set(positions[1]).isdisjoint([p + 1 for p in positions[0]])
     current = positions[0]
     for following in positions[1:]:
         if reach == 1:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from index.schema import fold
+import numpy as np
+
+from index.schema import UNDATED, fold
+from search.execute import date_values
 from search.facet_counts import count_values
 
 FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
@@ -16,14 +19,26 @@ TOP = 10
 
 def compute_facets(searcher, docs, *, top: int = TOP) -> dict:
     """Facets over the matching articles `docs` (sorted global docnums)."""
-    counts = count_values(searcher, docs, [*FACET_FIELDS.values(), "day"])
+    counts = count_values(searcher, docs, list(FACET_FIELDS.values()))
     facets = {}
     for name, field in FACET_FIELDS.items():
         merged = merge_spellings(counts[field])
         ordered = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
         facets[name] = [{"value": k, "count": v} for k, v in ordered[:top]]
-    facets["dates"] = histogram({k: v for k, v in counts["day"].items() if k})
+    facets["dates"] = histogram(day_counts(searcher, docs))
     return facets
+
+
+_MICROSECONDS_A_DAY = 86_400_000_000
+
+
+def day_counts(searcher, docs) -> dict[str, int]:
+    """{'2014-09-24': articles dated that day (UTC)} over `docs`, from the date column."""
+    values = date_values(searcher, docs)
+    values = values[values != np.uint64(UNDATED)]
+    days, counts = np.unique(values // np.uint64(_MICROSECONDS_A_DAY), return_counts=True)
+    # The column counts microseconds from 0001-01-01, whose ordinal is 1.
+    return {date.fromordinal(int(d) + 1).isoformat(): int(c) for d, c in zip(days, counts)}
 
 
 def merge_spellings(counts: Counter) -> dict[str, int]:

@@ -10,16 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from index.schema import NAME_FIELDS, exact_analyzer, fold, stemming_analyzer
+from index.schema import NAME_FIELDS, fold, index_words
+from index.schema import stem as stem_of
 from search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
-
-_STEM = stemming_analyzer()
-_EXACT = exact_analyzer()
 
 
 def words(text: str, *, stem: bool) -> list[str]:
-    analyzer = _STEM if stem else _EXACT
-    return [token.text for token in analyzer(text)]
+    """A query text's words as indexed, or their stems."""
+    found = index_words(text)
+    return [stem_of(w) for w in found] if stem else found
 
 
 class Op:
@@ -30,6 +29,14 @@ class Op:
 class TermOp(Op):
     field: str
     text: str
+
+
+@dataclass(frozen=True)
+class StemOp(Op):
+    """Every indexed word of `field` whose stem is `stem`, as one term."""
+
+    field: str
+    stem: str
 
 
 @dataclass(frozen=True)
@@ -118,8 +125,8 @@ def _term(node: Term) -> Op:
         if not stems:
             return NoneOp()
         if field == "title":
-            return TermOp("title", stems[0])
-        return _both(lambda f: TermOp(f, stems[0]))
+            return StemOp("title_exact", stems[0])
+        return _both(lambda f: StemOp(f"{f}_exact", stems[0]))
     if field in NAME_FIELDS:
         parts = words(node.text, stem=False)
         return AndOp(tuple(TermOp(field, p) for p in parts)) if parts else NoneOp()

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import threading
 import weakref
+from itertools import islice
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+from index.schema import stem as stem_of
 
 # Field lengths are stored as one byte per document (Whoosh's lossy encoding).
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -107,11 +110,20 @@ class SegmentArrays:
             return out
         return np.fromiter((column[d] for d in range(self.size)), dtype=np.uint64, count=self.size)
 
-    def terms_from(self, field: str, prefix: str) -> list[str]:
-        """The field's indexed words starting with `prefix`."""
+    def forms(self, field: str, stem: str) -> list[str]:
+        """The field's indexed words whose stem is `stem`. A Snowball stem
+        keeps all but at most the last letter of its word's beginning ("happi"
+        from "happy"; tests/test_postings.py checks this on random words), so
+        only the words sharing that beginning need stemming."""
+        start = stem[:-1] if len(stem) > 1 else stem
+        return [w for w in self.terms_from(field, start) if stem_of(w) == stem]
+
+    def terms_from(self, field: str, prefix: str, limit: int | None = None) -> list[str]:
+        """The field's indexed words starting with `prefix` (the first `limit`)."""
         if field not in self.reader.schema:
             return []
-        return [t.decode("utf-8") for t in self.reader.expand_prefix(field, prefix)]
+        words = self.reader.expand_prefix(field, prefix)
+        return [t.decode("utf-8") for t in islice(words, limit)]
 
 
 def segment_arrays(reader) -> SegmentArrays:

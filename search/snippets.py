@@ -13,15 +13,13 @@ from functools import lru_cache
 
 from search.lower import words
 from search.query import Phrase, Prefix, Term
-from index.schema import TOKEN_PATTERN, exact_analyzer, stemming_analyzer
+from index.schema import TOKEN_PATTERN, index_words, stem
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3
 SEPARATOR = " … "
 
-_EXACT = exact_analyzer()
-_STEM = stemming_analyzer()
-_WORD = re.compile(TOKEN_PATTERN)  # the analyzers' own tokenizer pattern
+_WORD = re.compile(TOKEN_PATTERN)  # the index's own tokenizer pattern
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,8 @@ class Snippet:
 
 def _tokens(text: str):
     """(exact word, stem, start, end) for every word of the text, as the
-    index's analyzers read it. The analyzers work token by token, so each
-    distinct word is analyzed once and remembered: running them over whole
-    bodies for every hit was most of a query's time."""
+    index reads it. Each distinct word is analyzed once and remembered:
+    analyzing whole bodies for every hit was most of a query's time."""
     tokens = []
     for match in _WORD.finditer(text):
         forms = _forms(match.group())
@@ -64,9 +61,8 @@ def _tokens(text: str):
 
 @lru_cache(maxsize=200_000)
 def _forms(word: str) -> tuple[str, str] | None:
-    exact = [t.text for t in _EXACT(word)]
-    stems = [t.text for t in _STEM(word)]
-    return (exact[0], stems[0]) if len(exact) == 1 and len(stems) == 1 else None
+    exact = index_words(word)
+    return (exact[0], stem(exact[0])) if len(exact) == 1 else None
 
 
 def find_occurrences(text: str, terms) -> list[tuple[int, int]]:

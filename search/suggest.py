@@ -18,7 +18,7 @@ from search.parser import QuerySyntaxError, tokenize
 # Suggest only when a query finds fewer hits than this.
 FEW_HITS = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TEXT_FIELDS = ("body_exact", "title_exact")
+_TEXT_FIELDS = ("body_exact", "title_exact")  # the exact words, unstemmed
 
 
 def suggest_query(searcher, query: str) -> str | None:

@@ -82,6 +82,13 @@ def test_bad_since_option_is_an_error(cli_home):
     assert result.stderr == "Error: --since/--until: cannot read date 'someday'\n"
 
 
+def test_since_takes_one_date_not_a_range(cli_home):
+    result = dateline(cli_home, "search", "*", "--since", "2014-01..2014-02")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --since takes one date (like 2014-09-01 or 2014-09), "
+                             "not '2014-01..2014-02'\n")
+
+
 def test_search_without_index_says_what_to_run(tmp_path):
     result = dateline(tmp_path / "empty", "search", "oil")
     assert result.exit_code == 2

@@ -126,3 +126,18 @@ def test_copies_indexed_by_a_later_update_still_collapse(tmp_path):
         sync_index(store, IndexLocation.in_home(home.root))
     with Archive(home) as archive:
         assert listed(search(archive, "earthquake", sort="oldest", now=NOW)) == [("quake-1", 1)]
+
+
+def test_remove_by_query_takes_every_copy_not_only_the_listed_ones(tmp_path):
+    home = Home(tmp_path / "home")
+    with ArticleStore(home.store_path) as store:
+        for a in ARTICLES:
+            store.put(a)
+        store.commit()
+        rebuild_index(store, IndexLocation.in_home(home.root))
+    done = CliRunner().invoke(app, ["--home", str(home.root), "remove", "--query", "earthquake",
+                                   "--json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["matched"] == 5  # the search lists 3 of them
+    with ArticleStore(home.store_path, readonly=True) as store:
+        assert sorted(a.id for a in store) == ["budget-2", "harvest"]

@@ -178,3 +178,50 @@ def test_undated_articles_come_last_in_either_date_order(archive, sort):
 
 def test_sorting_by_date_keeps_the_exact_total(archive):
     assert search(archive, "*", sort="newest", limit=3, now=NOW).total == 12
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """ids(query) over a few articles written for one behaviour each."""
+    from search.archive import Archive
+    from tests.conftest import build_home
+
+    root = tmp_path_factory.mktemp("small")
+    records = [
+        {"id": "sub", "url": "https://news.other.org/a", "title": "Port fees", "body": "Fees rose at the port."},
+        {"id": "apex", "url": "https://www.other.org/b", "title": "Port fees two", "body": "Fees fell at the port."},
+        {"id": "near", "url": "https://notother.org/c", "title": "Port fees three", "body": "Fees held at the port."},
+        {"id": "curly", "title": "Kenya’s central bank", "body": "Kenya’s central bank held rates."},
+        {"id": "straight", "title": "Kenya's central bank", "body": "Kenya's central bank cut rates."},
+    ]
+    feed = root / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    home = build_home(root / "home", feed)
+    with Archive(home) as archive:
+        yield lambda q: {h.article.id for h in search(archive, q, limit=100, now=NOW).hits}
+
+
+def test_site_takes_the_domain_and_its_subdomains(small):
+    assert small("site:other.org") == {"sub", "apex"}
+    assert small("site:news.other.org") == {"sub"}
+    assert small("site:www.other.org") == {"sub", "apex"}  # www. is the domain itself
+
+
+def test_typographic_and_straight_apostrophes_are_one_word(small):
+    assert small('"kenya\'s central bank"') == {"curly", "straight"}
+    assert small('"kenya’s central bank"') == {"curly", "straight"}
+    assert small("kenya") == {"curly", "straight"}
+
+
+def test_a_prefix_of_too_many_words_is_refused_with_a_reason(tmp_path, monkeypatch):
+    from search import execute
+
+    monkeypatch.setattr(execute, "MAX_PREFIX_WORDS", 3)
+    from search.archive import Archive
+    from tests.conftest import FIXTURES, build_home
+
+    with Archive(build_home(tmp_path / "home", FIXTURES / "articles.jsonl")) as archive:
+        with pytest.raises(SearchError) as caught:
+            search(archive, "b*", now=NOW)
+        assert str(caught.value) == "'b*' matches more than 3 different words: make the prefix longer"
+        assert search(archive, "banks*", now=NOW).total >= 1

@@ -1,22 +1,60 @@
-"""The reference the engine is tested against: Dateline's query tree as plain
-Whoosh queries, answered by Whoosh's own matchers and collectors.
+"""The reference the engine is tested against: the same articles in a plain
+Whoosh index built the textbook way, and Dateline's query tree as plain Whoosh
+queries on it, answered by Whoosh's own matchers and collectors.
 
-The engine (`search/lower.py`, `search/execute.py`) reads posting lists into
-numpy instead; `tests/test_execute.py` checks that for every kind of query it
-finds exactly the documents these Whoosh queries find, with the same scores.
-Date ranges here are Whoosh's numeric `DateRange` on the `date` field, an
-implementation independent of the engine's date column.
+The engine indexes titles and bodies once, exact, and matches a word's forms
+by looking up every indexed word with its stem (`search/lower.py`,
+`search/execute.py`, reading posting lists into numpy). The reference index
+instead has a stemmed field beside each exact one, Whoosh's analyzers and a
+`DATETIME` field with numeric range queries: independent of all of that.
+`tests/test_execute.py` checks that for every kind of query the engine finds
+exactly the articles the reference finds, with the same scores.
 """
 
 from __future__ import annotations
 
 from datetime import timezone
+from pathlib import Path
 
+from whoosh import fields, index
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.analysis import StemFilter
 
-from index.schema import NAME_FIELDS, fold
+from corpus.dates import to_utc
+from index.schema import NAME_FIELDS, build_schema, document_for, exact_analyzer, fold
 from search.lower import words
+
+
+def reference_schema() -> fields.Schema:
+    schema = build_schema()
+    stemming = exact_analyzer() | StemFilter(lang="en")
+    kept = {name: schema[name] for name in schema.names() if name not in ("title_exact",
+                                                                          "body_exact", "date")}
+    return fields.Schema(
+        **kept,
+        title=fields.TEXT(analyzer=stemming, phrase=False, field_boost=2.5),
+        body=fields.TEXT(analyzer=stemming, phrase=False),
+        title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True, field_boost=2.5),
+        body_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=True),
+        date=fields.DATETIME(sortable=True),
+    )
+
+
+def build_reference(articles, folder: Path):
+    """A reference index of `articles` (in the order given) in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(str(folder), reference_schema())
+    with ix.writer() as writer:
+        for article in articles:
+            doc = document_for(article)
+            doc.update(title=article.title, body=article.body)
+            if article.date:
+                doc["date"] = to_utc(article.date).replace(tzinfo=None)
+            else:
+                doc.pop("date", None)
+            writer.add_document(**doc)
+    return ix
 from search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
 
 

@@ -1,0 +1,43 @@
+"""The index's own word reader agrees with Whoosh's analyzer, and a word's
+stem keeps the word's beginning (what finding a stem's forms relies on)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from index.schema import exact_analyzer, index_words, stem
+
+TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ éÉüß'’.-_ 12\n\tİıﬁñÑçå")), max_size=120)
+
+
+@settings(max_examples=400)
+@given(TEXT)
+def test_index_words_are_what_whoosh_s_exact_analyzer_gives(text):
+    assert index_words(text) == [t.text for t in exact_analyzer()(text)]
+
+
+@settings(max_examples=2000)
+@given(st.from_regex(r"[aeiouybcdlstnrgmpzk]{1,12}(?:'[a-z]{1,3})?", fullmatch=True))
+def test_a_stem_keeps_all_but_its_last_letter_from_its_word(word):
+    # Words as the index holds them (TOKEN_PATTERN): a letter first.
+    found = stem(word)
+    assert word.startswith(found[:-1])
+
+
+def test_inflected_forms_share_a_stem():
+    assert stem("prices") == stem("price") and stem("happiness") == stem("happy")
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["oil", "bank", "rates", "the", "of"]), min_size=1, max_size=300))
+def test_indexed_positions_are_what_whoosh_writes(words):
+    from whoosh.formats import Positions
+
+    from index.schema import WordsField
+
+    field = WordsField()
+    expected = {}
+    for n, word in enumerate(words):
+        expected.setdefault(word, []).append(n)
+    got = {w.decode(): (freq, weight, value) for w, freq, weight, value in field.index(" ".join(words))}
+    assert got == {w: (len(p), float(len(p)), Positions().encode(p)) for w, p in expected.items()}
