@@ -270,6 +270,8 @@ def optimize_index(location: IndexLocation) -> dict:
     """Merge the live generation into one segment (readers keep the old until commit)."""
     with _live_index(location) as (ix, _meta):
         before = segment_count(ix)
+        if before <= 1 and ix.doc_count() == ix.doc_count_all():  # no deletions
+            return {"segments_before": before, "segments_after": before}  # nothing to merge
         with _index_writer(ix, limitmb=WRITER_MEMORY_MB * 2) as writer:
             writer.commit(optimize=True)
     remove_old_generations(location)

@@ -195,3 +195,8 @@ def test_many_small_updates_leave_few_segments_and_optimize_leaves_one(tmp_path)
     result = json.loads(invoke(home, "index", "--optimize", "--json").output)
     assert result["optimized"] == {"segments_before": segments, "segments_after": 1}
     assert index_ids(home) == store_ids(home) and len(store_ids(home)) == 320
+    generation = sorted(p.name for p in IndexLocation.in_home(home).current_dir().iterdir())
+    again = json.loads(invoke(home, "index", "--optimize", "--json").output)
+    assert again["optimized"] == {"segments_before": 1, "segments_after": 1}
+    # One segment and nothing deleted: nothing is rewritten.
+    assert sorted(p.name for p in IndexLocation.in_home(home).current_dir().iterdir()) == generation
