@@ -56,6 +56,8 @@ def parse_when(text: str, *, tz: tzinfo = timezone.utc) -> When:
     if not text:
         raise DateParseError("empty date")
     if text.isdigit() and len(text) == 4:  # dateutil reads "2014" as a time of day
+        if text == "0000":
+            raise DateParseError(f"date {text!r} is out of range (dates must fall within the years 1 to 9998)")
         return When(datetime(int(text), 1, 1, tzinfo=tz), "year")
     try:
         with warnings.catch_warnings():

@@ -189,15 +189,17 @@ app.command("demo")(cli_write.demo_command)
 def serve_command(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback only unless told)."),
-    port: int = typer.Option(8080, help="Port to listen on."),
+    port: int = typer.Option(8080, help="Port to listen on (1 to 65535; 0 picks a free one)."),
     threads: int = typer.Option(8, min=1, max=64, help="Worker threads."),
 ) -> None:
     """Serve the search page and its JSON API (read-only; notices index updates)."""
-    from search.web.serve import serve  # Flask and waitress load only for this command
+    from search.web.serve import BadAddress, serve  # Flask and waitress load only for this command
 
+    if not 0 <= port <= 65535:
+        fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")
     try:
         serve(home_of(ctx), host=host, port=port, threads=threads, announce=typer.echo)
-    except (IndexUnavailable, StoreError) as exc:
+    except (IndexUnavailable, StoreError, BadAddress) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

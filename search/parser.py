@@ -23,6 +23,7 @@ from search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, MatchAll, Node, Not,
                           Prefix, Term)
 
 MAX_QUERY_LENGTH = 2000
+MAX_NESTING = 50  # parentheses inside parentheses; deeper would exhaust the stack
 _WORD_CHAR = re.compile(r"\w")
 _FIELD_WORD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 
@@ -135,6 +136,7 @@ class _Parser:
     def __init__(self, query: str, tokens: list[Token], now: datetime, tz: tzinfo):
         self.query, self.tokens, self.now, self.tz = query, tokens, now, tz
         self.i = 0
+        self.depth = 0  # parentheses open around the current token
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -179,19 +181,25 @@ class _Parser:
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def parse_unary(self, field: str | None) -> Node | None:
-        token = self.peek()
-        if token.kind in ("NOT", "NEG"):
+        negations = 0  # counted, not recursed: "NOT NOT … x" cannot exhaust the stack
+        while (token := self.peek()).kind in ("NOT", "NEG"):
             self.take()
             if self.peek().kind in ("EOF", "RPAREN", "OR", "AND"):
                 raise self.error("NOT needs a term after it", token)
-            inner = self.parse_unary(field)
-            return Not(inner) if inner is not None else None
-        return self.parse_atom(field)
+            negations += 1
+        node = self.parse_atom(field)
+        for _ in range(negations):
+            node = Not(node) if node is not None else None
+        return node
 
     def parse_atom(self, field: str | None) -> Node | None:
         token = self.take()
         if token.kind == "LPAREN":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise self.error(f"parentheses nested too deeply (limit {MAX_NESTING})", token)
             node = self.parse_or(field)
+            self.depth -= 1
             if self.peek().kind != "RPAREN":
                 raise self.error("unclosed parenthesis", token)
             self.take()

@@ -127,3 +127,42 @@ def test_demo_ingests_and_indexes_the_sample_crawl(tmp_path):
     assert found["total"] == 4  # three wire stories and the raw page dated from its text
     again = dateline(home, "demo")  # a second run changes nothing
     assert "0 articles read" in again.stdout
+
+
+@pytest.mark.parametrize("query", ["date:9999", "date:last-9999y", "date:2025..9999-12-31",
+                                   "date:>9999-12-31"])
+def test_a_date_past_the_calendar_is_a_one_line_query_error(cli_home, query):
+    result = dateline(cli_home, "search", query)
+    assert result.exit_code == 2
+    date = query.removeprefix("date:")
+    assert result.stderr == (f"Error: date '{date}' is out of range (dates must fall within the "
+                             f"years 1 to 9998) at column 1 of query: {query}\n")
+
+
+def test_a_since_past_the_calendar_is_a_one_line_error(cli_home):
+    result = dateline(cli_home, "search", "*", "--since", "9999")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --since/--until: date '9999' is out of range (dates must fall "
+                             "within the years 1 to 9998)\n")
+
+
+def test_deeply_nested_parentheses_are_a_one_line_query_error(cli_home):
+    query = "(" * 250 + "oil" + ")" * 250
+    result = dateline(cli_home, "search", query)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: parentheses nested too deeply (limit 50) at column 51 of "
+                             f"query: {query}\n")
+
+
+def test_serve_refuses_a_port_outside_the_port_range(cli_home):
+    result = dateline(cli_home, "serve", "--port", "99999")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --port must be between 1 and 65535 (or 0 for any free port), "
+                             "not 99999\n")
+
+
+def test_serve_refuses_a_host_that_is_no_address(cli_home):
+    result = dateline(cli_home, "serve", "--host", "256.1.1.1")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --host '256.1.1.1' is not an IP address or a host name "
+                             "that resolves\n")

@@ -132,3 +132,30 @@ def test_any_text_parses_or_gives_one_line_error(text):
         parse_query(text, now=NOW)
     except QuerySyntaxError as exc:
         assert str(exc).isprintable()
+
+
+OUT_OF_RANGE = ["9999", "last-9999y", "2025..9999-12-31", ">9999-12-31", "0000"]
+
+
+@pytest.mark.parametrize("date", OUT_OF_RANGE)
+def test_a_date_past_the_calendar_is_a_query_error(date):
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(f"date:{date}", now=NOW)
+    assert str(info.value) == (f"date '{date}' is out of range (dates must fall within the years "
+                               f"1 to 9998) at column 1 of query: date:{date}")
+
+
+def test_a_date_on_the_last_day_of_the_calendar_can_still_open_a_range():
+    assert parse_query("date:>=9999-12-31", now=NOW) == DateRange(d(9999, 12, 31), None, ">=9999-12-31")
+
+
+def test_deeply_nested_parentheses_are_refused_at_the_one_too_deep():
+    query = "(" * 60 + "oil" + ")" * 60
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(query, now=NOW)
+    assert str(info.value) == f"parentheses nested too deeply (limit 50) at column 51 of query: {query}"
+
+
+def test_fifty_nested_parentheses_and_long_not_chains_still_parse():
+    assert parse_query("(" * 50 + "oil" + ")" * 50, now=NOW) == Term("oil")
+    assert parse_query("NOT " * 400 + "oil", now=NOW) is not None
