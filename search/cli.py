@@ -32,7 +32,7 @@ app = typer.Typer(
 QUERY_HELP = """\
 Query syntax:\n
   words          all required; every form matches (price finds prices)\n
-  "exact phrase" adjacent, in order, not stemmed; "phrase"~N allows N words between\n
+  "exact phrase" adjacent, in order, not stemmed; "phrase"~N allows N words between (N at most 100)\n
   a OR b, NOT a, -a, ( )   boolean; AND is implied\n
   person: place: source: tag: title: url: site:   fields (aliases people: places: tags:)\n
   person:lavrov  any word of the name;  person:"sergey lavrov"  the whole name\n

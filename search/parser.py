@@ -23,6 +23,7 @@ from search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, MatchAll, Node, Not,
                           Prefix, Term)
 
 MAX_QUERY_LENGTH = 2000
+MAX_SLOP = 100  # "a b"~N: at most N words between the phrase's words
 MAX_NESTING = 50  # parentheses inside parentheses; deeper would exhaust the stack
 _WORD_CHAR = re.compile(r"\w")
 _FIELD_WORD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
@@ -84,8 +85,12 @@ def tokenize(query: str) -> list[Token]:
                 raise QuerySyntaxError("unclosed quote", query, i)
             text = query[i + 1 : close]
             j, slop = close + 1, 0
-            if m := re.match(r"~(\d{1,3})", query[j:]):
-                slop, j = int(m.group(1)), j + m.end()
+            if m := re.match(r"~(\d+)", query[j:]):
+                slop = int(m.group(1))
+                if slop > MAX_SLOP:
+                    raise QuerySyntaxError(f"phrase slack {m.group(1)} is too large", query, j,
+                                           hint=f"at most ~{MAX_SLOP} words between")
+                j += m.end()
             tokens.append(Token("QUOTED", text, i, slop=slop))
             i = j
         elif ch == "-" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] != "-":

@@ -159,3 +159,16 @@ def test_deeply_nested_parentheses_are_refused_at_the_one_too_deep():
 def test_fifty_nested_parentheses_and_long_not_chains_still_parse():
     assert parse_query("(" * 50 + "oil" + ")" * 50, now=NOW) == Term("oil")
     assert parse_query("NOT " * 400 + "oil", now=NOW) is not None
+
+
+def test_phrase_slack_is_read_as_the_whole_number():
+    assert parse_query('"bank england"~100', now=NOW) == Phrase("bank england", slop=100)
+    assert parse_query('"bank england"~12 oil', now=NOW) == And((Phrase("bank england", slop=12),
+                                                                 Term("oil")))
+
+
+def test_an_unreasonable_phrase_slack_is_refused():
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query('"bank england"~1000', now=NOW)
+    assert str(info.value) == ('phrase slack 1000 is too large at column 15 of query: '
+                               '"bank england"~1000 (at most ~100 words between)')
