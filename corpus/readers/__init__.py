@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from corpus.article import Article, Rejected, Skipped
-from corpus.readers.decode import decode_bytes
+from corpus.readers.decode import decode_bytes, decode_html
 from corpus.readers.html import looks_like_html, read_html
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.rawtext import read_rawtext
@@ -115,6 +115,8 @@ def read_path(
         return
     if reader in FIXED_ENCODINGS:
         text = data.decode(FIXED_ENCODINGS[reader])
+    elif reader is read_html:
+        text = decode_html(data)
     else:
         text = decode_bytes(data)
     if text is None:

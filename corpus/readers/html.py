@@ -34,6 +34,8 @@ def _libraries():
 
     return trafilatura, htmldate
 
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<meta ")
 
 
@@ -56,7 +58,9 @@ def read_html(
 
 def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=frozenset()):
     try:
-        tree = lxml.html.fromstring(text.encode("utf-8", "replace"))
+        # The text is already decoded: told so, lxml does not read the bytes again
+        # as the page's meta charset, or Latin-1 without one, would have them.
+        tree = lxml.html.fromstring(text.encode("utf-8", "replace"), parser=_UTF8_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return Rejected(origin, "not an HTML page (cannot be parsed)")
     trafilatura, _ = _libraries()
