@@ -38,6 +38,18 @@ TEXT_READERS: dict[str, TextReader] = {
     ".htm": read_html,
     ".xhtml": read_html,
 }
+# Files a crawl folder holds beside the pages that are never pages themselves:
+# documentation, code, tables, media. Reported as "not a crawl format", not
+# sniffed (a README that mentions <BODY> is not an HTML page). Any other
+# extension (.php, .asp, ".html?id=3" as wget saves them) is judged by content.
+NOT_CRAWL_SUFFIXES = frozenset(
+    ".md .markdown .rst .adoc .tex .rtf .pdf .doc .docx .odt .xls .xlsx .ods .ppt .pptx "
+    ".dtd .xsd .xsl .xslt .css .js .mjs .ts .py .pyc .sh .bat .c .h .cpp .java .rb .pl .go .rs "
+    ".csv .tsv .yaml .yml .toml .ini .cfg .conf .log .lock .sqlite .db "
+    ".zip .tar .tgz .bz2 .xz .7z .rar .png .jpg .jpeg .gif .svg .webp .ico .bmp .tif .tiff "
+    ".mp3 .mp4 .wav .ogg .webm .mov .avi .woff .woff2 .ttf .otf .eot .exe .dll .so .dylib".split()
+)
+
 # Readers that take the repeated lines of the page's site (boilerplate by repetition).
 PAGE_READERS = (read_rawtext, read_html)
 
@@ -84,6 +96,10 @@ def read_path(
 ) -> Iterator[Article | Rejected | Skipped]:
     """One file's articles and rejects. `repeated`: boilerplate lines of its site."""
     origin = str(path)
+    suffix = Path(path.name.lower().removesuffix(".gz")).suffix
+    if suffix in NOT_CRAWL_SUFFIXES:
+        yield Rejected(origin, f"not a crawl format ({suffix} file)")
+        return
     try:
         size = path.stat().st_size
         warc = is_warc(path)
