@@ -207,3 +207,17 @@ def test_the_reuters_folder_yields_its_stories_and_reports_its_notes():
         "not an article (mostly short lines, not sentences: a list, a table or notes)"]
     stories = list(read_path(REUTERS / "reut2-000.sgm", now=NOW))
     assert len(stories) == 1000 and not [s for s in stories if isinstance(s, Rejected)]
+
+
+def test_a_date_with_a_us_zone_abbreviation_is_read_in_that_zone(tmp_path):
+    src = write(tmp_path / "in.jsonl", [
+        {"id": "est", "title": "Ferry timetable", "body": "Ferries run late.", "date": "2014-09-24 10:00 EST"},
+        {"id": "cest", "title": "Tram timetable", "body": "Trams run early.", "date": "24 Sep 2014 10:00 CEST"},
+        {"id": "mars", "title": "Rover timetable", "body": "Rovers run slow.", "date": "2014-09-24 10:00 MTC"},
+    ])
+    home, store, summary = _ingest(tmp_path, src)
+    assert store.get("est").date.isoformat() == "2014-09-24T10:00:00-05:00"
+    assert store.get("cest").date.isoformat() == "2014-09-24T10:00:00+02:00"
+    [reject] = _rejects(home)
+    assert reject["reason"] == ("unreadable date: unknown time zone 'MTC' in date '2014-09-24 10:00 MTC' "
+                                "(use an offset such as +01:00, or a common abbreviation such as EST or CET)")

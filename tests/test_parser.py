@@ -172,3 +172,8 @@ def test_an_unreasonable_phrase_slack_is_refused():
         parse_query('"bank england"~1000', now=NOW)
     assert str(info.value) == ('phrase slack 1000 is too large at column 15 of query: '
                                '"bank england"~1000 (at most ~100 words between)')
+
+
+def test_a_query_date_with_a_zone_abbreviation_is_read_in_that_zone():
+    assert parse_query('date:>="24 Sep 2014 10:00 EST"', now=NOW) == DateRange(
+        d(2014, 9, 24, 15), None, '>=24 Sep 2014 10:00 EST')
