@@ -18,6 +18,7 @@ from corpus import Home, StoreError
 from index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_index
 from search import cli_write, output
 from search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
+from search.dates import TimezoneConfigError
 from search.engine import SORTS, SearchError, all_hits, search as run_search
 from search.export import FORMATS as EXPORT_FORMATS, write_export
 from search.parser import QuerySyntaxError, parse_query
@@ -112,7 +113,7 @@ def search_command(
         return
     if explain:
         output.print_explain(results.tree)
-    output.print_results(results, show_facets=facets)
+    output.print_results(results, show_facets=facets, tz=archive.tz)
 
 
 def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: str,
@@ -199,7 +200,7 @@ def serve_command(
         fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")
     try:
         serve(home_of(ctx), host=host, port=port, threads=threads, announce=typer.echo)
-    except (IndexUnavailable, StoreError, BadAddress) as exc:
+    except (IndexUnavailable, StoreError, BadAddress, TimezoneConfigError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

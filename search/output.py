@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from contextlib import contextmanager
+from datetime import timezone, tzinfo
 
 import typer
 from rich.console import Console
@@ -85,7 +86,9 @@ def print_explain(tree) -> None:
     typer.echo("")
 
 
-def print_results(results, *, show_facets: bool) -> None:
+def print_results(results, *, show_facets: bool, tz: tzinfo = timezone.utc) -> None:
+    """`tz`: the home's zone, the one date filters use, so a hit shown as
+    2025-04-01 is one that `date:2025-04-01` finds."""
     console = _console()
     tty = console.is_terminal
     shown = f"{(results.page - 1) * results.limit + 1}-{(results.page - 1) * results.limit + len(results.hits)}"
@@ -102,7 +105,7 @@ def print_results(results, *, show_facets: bool) -> None:
         typer.echo(f"Did you mean: {results.suggestion}")
     for n, hit in enumerate(results.hits, start=(results.page - 1) * results.limit + 1):
         a = hit.article
-        date = a.date.date().isoformat() if a.date else "undated"
+        date = a.date.astimezone(tz).date().isoformat() if a.date else "undated"
         if a.date and a.date_source and a.date_source not in ("record", "metadata"):
             date += f" ({a.date_source})"
         typer.echo("")
