@@ -102,6 +102,7 @@ def search_command(
             archive, query, **filters, sort=sort, limit=limit, page=page,
             facets=facets or as_json, all_copies=all_copies, now=now(),
         )
+        _note_stale_index(archive)
     except QuerySyntaxError as exc:
         fail(str(exc))
     except SearchError as exc:
@@ -126,12 +127,19 @@ def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: st
     archive = open_archive(home)
     try:
         hits = all_hits(archive, query, **filters, sort=sort, all_copies=all_copies, now=now())
+        _note_stale_index(archive)
         write_export(hits, fmt, sys.stdout)
         sys.stdout.flush()
     except (QuerySyntaxError, SearchError) as exc:
         fail(str(exc))
     finally:
         archive.close()
+
+
+def _note_stale_index(archive) -> None:
+    """On stderr, so --json and --format output stay clean."""
+    if note := output.stale_index_note(archive.pending_changes()):
+        typer.echo(note, err=True)
 
 
 @app.command("explain", context_settings={"ignore_unknown_options": True})  # "-x" is a query
@@ -168,18 +176,23 @@ def stats_command(
     """Where the data home is and what it holds."""
     home = home_of(ctx)
     info: dict = {"home": str(home.root), "store": None, "index": None}
-    if home.store_path.exists():
-        store = open_store(home, readonly=True)
+    store = open_store(home, readonly=True) if home.store_path.exists() else None
+    if store is not None:
         info["store"] = store.summary()
-        store.close()
     location = IndexLocation.in_home(home.root)
     try:
         ix, meta = open_live_index(location)
+        applied = meta.get("applied_seq")
         info["index"] = {"articles": ix.doc_count(), "bytes": index_size_bytes(location),
-                         "schema": meta.get("schema"), "applied_seq": meta.get("applied_seq")}
+                         "schema": meta.get("schema"), "applied_seq": applied,
+                         # articles added, changed or removed since: searches miss them
+                         "pending_changes": store.changed_since(applied or 0) if store else 0}
         ix.close()
     except IndexUnavailable as exc:
         info["index_problem"] = str(exc)
+    finally:
+        if store is not None:
+            store.close()
     output.print_stats(info, as_json=as_json)
 
 

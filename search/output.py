@@ -80,6 +80,19 @@ def print_index_result(result: dict, *, as_json: bool) -> None:
                    f"{result['deleted']} removed ({result['seconds']} s).")
 
 
+def stale_index_note(pending: int) -> str | None:
+    """The one line that says searches miss articles the index has not applied."""
+    if not pending:
+        return None
+    return (f"Note: {plural(pending, 'article')} added, changed or removed in the store "
+            f"{'is' if pending == 1 else 'are'} not in the index yet: run 'dateline index'")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """plural(1, "file") -> "1 file"; plural(2, "copy", "copies") -> "2 copies"."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
 def print_explain(tree) -> None:
     typer.echo("Query read as:")
     typer.echo(tree.explain(indent=2))
@@ -177,5 +190,7 @@ def print_stats(info: dict, *, as_json: bool) -> None:
     index = info.get("index")
     if index:
         typer.echo(f"Index: {index['articles']} articles, {index['bytes'] / 1e6:.1f} MB")
+        if note := stale_index_note(index.get("pending_changes", 0)):
+            typer.echo(note)
     else:
         typer.echo(f"Index: none ({info.get('index_problem', '')})")

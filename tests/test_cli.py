@@ -166,3 +166,25 @@ def test_serve_refuses_a_host_that_is_no_address(cli_home):
     assert result.exit_code == 2
     assert result.stderr == ("Error: --host '256.1.1.1' is not an IP address or a host name "
                              "that resolves\n")
+
+
+def test_search_and_stats_say_when_the_store_has_articles_the_index_has_not(tmp_path):
+    home = tmp_path / "home"
+    assert dateline(home, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
+    assert dateline(home, "index").exit_code == 0
+    fresh = tmp_path / "fresh.jsonl"
+    fresh.write_text(json.dumps({"id": "new-pier", "title": "Harbour opens a new pier",
+                                 "body": "The harbour office opened a new pier for the ferries."}) + "\n")
+    assert dateline(home, "ingest", str(fresh)).exit_code == 0
+    note = "Note: 1 article added, changed or removed in the store is not in the index yet: run 'dateline index'\n"
+    result = dateline(home, "search", "pier", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["total"] == 0
+    assert result.stderr == note
+    stats = dateline(home, "stats")
+    assert note.strip() in stats.stdout.splitlines()
+    assert json.loads(dateline(home, "stats", "--json").stdout)["index"]["pending_changes"] == 1
+    assert dateline(home, "index").exit_code == 0
+    result = dateline(home, "search", "pier")
+    assert result.stderr == "" and result.stdout.startswith("1 result for pier")
+    assert json.loads(dateline(home, "stats", "--json").stdout)["index"]["pending_changes"] == 0
