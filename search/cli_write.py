@@ -83,7 +83,7 @@ def index_command(
     output.print_index_result(result, as_json=as_json)
     if optimize and not as_json:
         merged = result["optimized"]
-        typer.echo(f"Optimized: {merged['segments_before']} segments merged into "
+        typer.echo(f"Optimized: {output.plural(merged['segments_before'], 'segment')} merged into "
                    f"{merged['segments_after']}.")
 
 
@@ -177,14 +177,14 @@ def _print_remove_result(result: dict, *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     elif result["dry_run"]:
-        typer.echo(f"Would remove {result['matched']} articles (nothing was changed).")
+        typer.echo(f"Would remove {output.plural(result['matched'], 'article')} (nothing was changed).")
         for article_id in result["ids"][:20]:
             typer.echo(f"  {article_id}")
         if result["matched"] > 20:
             typer.echo(f"  … and {result['matched'] - 20} more (--json lists them all)")
     else:
         missing = result["not_found"]
-        typer.echo(f"Removed {result['removed']} of {result['matched']} articles from the store"
+        typer.echo(f"Removed {result['removed']} of {output.plural(result['matched'], 'article')} from the store"
                    + (f"; not found: {', '.join(missing[:10])}" if missing else "") + ".")
         if result["index"] is not None:
             typer.echo(f"Index updated: {result['index'].get('deleted', 0)} removed.")

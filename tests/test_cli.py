@@ -27,7 +27,7 @@ def test_ingest_prints_a_summary(tmp_path):
     result = dateline(tmp_path / "h", "ingest", str(FIXTURES))
     assert result.exit_code == 0, result.output
     # articles.jsonl (12), raw-page.txt (1), crawl/harbourtimes: 2 articles and an index page
-    assert "Ingested 5 files (0 unchanged, skipped): 15 articles read, 15 stored" in result.output
+    assert "Ingested 5 files: 15 articles read, 15 stored" in result.output
 
 
 def test_ingest_json_summary_is_quiet_and_parses(tmp_path):
@@ -126,7 +126,7 @@ def test_demo_ingests_and_indexes_the_sample_crawl(tmp_path):
     found = json.loads(dateline(home, "search", "place:kenya date:2025-03", "--json").stdout)
     assert found["total"] == 4  # three wire stories and the raw page dated from its text
     again = dateline(home, "demo")  # a second run changes nothing
-    assert "0 articles read" in again.stdout
+    assert "Nothing new to ingest: 7 files unchanged since they were last ingested, skipped." in again.stdout
 
 
 @pytest.mark.parametrize("query", ["date:9999", "date:last-9999y", "date:2025..9999-12-31",

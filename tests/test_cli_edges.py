@@ -1,0 +1,74 @@
+"""The command line at its edges: wording, odd paths, pipes, pages past the end."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from search.cli import app
+from tests.conftest import FIXTURES
+
+runner = CliRunner()
+
+
+def dateline(home, *args, **kw):
+    return runner.invoke(app, ["--home", str(home), *args], **kw)
+
+
+def one_record(path, **fields):
+    record = {"id": "pier", "title": "Harbour opens a new pier",
+              "body": "The harbour office opened a new pier for the island ferries on Monday.\n\n"
+                      "Pilots said the pier would shorten the morning crossing.", **fields}
+    path.write_text(json.dumps(record) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def edge_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("edges") / "home"
+    assert dateline(home, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
+    assert dateline(home, "index").exit_code == 0
+    return home
+
+
+
+def test_one_file_and_one_article_are_counted_in_the_singular(tmp_path):
+    result = dateline(tmp_path / "h", "ingest", str(one_record(tmp_path / "one.jsonl")))
+    assert result.stdout.splitlines()[0] == ("Ingested 1 file: 1 article read, 1 stored, 0 updated, "
+                                             "0 unchanged, 0 duplicates, 0 rejected.")
+
+
+def test_an_ingest_with_nothing_new_says_so(tmp_path):
+    src = one_record(tmp_path / "one.jsonl")
+    dateline(tmp_path / "h", "ingest", str(src))
+    result = dateline(tmp_path / "h", "ingest", str(src))
+    assert result.stdout == "Nothing new to ingest: 1 file unchanged since it was last ingested, skipped.\n"
+
+
+def test_remove_dry_run_and_optimize_count_in_the_singular(tmp_path):
+    home = tmp_path / "h"
+    dateline(home, "ingest", str(one_record(tmp_path / "one.jsonl")))
+    assert dateline(home, "index").exit_code == 0
+    result = dateline(home, "remove", "--id", "pier", "--dry-run")
+    assert result.stdout.splitlines()[0] == "Would remove 1 article (nothing was changed)."
+    result = dateline(home, "index", "--optimize")
+    assert result.stdout.splitlines()[-1] == "Optimized: 1 segment merged into 1."
+
+
+def test_a_page_past_the_last_says_so(edge_home):
+    result = dateline(edge_home, "search", "*", "--limit", "5", "--page", "7")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == "Page 7 is past the last page (3)."
+
+
+def test_a_printed_snippet_is_one_line(tmp_path):
+    home = tmp_path / "h"
+    dateline(home, "ingest", str(one_record(tmp_path / "one.jsonl")))
+    dateline(home, "index")
+    lines = dateline(home, "search", "pier").stdout.splitlines()
+    snippet = lines[lines.index("1. Harbour opens a new pier  [undated · -]") + 1]
+    assert snippet == ("   The harbour office opened a new **pier** for the island ferries on Monday. "
+                       "Pilots said the **pier** would shorten the morning crossing.")
