@@ -23,9 +23,9 @@ from corpus.sample import sample_path
 from index import (IndexLocation, IndexUnavailable, bring_index_up_to_date, optimize_index,
                    rebuild_index, remove_articles, update_archive, writing_home)
 from search import output
-from search.cli_support import fail, home_of, now, open_archive, open_store
+from search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
 from search.engine import MAX_LIMIT, SearchError, search as run_search
-from search.parser import QuerySyntaxError
+from search.parser import QuerySyntaxError, parse_query
 
 
 def _ingest_paths(home: Home, paths: list[Path], *, quiet: bool):
@@ -159,6 +159,11 @@ def remove_command(
     home = home_of(ctx)
     if sum(bool(x) for x in (ids, source, query)) != 1:
         fail("give exactly one of --id, --source or --query")
+    if query:  # a bad query fails before the home is locked or the index touched
+        try:
+            parse_query(query, now=now(), tz=home_timezone(home))
+        except QuerySyntaxError as exc:
+            fail(f"--query: {exc}")
     with _writer(home), _writing_errors(home):
         store = open_store(home)
         try:

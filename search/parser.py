@@ -66,6 +66,10 @@ class Token:
 
 
 _KEYWORDS = {"AND", "OR", "NOT"}
+# Straight quotes, and the curly ones word processors and phones type (“…”, „…“):
+# any of them opens a phrase and any closes it.
+_QUOTES = '"\u201c\u201d\u201e'
+_WORD_ENDS = "()" + _QUOTES
 _COMPARISONS = (">=", "<=", ">", "<")
 
 
@@ -79,8 +83,8 @@ def tokenize(query: str) -> list[Token]:
         elif ch in "()":
             tokens.append(Token("LPAREN" if ch == "(" else "RPAREN", ch, i))
             i += 1
-        elif ch == '"':
-            close = query.find('"', i + 1)
+        elif ch in _QUOTES:
+            close = next((k for k in range(i + 1, n) if query[k] in _QUOTES), -1)
             if close < 0:
                 raise QuerySyntaxError("unclosed quote", query, i)
             text = query[i + 1 : close]
@@ -98,7 +102,7 @@ def tokenize(query: str) -> list[Token]:
             i += 1
         else:
             j = i
-            while j < n and not query[j].isspace() and query[j] not in '()"':
+            while j < n and not query[j].isspace() and query[j] not in _WORD_ENDS:
                 j += 1
             tokens.append(_word_token(query[i:j], i, query))
             i = j
@@ -182,6 +186,8 @@ class _Parser:
                 raise self.error("empty parentheses", self.tokens[self.i - 1])
             if token.kind == "EOF" and self.i and self.tokens[self.i - 1].kind in ("NOT", "NEG"):
                 raise self.error("NOT needs a term after it", self.tokens[self.i - 1])
+            if token.kind == "EOF" and self.i and self.tokens[self.i - 1].kind == "LPAREN":
+                raise self.error("unclosed parenthesis", self.tokens[self.i - 1])
             raise self.error("nothing to search for", token, hint="use * to match every article")
         return items[0] if len(items) == 1 else And(tuple(items))
 

@@ -72,3 +72,15 @@ def test_a_printed_snippet_is_one_line(tmp_path):
     snippet = lines[lines.index("1. Harbour opens a new pier  [undated · -]") + 1]
     assert snippet == ("   The harbour office opened a new **pier** for the island ferries on Monday. "
                        "Pilots said the **pier** would shorten the morning crossing.")
+
+
+def test_remove_with_a_malformed_query_gives_the_parsers_error(edge_home):
+    result = dateline(edge_home, "remove", "--query", "(", "--dry-run")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --query: unclosed parenthesis at column 1 of query: (\n"
+
+
+def test_curly_quotes_search_a_phrase(edge_home):
+    curly = json.loads(dateline(edge_home, "search", "\u201cbank of england\u201d", "--json").stdout)
+    straight = json.loads(dateline(edge_home, "search", '"bank of england"', "--json").stdout)
+    assert curly["total"] == straight["total"] == 2

@@ -28,6 +28,9 @@ CASES = [
     ("(a OR b) c", And((Or((Term("a"), Term("b"))), Term("c")))),
     ('"bank of england"', Phrase("bank of england")),
     ('"bank  of\tengland"~2', Phrase("bank of england", slop=2)),
+    # curly quotes, as phones and word processors type them, are phrase quotes
+    ("\u201cbank of england\u201d", Phrase("bank of england")),
+    ("\u201ebank england\u201c~2 oil", And((Phrase("bank england", slop=2), Term("oil")))),
     ("person:lavrov", Term("lavrov", "person")),
     ("people:lavrov", Term("lavrov", "person")),
     ('person:"sergey lavrov"', Phrase("sergey lavrov", "person")),
@@ -69,6 +72,8 @@ def test_parse(text, expected):
 ERRORS = [
     ('foo "bar', 'unclosed quote at column 5 of query: foo "bar'),
     ("(a OR b", "unclosed parenthesis at column 1 of query: (a OR b"),
+    ("(", "unclosed parenthesis at column 1 of query: ("),
+    ("oil (", "unclosed parenthesis at column 5 of query: oil ("),
     ("a OR b)", "unmatched ')' at column 7 of query: a OR b)"),
     ("a OR", "OR needs a term on both sides at column 3 of query: a OR"),
     ("OR a", "OR needs a term on both sides at column 1 of query: OR a"),
