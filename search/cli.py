@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from corpus import Home, StoreError
 from index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_index
@@ -23,7 +24,22 @@ from search.engine import SORTS, SearchError, all_hits, search as run_search
 from search.export import FORMATS as EXPORT_FORMATS, write_export
 from search.parser import QuerySyntaxError, parse_query
 
+
+class _QuietPipe(TyperGroup):
+    """`dateline search … | head`: the reader has what it wanted; stop quietly
+    (Click would exit 1), with stdout pointed at nothing so the final flush
+    does not complain either."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+
+
 app = typer.Typer(
+    cls=_QuietPipe,
     help="Dateline: search engine for news archives (ingest crawls, index, search).",
     no_args_is_help=True,
     add_completion=False,

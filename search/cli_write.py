@@ -48,6 +48,7 @@ def ingest_command(
 ) -> None:
     """Read crawls (HTML, WARC, raw text pages, JSON lines, Reuters SGML) into the store."""
     home = home_of(ctx)
+    _check_inputs(paths)
     with _writer(home):
         store, summary = _ingest_paths(home, paths, quiet=as_json)
         store.close()
@@ -85,6 +86,13 @@ def index_command(
         merged = result["optimized"]
         typer.echo(f"Optimized: {output.plural(merged['segments_before'], 'segment')} merged into "
                    f"{merged['segments_after']}.")
+
+
+def _check_inputs(paths: list[Path]) -> None:
+    """A mistyped path fails before the home is created or locked."""
+    for path in paths:
+        if not path.exists():
+            fail(f"{path}: no such file or directory")
 
 
 @contextmanager
@@ -129,6 +137,7 @@ def update_command(
     removed articles touch the index. Running it twice changes nothing.
     """
     home = home_of(ctx)
+    _check_inputs(paths)
     started = time.perf_counter()
     with _writer(home), _writing_errors(home):
         store = open_store(home)

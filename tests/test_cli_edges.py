@@ -84,3 +84,59 @@ def test_curly_quotes_search_a_phrase(edge_home):
     curly = json.loads(dateline(edge_home, "search", "\u201cbank of england\u201d", "--json").stdout)
     straight = json.loads(dateline(edge_home, "search", '"bank of england"', "--json").stdout)
     assert curly["total"] == straight["total"] == 2
+
+
+def test_a_named_pipe_in_a_crawl_folder_is_reported_not_waited_on(tmp_path):
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    one_record(crawl / "one.jsonl")
+    os.mkfifo(crawl / "feed.txt")
+    for name in ("a.txt", "b.txt", "c.txt"):  # enough pages for the boilerplate pass to read the folder
+        (crawl / name).write_text("Ferry news\n\nThe ferry left the harbour on time this morning, "
+                                  "the pilots and the harbour office said.\n")
+    home = tmp_path / "h"
+    result = subprocess.run([sys.executable, "-m", "search.cli", "--home", str(home), "ingest",
+                             str(crawl)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "rejected: 1 × not a regular file" in result.stdout
+    rejects = [json.loads(line) for line in (home / "rejects.jsonl").read_text().splitlines()]
+    assert {"input": str(crawl / "feed.txt"), "reason": "not a regular file (a named pipe)"}.items() \
+        <= [r for r in rejects if r["input"].endswith("feed.txt")][0].items()
+
+
+def test_ingest_of_a_missing_file_creates_nothing_in_the_home(tmp_path):
+    home = tmp_path / "h"
+    result = dateline(home, "ingest", "/nonexistent/x.jsonl")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: /nonexistent/x.jsonl: no such file or directory\n"
+    assert not home.exists()
+
+
+@pytest.mark.parametrize("command", [["search", "oil"], ["stats"], ["ingest", str(FIXTURES)],
+                                     ["index"], ["show", "x"], ["explain", "oil"],
+                                     ["remove", "--id", "x"], ["serve"], ["demo"]])
+def test_a_home_that_is_a_file_is_one_clear_error(tmp_path, command):
+    home = tmp_path / "notes.txt"
+    home.write_text("not a home\n")
+    result = dateline(home, *command)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: --home {home} is a file, not a directory\n"
+
+
+def test_a_home_from_the_environment_that_is_a_file_names_the_variable(tmp_path):
+    home = tmp_path / "notes.txt"
+    home.write_text("not a home\n")
+    result = runner.invoke(app, ["stats"], env={"DATELINE_HOME": str(home)})
+    assert result.stderr == f"Error: $DATELINE_HOME {home} is a file, not a directory\n"
+
+
+def test_search_piped_into_a_reader_that_stops_exits_quietly(edge_home):
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader (`| head`) has stopped before the results come
+    try:
+        search = subprocess.run([sys.executable, "-m", "search.cli", "--home", str(edge_home),
+                                 "search", "oil"], stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert (search.returncode, search.stderr) == (0, "")

@@ -7,6 +7,7 @@ for bad input, so one broken file cannot stop an ingest.
 from __future__ import annotations
 
 import gzip
+import stat
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -74,6 +75,14 @@ def reader_for(name: str, head: bytes) -> TextReader | None:
     return None
 
 
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
 def is_warc(path: Path) -> bool:
     if path.name.lower().endswith(WARC_SUFFIXES):
         return True
@@ -101,7 +110,11 @@ def read_path(
         yield Rejected(origin, f"not a crawl format ({suffix} file)")
         return
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # reading a named pipe would wait forever
+            yield Rejected(origin, f"not a regular file ({_file_kind(info.st_mode)})")
+            return
+        size = info.st_size
         warc = is_warc(path)
         limit = MAX_WARC_BYTES if warc else MAX_FILE_BYTES
         if size > limit:
