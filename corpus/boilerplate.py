@@ -33,8 +33,8 @@ _SCRIPT = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.IGNORECASE | r
 def page_lines(path: Path) -> set[str]:
     """The distinct line keys of one page (text, or HTML cut at block tags)."""
     try:
-        if path.stat().st_size > MAX_PAGE_BYTES:
-            return set()
+        if not path.is_file() or path.stat().st_size > MAX_PAGE_BYTES:
+            return set()  # a named pipe in the folder would never finish reading
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return set()

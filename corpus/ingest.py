@@ -204,6 +204,8 @@ def _store_file(path, stat, items, store, rejects, summary, *, now) -> None:
 
 def file_hash(path: Path) -> str:
     digest = hashlib.sha256()
+    if not path.is_file():  # a named pipe or device: nothing to hash, and opening it may block
+        return ""
     try:
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):

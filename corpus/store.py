@@ -261,6 +261,11 @@ class ArticleStore:
             "SELECT seq, id, op FROM changes WHERE seq > ? ORDER BY seq", (seq,)
         )
 
+    def changed_since(self, seq: int) -> int:
+        """How many articles were put or deleted after `seq` (each counted once)."""
+        row = self._db.execute("SELECT COUNT(DISTINCT id) FROM changes WHERE seq > ?", (seq,)).fetchone()
+        return row[0] or 0
+
     def summary(self) -> dict:
         count, first, last = self._db.execute(
             "SELECT COUNT(*), MIN(date), MAX(date) FROM articles"

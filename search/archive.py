@@ -12,6 +12,7 @@ from datetime import timezone, tzinfo
 from corpus.home import Home
 from corpus.store import ArticleStore
 from index.build import IndexLocation, open_live_index
+from index.generations import read_meta
 
 
 class Archive:
@@ -45,6 +46,13 @@ class Archive:
         # What the searcher reads, not what is newest on disk: an update
         # committing in between must not label old results with a new key.
         return (str(self._gen_dir), self._searcher.reader().generation())
+
+    def pending_changes(self) -> int:
+        """Articles added, changed or removed in the store that the index has not
+        applied yet (after an `ingest` without `index`): searches miss them."""
+        with self._lock:
+            applied = read_meta(self._gen_dir).get("applied_seq", 0) if self._gen_dir else 0
+            return self.store.changed_since(applied)
 
     @property
     def generation(self) -> tuple[str, int]:

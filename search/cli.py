@@ -13,16 +13,33 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from corpus import Home, StoreError
 from index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_index
 from search import cli_write, output
 from search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
+from search.dates import TimezoneConfigError
 from search.engine import SORTS, SearchError, all_hits, search as run_search
 from search.export import FORMATS as EXPORT_FORMATS, write_export
 from search.parser import QuerySyntaxError, parse_query
 
+
+class _QuietPipe(TyperGroup):
+    """`dateline search … | head`: the reader has what it wanted; stop quietly
+    (Click would exit 1), with stdout pointed at nothing so the final flush
+    does not complain either."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+
+
 app = typer.Typer(
+    cls=_QuietPipe,
     help="Dateline: search engine for news archives (ingest crawls, index, search).",
     no_args_is_help=True,
     add_completion=False,
@@ -32,7 +49,7 @@ app = typer.Typer(
 QUERY_HELP = """\
 Query syntax:\n
   words          all required; every form matches (price finds prices)\n
-  "exact phrase" adjacent, in order, not stemmed; "phrase"~N allows N words between\n
+  "exact phrase" adjacent, in order, not stemmed; "phrase"~N allows N words between (N at most 100)\n
   a OR b, NOT a, -a, ( )   boolean; AND is implied\n
   person: place: source: tag: title: url: site:   fields (aliases people: places: tags:)\n
   person:lavrov  any word of the name;  person:"sergey lavrov"  the whole name\n
@@ -101,6 +118,7 @@ def search_command(
             archive, query, **filters, sort=sort, limit=limit, page=page,
             facets=facets or as_json, all_copies=all_copies, now=now(),
         )
+        _note_stale_index(archive)
     except QuerySyntaxError as exc:
         fail(str(exc))
     except SearchError as exc:
@@ -112,7 +130,7 @@ def search_command(
         return
     if explain:
         output.print_explain(results.tree)
-    output.print_results(results, show_facets=facets)
+    output.print_results(results, show_facets=facets, tz=archive.tz)
 
 
 def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: str,
@@ -125,12 +143,19 @@ def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: st
     archive = open_archive(home)
     try:
         hits = all_hits(archive, query, **filters, sort=sort, all_copies=all_copies, now=now())
+        _note_stale_index(archive)
         write_export(hits, fmt, sys.stdout)
         sys.stdout.flush()
     except (QuerySyntaxError, SearchError) as exc:
         fail(str(exc))
     finally:
         archive.close()
+
+
+def _note_stale_index(archive) -> None:
+    """On stderr, so --json and --format output stay clean."""
+    if note := output.stale_index_note(archive.pending_changes()):
+        typer.echo(note, err=True)
 
 
 @app.command("explain", context_settings={"ignore_unknown_options": True})  # "-x" is a query
@@ -167,18 +192,23 @@ def stats_command(
     """Where the data home is and what it holds."""
     home = home_of(ctx)
     info: dict = {"home": str(home.root), "store": None, "index": None}
-    if home.store_path.exists():
-        store = open_store(home, readonly=True)
+    store = open_store(home, readonly=True) if home.store_path.exists() else None
+    if store is not None:
         info["store"] = store.summary()
-        store.close()
     location = IndexLocation.in_home(home.root)
     try:
         ix, meta = open_live_index(location)
+        applied = meta.get("applied_seq")
         info["index"] = {"articles": ix.doc_count(), "bytes": index_size_bytes(location),
-                         "schema": meta.get("schema"), "applied_seq": meta.get("applied_seq")}
+                         "schema": meta.get("schema"), "applied_seq": applied,
+                         # articles added, changed or removed since: searches miss them
+                         "pending_changes": store.changed_since(applied or 0) if store else 0}
         ix.close()
     except IndexUnavailable as exc:
         info["index_problem"] = str(exc)
+    finally:
+        if store is not None:
+            store.close()
     output.print_stats(info, as_json=as_json)
 
 
@@ -189,15 +219,17 @@ app.command("demo")(cli_write.demo_command)
 def serve_command(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback only unless told)."),
-    port: int = typer.Option(8080, help="Port to listen on."),
+    port: int = typer.Option(8080, help="Port to listen on (1 to 65535; 0 picks a free one)."),
     threads: int = typer.Option(8, min=1, max=64, help="Worker threads."),
 ) -> None:
     """Serve the search page and its JSON API (read-only; notices index updates)."""
-    from search.web.serve import serve  # Flask and waitress load only for this command
+    from search.web.serve import BadAddress, serve  # Flask and waitress load only for this command
 
+    if not 0 <= port <= 65535:
+        fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")
     try:
         serve(home_of(ctx), host=host, port=port, threads=threads, announce=typer.echo)
-    except (IndexUnavailable, StoreError) as exc:
+    except (IndexUnavailable, StoreError, BadAddress, TimezoneConfigError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

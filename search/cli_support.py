@@ -21,7 +21,14 @@ def fail(message: str, *, hint: str | None = None, code: int = 2) -> NoReturn:
 
 
 def home_of(ctx: typer.Context) -> Home:
-    return ctx.obj["home"]
+    """The command's home; one clear line when it names a file, not a directory."""
+    home = ctx.obj["home"]
+    if home.root.exists() and not home.root.is_dir():
+        source = ctx.find_root().get_parameter_source("home")
+        where = {"ENVIRONMENT": "$DATELINE_HOME", "COMMANDLINE": "--home"}.get(
+            getattr(source, "name", ""), "the home")
+        fail(f"{where} {home.root} is a file, not a directory")
+    return home
 
 
 def now() -> datetime:

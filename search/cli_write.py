@@ -23,9 +23,9 @@ from corpus.sample import sample_path
 from index import (IndexLocation, IndexUnavailable, bring_index_up_to_date, optimize_index,
                    rebuild_index, remove_articles, update_archive, writing_home)
 from search import output
-from search.cli_support import fail, home_of, now, open_archive, open_store
+from search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
 from search.engine import SearchError, matching_ids
-from search.parser import QuerySyntaxError
+from search.parser import QuerySyntaxError, parse_query
 
 
 def _ingest_paths(home: Home, paths: list[Path], *, quiet: bool):
@@ -48,6 +48,7 @@ def ingest_command(
 ) -> None:
     """Read crawls (HTML, WARC, raw text pages, JSON lines, Reuters SGML) into the store."""
     home = home_of(ctx)
+    _check_inputs(paths)
     with _writer(home):
         store, summary = _ingest_paths(home, paths, quiet=as_json)
         store.close()
@@ -83,8 +84,15 @@ def index_command(
     output.print_index_result(result, as_json=as_json)
     if optimize and not as_json:
         merged = result["optimized"]
-        typer.echo(f"Optimized: {merged['segments_before']} segments merged into "
+        typer.echo(f"Optimized: {output.plural(merged['segments_before'], 'segment')} merged into "
                    f"{merged['segments_after']}.")
+
+
+def _check_inputs(paths: list[Path]) -> None:
+    """A mistyped path fails before the home is created or locked."""
+    for path in paths:
+        if not path.exists():
+            fail(f"{path}: no such file or directory")
 
 
 @contextmanager
@@ -129,6 +137,7 @@ def update_command(
     removed articles touch the index. Running it twice changes nothing.
     """
     home = home_of(ctx)
+    _check_inputs(paths)
     started = time.perf_counter()
     with _writer(home), _writing_errors(home):
         store = open_store(home)
@@ -159,6 +168,11 @@ def remove_command(
     home = home_of(ctx)
     if sum(bool(x) for x in (ids, source, query)) != 1:
         fail("give exactly one of --id, --source or --query")
+    if query:  # a bad query fails before the home is locked or the index touched
+        try:
+            parse_query(query, now=now(), tz=home_timezone(home))
+        except QuerySyntaxError as exc:
+            fail(f"--query: {exc}")
     with _writer(home), _writing_errors(home):
         store = open_store(home)
         try:
@@ -177,14 +191,14 @@ def _print_remove_result(result: dict, *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     elif result["dry_run"]:
-        typer.echo(f"Would remove {result['matched']} articles (nothing was changed).")
+        typer.echo(f"Would remove {output.plural(result['matched'], 'article')} (nothing was changed).")
         for article_id in result["ids"][:20]:
             typer.echo(f"  {article_id}")
         if result["matched"] > 20:
             typer.echo(f"  … and {result['matched'] - 20} more (--json lists them all)")
     else:
         missing = result["not_found"]
-        typer.echo(f"Removed {result['removed']} of {result['matched']} articles from the store"
+        typer.echo(f"Removed {result['removed']} of {output.plural(result['matched'], 'article')} from the store"
                    + (f"; not found: {', '.join(missing[:10])}" if missing else "") + ".")
         if result["index"] is not None:
             typer.echo(f"Index updated: {result['index'].get('deleted', 0)} removed.")

@@ -33,17 +33,29 @@ def resolve_date(text: str, *, now: datetime, tz: tzinfo = timezone.utc) -> Date
     raw = text.strip()
     if not raw:
         raise DateParseError("empty date")
+    try:
+        start, end = _bounds(raw, now=now, tz=tz)
+        return DateRange(_utc(start), _utc(end), raw)
+    except DateParseError:
+        raise
+    except (ValueError, OverflowError):  # past datetime's years 1 to 9999, here or in UTC
+        raise DateParseError(f"date {raw!r} is out of range (dates must fall within the years 1 to 9998)") from None
+
+
+def _bounds(raw: str, *, now: datetime, tz: tzinfo) -> tuple[datetime | None, datetime | None]:
     if m := _RELATIVE.match(raw):
         start, end = _relative(int(m.group(1)), m.group(2).lower(), now.astimezone(tz))
     elif m := _COMPARISON.match(raw):
         op, value = m.groups()
         when = parse_when(value, tz=tz)
-        start, end = {
-            ">=": (when.start, None),
-            ">": (when.end(), None),
-            "<=": (None, when.end()),
-            "<": (None, when.start),
-        }[op]
+        if op == ">=":
+            start, end = when.start, None
+        elif op == ">":
+            start, end = when.end(), None
+        elif op == "<=":
+            start, end = None, when.end()
+        else:
+            start, end = None, when.start
     elif ".." in raw:
         left, _, right = raw.partition("..")
         if not left.strip() and not right.strip():
@@ -55,7 +67,7 @@ def resolve_date(text: str, *, now: datetime, tz: tzinfo = timezone.utc) -> Date
     else:
         when = parse_when(raw, tz=tz)
         start, end = when.start, when.end()
-    return DateRange(_utc(start), _utc(end), raw)
+    return start, end
 
 
 def _relative(count: int, unit: str, now: datetime) -> tuple[datetime, datetime]:

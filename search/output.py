@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from contextlib import contextmanager
+from datetime import timezone, tzinfo
 
 import typer
 from rich.console import Console
@@ -54,11 +56,20 @@ def print_ingest_summary(summary, home, *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
-    typer.echo(
-        f"Ingested {summary.files} files ({summary.files_skipped} unchanged, skipped): "
-        f"{summary.read} articles read, {summary.stored} stored, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {summary.duplicates} duplicates, {summary.rejected} rejected."
-    )
+    read = summary.files - summary.files_skipped
+    unchanged = (f"{plural(summary.files_skipped, 'file')} unchanged since "
+                 f"{'it was' if summary.files_skipped == 1 else 'they were'} last ingested, skipped")
+    if summary.files == 0:
+        typer.echo("Nothing to ingest: no files found.")
+    elif read == 0:
+        typer.echo(f"Nothing new to ingest: {unchanged}.")
+    else:
+        typer.echo(
+            f"Ingested {plural(read, 'file')}" + (f" ({unchanged})" if summary.files_skipped else "")
+            + f": {plural(summary.read, 'article')} read, {summary.stored} stored, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged, "
+            f"{plural(summary.duplicates, 'duplicate')}, {summary.rejected} rejected."
+        )
     for reason, count in summary.rejected_by_reason.most_common():
         typer.echo(f"  rejected: {count} × {reason}")
     # Not articles and not errors (a WARC's requests, images, redirects): counted
@@ -73,10 +84,23 @@ def print_index_result(result: dict, *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     elif result["rebuilt"]:
-        typer.echo(f"Indexed {result['articles']} articles in {result['seconds']} s.")
+        typer.echo(f"Indexed {plural(result['articles'], 'article')} in {result['seconds']} s.")
     else:
         typer.echo(f"Index updated: {result['added_or_updated']} added or changed, "
                    f"{result['deleted']} removed ({result['seconds']} s).")
+
+
+def stale_index_note(pending: int) -> str | None:
+    """The one line that says searches miss articles the index has not applied."""
+    if not pending:
+        return None
+    return (f"Note: {plural(pending, 'article')} added, changed or removed in the store "
+            f"{'is' if pending == 1 else 'are'} not in the index yet: run 'dateline index'")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """plural(1, "file") -> "1 file"; plural(2, "copy", "copies") -> "2 copies"."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def print_explain(tree) -> None:
@@ -85,7 +109,9 @@ def print_explain(tree) -> None:
     typer.echo("")
 
 
-def print_results(results, *, show_facets: bool) -> None:
+def print_results(results, *, show_facets: bool, tz: tzinfo = timezone.utc) -> None:
+    """`tz`: the home's zone, the one date filters use, so a hit shown as
+    2025-04-01 is one that `date:2025-04-01` finds."""
     console = _console()
     tty = console.is_terminal
     shown = f"{(results.page - 1) * results.limit + 1}-{(results.page - 1) * results.limit + len(results.hits)}"
@@ -96,29 +122,41 @@ def print_results(results, *, show_facets: bool) -> None:
     )
     hidden = (results.total_articles or results.total) - results.total
     if hidden:
-        typer.echo(f"{hidden} near-duplicate cop{'ies' if hidden != 1 else 'y'} folded into "
+        typer.echo(f"{plural(hidden, 'near-duplicate copy', 'near-duplicate copies')} folded into "
                    f"their first hit ({results.total_articles} articles match; --all-copies lists them)")
     if results.suggestion:
         typer.echo(f"Did you mean: {results.suggestion}")
+    if not results.hits and results.total:
+        typer.echo(f"Page {results.page} is past the last page ({results.pages}).")
     for n, hit in enumerate(results.hits, start=(results.page - 1) * results.limit + 1):
         a = hit.article
-        date = a.date.date().isoformat() if a.date else "undated"
+        date = a.date.astimezone(tz).date().isoformat() if a.date else "undated"
         if a.date and a.date_source and a.date_source not in ("record", "metadata"):
             date += f" ({a.date_source})"
         typer.echo("")
         if tty:
             console.print(f"[bold]{n}. {escape(a.title)}[/bold]  [dim]{date} · {escape(a.source or '-')}[/dim]")
             console.print("   " + "".join(f"[bold yellow]{escape(t)}[/bold yellow]" if m else escape(t)
-                                          for t, m in hit.snippet.segments()))
+                                          for t, m in _one_line(hit.snippet.segments())))
             console.print(f"   [dim]id {escape(a.id)}{'  ' + escape(a.url) if a.url else ''}[/dim]")
         else:
             typer.echo(f"{n}. {a.title}  [{date} · {a.source or '-'}]")
-            typer.echo("   " + hit.snippet.marked("**", "**"))
+            typer.echo("   " + "".join(f"**{t}**" if m else t for t, m in _one_line(hit.snippet.segments())))
             typer.echo(f"   id {a.id}{'  ' + a.url if a.url else ''}")
         if hit.similar:
             typer.echo(f"   and {hit.similar} similar")
     if show_facets and results.facets:
         print_facets(results.facets)
+
+
+def _one_line(segments):
+    """A snippet's (text, matched) segments with every run of whitespace (blank
+    lines between paragraphs) as one space, so each hit's snippet is one line."""
+    for text, matched in segments:
+        yield _SPACES.sub(" ", text), matched
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def print_facets(facets: dict) -> None:
@@ -174,5 +212,7 @@ def print_stats(info: dict, *, as_json: bool) -> None:
     index = info.get("index")
     if index:
         typer.echo(f"Index: {index['articles']} articles, {index['bytes'] / 1e6:.1f} MB")
+        if note := stale_index_note(index.get("pending_changes", 0)):
+            typer.echo(note)
     else:
         typer.echo(f"Index: none ({info.get('index_problem', '')})")

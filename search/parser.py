@@ -23,6 +23,8 @@ from search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, MatchAll, Node, Not,
                           Prefix, Term)
 
 MAX_QUERY_LENGTH = 2000
+MAX_SLOP = 100  # "a b"~N: at most N words between the phrase's words
+MAX_NESTING = 50  # parentheses inside parentheses; deeper would exhaust the stack
 _WORD_CHAR = re.compile(r"\w")
 _FIELD_WORD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 
@@ -64,6 +66,10 @@ class Token:
 
 
 _KEYWORDS = {"AND", "OR", "NOT"}
+# Straight quotes, and the curly ones word processors and phones type (“…”, „…“):
+# any of them opens a phrase and any closes it.
+_QUOTES = '"\u201c\u201d\u201e'
+_WORD_ENDS = "()" + _QUOTES
 _COMPARISONS = (">=", "<=", ">", "<")
 
 
@@ -77,14 +83,18 @@ def tokenize(query: str) -> list[Token]:
         elif ch in "()":
             tokens.append(Token("LPAREN" if ch == "(" else "RPAREN", ch, i))
             i += 1
-        elif ch == '"':
-            close = query.find('"', i + 1)
+        elif ch in _QUOTES:
+            close = next((k for k in range(i + 1, n) if query[k] in _QUOTES), -1)
             if close < 0:
                 raise QuerySyntaxError("unclosed quote", query, i)
             text = query[i + 1 : close]
             j, slop = close + 1, 0
-            if m := re.match(r"~(\d{1,3})", query[j:]):
-                slop, j = int(m.group(1)), j + m.end()
+            if m := re.match(r"~(\d+)", query[j:]):
+                slop = int(m.group(1))
+                if slop > MAX_SLOP:
+                    raise QuerySyntaxError(f"phrase slack {m.group(1)} is too large", query, j,
+                                           hint=f"at most ~{MAX_SLOP} words between")
+                j += m.end()
             tokens.append(Token("QUOTED", text, i, slop=slop))
             i = j
         elif ch == "-" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] != "-":
@@ -92,7 +102,7 @@ def tokenize(query: str) -> list[Token]:
             i += 1
         else:
             j = i
-            while j < n and not query[j].isspace() and query[j] not in '()"':
+            while j < n and not query[j].isspace() and query[j] not in _WORD_ENDS:
                 j += 1
             tokens.append(_word_token(query[i:j], i, query))
             i = j
@@ -135,6 +145,7 @@ class _Parser:
     def __init__(self, query: str, tokens: list[Token], now: datetime, tz: tzinfo):
         self.query, self.tokens, self.now, self.tz = query, tokens, now, tz
         self.i = 0
+        self.depth = 0  # parentheses open around the current token
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -175,23 +186,31 @@ class _Parser:
                 raise self.error("empty parentheses", self.tokens[self.i - 1])
             if token.kind == "EOF" and self.i and self.tokens[self.i - 1].kind in ("NOT", "NEG"):
                 raise self.error("NOT needs a term after it", self.tokens[self.i - 1])
+            if token.kind == "EOF" and self.i and self.tokens[self.i - 1].kind == "LPAREN":
+                raise self.error("unclosed parenthesis", self.tokens[self.i - 1])
             raise self.error("nothing to search for", token, hint="use * to match every article")
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def parse_unary(self, field: str | None) -> Node | None:
-        token = self.peek()
-        if token.kind in ("NOT", "NEG"):
+        negations = 0  # counted, not recursed: "NOT NOT … x" cannot exhaust the stack
+        while (token := self.peek()).kind in ("NOT", "NEG"):
             self.take()
             if self.peek().kind in ("EOF", "RPAREN", "OR", "AND"):
                 raise self.error("NOT needs a term after it", token)
-            inner = self.parse_unary(field)
-            return Not(inner) if inner is not None else None
-        return self.parse_atom(field)
+            negations += 1
+        node = self.parse_atom(field)
+        for _ in range(negations):
+            node = Not(node) if node is not None else None
+        return node
 
     def parse_atom(self, field: str | None) -> Node | None:
         token = self.take()
         if token.kind == "LPAREN":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise self.error(f"parentheses nested too deeply (limit {MAX_NESTING})", token)
             node = self.parse_or(field)
+            self.depth -= 1
             if self.peek().kind != "RPAREN":
                 raise self.error("unclosed parenthesis", token)
             self.take()

@@ -27,7 +27,7 @@ def test_ingest_prints_a_summary(tmp_path):
     result = dateline(tmp_path / "h", "ingest", str(FIXTURES))
     assert result.exit_code == 0, result.output
     # articles.jsonl (12), raw-page.txt (1), crawl/harbourtimes: 2 articles and an index page
-    assert "Ingested 5 files (0 unchanged, skipped): 15 articles read, 15 stored" in result.output
+    assert "Ingested 5 files: 15 articles read, 15 stored" in result.output
 
 
 def test_ingest_json_summary_is_quiet_and_parses(tmp_path):
@@ -133,4 +133,65 @@ def test_demo_ingests_and_indexes_the_sample_crawl(tmp_path):
     found = json.loads(dateline(home, "search", "place:kenya date:2025-03", "--json").stdout)
     assert found["total"] == 4  # three wire stories and the raw page dated from its text
     again = dateline(home, "demo")  # a second run changes nothing
-    assert "0 articles read" in again.stdout
+    assert "Nothing new to ingest: 7 files unchanged since they were last ingested, skipped." in again.stdout
+
+
+@pytest.mark.parametrize("query", ["date:9999", "date:last-9999y", "date:2025..9999-12-31",
+                                   "date:>9999-12-31"])
+def test_a_date_past_the_calendar_is_a_one_line_query_error(cli_home, query):
+    result = dateline(cli_home, "search", query)
+    assert result.exit_code == 2
+    date = query.removeprefix("date:")
+    assert result.stderr == (f"Error: date '{date}' is out of range (dates must fall within the "
+                             f"years 1 to 9998) at column 1 of query: {query}\n")
+
+
+def test_a_since_past_the_calendar_is_a_one_line_error(cli_home):
+    result = dateline(cli_home, "search", "*", "--since", "9999")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --since/--until: date '9999' is out of range (dates must fall "
+                             "within the years 1 to 9998)\n")
+
+
+def test_deeply_nested_parentheses_are_a_one_line_query_error(cli_home):
+    query = "(" * 250 + "oil" + ")" * 250
+    result = dateline(cli_home, "search", query)
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: parentheses nested too deeply (limit 50) at column 51 of "
+                             f"query: {query}\n")
+
+
+def test_serve_refuses_a_port_outside_the_port_range(cli_home):
+    result = dateline(cli_home, "serve", "--port", "99999")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --port must be between 1 and 65535 (or 0 for any free port), "
+                             "not 99999\n")
+
+
+def test_serve_refuses_a_host_that_is_no_address(cli_home):
+    result = dateline(cli_home, "serve", "--host", "256.1.1.1")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --host '256.1.1.1' is not an IP address or a host name "
+                             "that resolves\n")
+
+
+def test_search_and_stats_say_when_the_store_has_articles_the_index_has_not(tmp_path):
+    home = tmp_path / "home"
+    assert dateline(home, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
+    assert dateline(home, "index").exit_code == 0
+    fresh = tmp_path / "fresh.jsonl"
+    fresh.write_text(json.dumps({"id": "new-pier", "title": "Harbour opens a new pier",
+                                 "body": "The harbour office opened a new pier for the ferries."}) + "\n")
+    assert dateline(home, "ingest", str(fresh)).exit_code == 0
+    note = "Note: 1 article added, changed or removed in the store is not in the index yet: run 'dateline index'\n"
+    result = dateline(home, "search", "pier", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["total"] == 0
+    assert result.stderr == note
+    stats = dateline(home, "stats")
+    assert note.strip() in stats.stdout.splitlines()
+    assert json.loads(dateline(home, "stats", "--json").stdout)["index"]["pending_changes"] == 1
+    assert dateline(home, "index").exit_code == 0
+    result = dateline(home, "search", "pier")
+    assert result.stderr == "" and result.stdout.startswith("1 result for pier")
+    assert json.loads(dateline(home, "stats", "--json").stdout)["index"]["pending_changes"] == 0

@@ -42,7 +42,7 @@ def _assert_searchable(home: Path) -> int:
                   "harbour OR flood", "title:report -grain"):
         result = invoke(home, "search", query, "--json")
         assert result.exit_code == 0, (query, result.output)
-    return json.loads(invoke(home, "search", "*", "--json").output)["total"]
+    return json.loads(invoke(home, "search", "*", "--json").stdout)["total"]
 
 
 def _assert_agree(home: Path) -> None:
@@ -68,7 +68,7 @@ def test_update_killed_between_writes_then_rerun(tmp_path, point):
     _assert_searchable(home)
     _assert_agree(home)
     assert len(store_ids(home)) == 60
-    assert json.loads(invoke(home, "search", "revised", "--json").output)["total"] == 5
+    assert json.loads(invoke(home, "search", "revised", "--json").stdout)["total"] == 5
 
 
 def test_remove_killed_after_the_store_commit_then_rerun(tmp_path):

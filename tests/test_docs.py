@@ -49,3 +49,8 @@ def test_every_readme_query_example_parses(query):
 def test_readme_lists_enough_query_examples():
     assert len(_syntax_table_queries()) >= 20
     assert len(_cli_example_queries()) >= 3
+
+
+def test_search_help_gives_the_phrase_slack_limit():
+    result = CliRunner().invoke(app, ["search", "--help"], env={"COLUMNS": "200"})
+    assert '"phrase"~N allows N words between (N at most 100)' in result.output

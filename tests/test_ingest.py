@@ -4,8 +4,9 @@ import json
 from datetime import datetime, timezone
 
 from corpus import ArticleStore, Home, ingest
+from corpus.article import Rejected
 from corpus.readers.rawtext import read_rawtext
-from tests.conftest import FIXTURES, NOW
+from tests.conftest import FIXTURES, NOW, REUTERS, requires_reuters
 
 
 def _ingest(tmp_path, *paths):
@@ -122,7 +123,7 @@ def test_unreadable_files_are_rejected_and_ingest_goes_on(tmp_path):
     home, store, summary = _ingest(tmp_path, tmp_path / "crawl")
     reasons = {r["input"].rsplit("/", 1)[-1]: r["reason"] for r in _rejects(home)}
     assert reasons["empty.txt"] == "empty file"
-    assert reasons["image.png"].startswith("unsupported file type")
+    assert reasons["image.png"] == "not a crawl format (.png file)"
     assert reasons["broken.jsonl.gz"].startswith("broken gzip")
     assert summary.stored == 2
     assert any(a.title == "Café owners protest" for a in store)
@@ -151,3 +152,72 @@ def test_a_jsonl_file_of_blank_lines_is_rejected_not_silently_dropped(tmp_path):
     path.write_bytes(b"\n \x1c\n\t\n")
     [rejected] = list(read_path(path, now=NOW))
     assert isinstance(rejected, Rejected) and "no JSON lines" in rejected.reason
+
+
+def test_files_that_are_not_a_crawl_format_are_reported_not_read(tmp_path):
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    (crawl / "README.md").write_text("# About this crawl\n\nEach <BODY> element holds one story; "
+                                     "the pages were saved by the harbour office in June.\n")
+    (crawl / "schema.dtd").write_text("<!ELEMENT BODY (#PCDATA)>\n")
+    (crawl / "fetch.py").write_text("print('fetching the harbour pages, then the ferry timetables')\n")
+    (crawl / "counts.csv").write_text("page,words\nferry,120\nquay,95\n")
+    home, store, summary = _ingest(tmp_path, crawl)
+    assert len(store) == 0 and summary.rejected == 4
+    assert sorted(r["reason"] for r in _rejects(home)) == [
+        "not a crawl format (.csv file)", "not a crawl format (.dtd file)",
+        "not a crawl format (.md file)", "not a crawl format (.py file)"]
+
+
+def test_a_file_with_a_body_tag_is_not_html_without_a_page_start(tmp_path):
+    from corpus.readers import reader_for
+    from corpus.readers.html import read_html
+
+    notes = b"Notes on the SGML files\n\nEach story sits in a <BODY> element, its title in <TITLE>.\n"
+    assert reader_for("NOTES", notes) is not read_html
+    for page in (b"<!DOCTYPE html><html><body>x", b"  <html lang='en'>", b"<head><title>x",
+                 b"<?xml version='1.0'?>\n<!-- saved from url=(0041)https://x.example/ -->\n<html>"):
+        assert reader_for("page", page) is read_html, page
+
+
+def test_a_text_file_of_short_lines_is_reported_as_not_an_article(tmp_path):
+    notes = tmp_path / "categories.txt"
+    notes.write_text("Notes on the harbour categories\n\n" + "".join(
+        f"  {code:<8} {name}\n" for code, name in [
+            ("ferry", "Ferries and crossings"), ("quay", "Quays and moorings"),
+            ("pilot", "Harbour pilots"), ("fish", "Fishing fleet"), ("cargo", "Cargo and freight"),
+            ("tide", "Tides and weather"), ("yard", "Boatyards"), ("toll", "Harbour dues")] * 3))
+    home, store, summary = _ingest(tmp_path, notes)
+    assert len(store) == 0
+    [reject] = _rejects(home)
+    assert reject["reason"] == ("not an article (mostly short lines, not sentences: "
+                                "a list, a table or notes)")
+
+
+@requires_reuters
+def test_the_reuters_folder_yields_its_stories_and_reports_its_notes():
+    from corpus.readers import read_path
+
+    def reasons(name):
+        return [item.reason for item in read_path(REUTERS / name, now=NOW)]
+
+    assert reasons("README.md") == ["not a crawl format (.md file)"]
+    assert reasons("lewis.dtd") == ["not a crawl format (.dtd file)"]
+    assert reasons("cat-descriptions_120396.txt") == [
+        "not an article (mostly short lines, not sentences: a list, a table or notes)"]
+    stories = list(read_path(REUTERS / "reut2-000.sgm", now=NOW))
+    assert len(stories) == 1000 and not [s for s in stories if isinstance(s, Rejected)]
+
+
+def test_a_date_with_a_us_zone_abbreviation_is_read_in_that_zone(tmp_path):
+    src = write(tmp_path / "in.jsonl", [
+        {"id": "est", "title": "Ferry timetable", "body": "Ferries run late.", "date": "2014-09-24 10:00 EST"},
+        {"id": "cest", "title": "Tram timetable", "body": "Trams run early.", "date": "24 Sep 2014 10:00 CEST"},
+        {"id": "mars", "title": "Rover timetable", "body": "Rovers run slow.", "date": "2014-09-24 10:00 MTC"},
+    ])
+    home, store, summary = _ingest(tmp_path, src)
+    assert store.get("est").date.isoformat() == "2014-09-24T10:00:00-05:00"
+    assert store.get("cest").date.isoformat() == "2014-09-24T10:00:00+02:00"
+    [reject] = _rejects(home)
+    assert reject["reason"] == ("unreadable date: unknown time zone 'MTC' in date '2014-09-24 10:00 MTC' "
+                                "(use an offset such as +01:00, or a common abbreviation such as EST or CET)")

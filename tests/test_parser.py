@@ -28,6 +28,9 @@ CASES = [
     ("(a OR b) c", And((Or((Term("a"), Term("b"))), Term("c")))),
     ('"bank of england"', Phrase("bank of england")),
     ('"bank  of\tengland"~2', Phrase("bank of england", slop=2)),
+    # curly quotes, as phones and word processors type them, are phrase quotes
+    ("\u201cbank of england\u201d", Phrase("bank of england")),
+    ("\u201ebank england\u201c~2 oil", And((Phrase("bank england", slop=2), Term("oil")))),
     ("person:lavrov", Term("lavrov", "person")),
     ("people:lavrov", Term("lavrov", "person")),
     ('person:"sergey lavrov"', Phrase("sergey lavrov", "person")),
@@ -69,6 +72,8 @@ def test_parse(text, expected):
 ERRORS = [
     ('foo "bar', 'unclosed quote at column 5 of query: foo "bar'),
     ("(a OR b", "unclosed parenthesis at column 1 of query: (a OR b"),
+    ("(", "unclosed parenthesis at column 1 of query: ("),
+    ("oil (", "unclosed parenthesis at column 5 of query: oil ("),
     ("a OR b)", "unmatched ')' at column 7 of query: a OR b)"),
     ("a OR", "OR needs a term on both sides at column 3 of query: a OR"),
     ("OR a", "OR needs a term on both sides at column 1 of query: OR a"),
@@ -132,3 +137,48 @@ def test_any_text_parses_or_gives_one_line_error(text):
         parse_query(text, now=NOW)
     except QuerySyntaxError as exc:
         assert str(exc).isprintable()
+
+
+OUT_OF_RANGE = ["9999", "last-9999y", "2025..9999-12-31", ">9999-12-31", "0000"]
+
+
+@pytest.mark.parametrize("date", OUT_OF_RANGE)
+def test_a_date_past_the_calendar_is_a_query_error(date):
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(f"date:{date}", now=NOW)
+    assert str(info.value) == (f"date '{date}' is out of range (dates must fall within the years "
+                               f"1 to 9998) at column 1 of query: date:{date}")
+
+
+def test_a_date_on_the_last_day_of_the_calendar_can_still_open_a_range():
+    assert parse_query("date:>=9999-12-31", now=NOW) == DateRange(d(9999, 12, 31), None, ">=9999-12-31")
+
+
+def test_deeply_nested_parentheses_are_refused_at_the_one_too_deep():
+    query = "(" * 60 + "oil" + ")" * 60
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(query, now=NOW)
+    assert str(info.value) == f"parentheses nested too deeply (limit 50) at column 51 of query: {query}"
+
+
+def test_fifty_nested_parentheses_and_long_not_chains_still_parse():
+    assert parse_query("(" * 50 + "oil" + ")" * 50, now=NOW) == Term("oil")
+    assert parse_query("NOT " * 400 + "oil", now=NOW) is not None
+
+
+def test_phrase_slack_is_read_as_the_whole_number():
+    assert parse_query('"bank england"~100', now=NOW) == Phrase("bank england", slop=100)
+    assert parse_query('"bank england"~12 oil', now=NOW) == And((Phrase("bank england", slop=12),
+                                                                 Term("oil")))
+
+
+def test_an_unreasonable_phrase_slack_is_refused():
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query('"bank england"~1000', now=NOW)
+    assert str(info.value) == ('phrase slack 1000 is too large at column 15 of query: '
+                               '"bank england"~1000 (at most ~100 words between)')
+
+
+def test_a_query_date_with_a_zone_abbreviation_is_read_in_that_zone():
+    assert parse_query('date:>="24 Sep 2014 10:00 EST"', now=NOW) == DateRange(
+        d(2014, 9, 24, 15), None, '>=24 Sep 2014 10:00 EST')

@@ -71,3 +71,37 @@ def test_html_is_recognized_by_content_without_an_extension(tmp_path):
     page.write_bytes((CRAWL / "ferry-strike.html").read_bytes())
     [article] = read_path(page, now=LATER)
     assert article.source == "Harbour Times"
+
+
+def _page(title: str, *, meta: str = "") -> str:
+    body = "".join(f"<p>{line}</p>" for line in (
+        "The new café on the quay serves crème brûlée to the harbour pilots every morning.",
+        "Its owner, a former ferry engineer, says the pilots' orders decide the menu each week.",
+        "The council approved the terrace after a long debate about the quay's fishing nets.",
+    ))
+    return (f"<!DOCTYPE html><html><head>{meta}<title>{title}</title></head>"
+            f"<body><article><h1>{title}</h1>{body}</article></body></html>")
+
+
+def test_a_page_without_charset_is_read_as_utf8(tmp_path):
+    path = tmp_path / "cafe.html"
+    path.write_bytes(_page("Café opens on the quay").encode("utf-8"))
+    [article] = read_path(path, now=LATER)
+    assert article.title == "Café opens on the quay"
+    assert "crème brûlée" in article.body
+
+
+def test_a_page_is_read_in_the_charset_its_meta_tag_declares(tmp_path):
+    path = tmp_path / "cafe.html"
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+    path.write_bytes(_page("Café opens on the quay – at last", meta=meta).encode("cp1252"))
+    [article] = read_path(path, now=LATER)
+    assert article.title == "Café opens on the quay – at last"
+    assert "crème brûlée" in article.body
+
+
+def test_a_page_whose_meta_charset_does_not_fit_its_bytes_is_detected(tmp_path):
+    path = tmp_path / "cafe.html"
+    path.write_bytes(_page("Café opens on the quay", meta='<meta charset="utf-8">').encode("cp1252"))
+    [article] = read_path(path, now=LATER)
+    assert article.title == "Café opens on the quay"

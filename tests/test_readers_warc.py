@@ -87,3 +87,22 @@ def test_ingest_summary_counts_the_skipped_records_by_reason(tmp_path):
     for line in ("skipped: 1 × request record", "skipped: 1 × HTTP 301",
                  "skipped: 1 × not HTML"):  # grouped by kind, not per type
         assert line in result.output
+
+
+def test_a_warc_page_without_meta_charset_is_read_in_the_http_charset(tmp_path):
+    from tests.test_readers_html import _page
+
+    path = tmp_path / "cafe.warc.gz"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for charset, encoding, uri in (("utf-8", "utf-8", "https://h.example/a"),
+                                       ("iso-8859-1", "latin-1", "https://h.example/b")):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")],
+                                       protocol="HTTP/1.1")
+            body = _page(f"Café opens on the quay ({charset})").encode(encoding)
+            writer.write_record(writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(body), http_headers=headers,
+                warc_headers_dict={"WARC-Date": "2024-03-05T10:00:00Z"}))
+    articles = [i for i in read_path(path, now=LATER) if isinstance(i, Article)]
+    assert [a.title for a in articles] == ["Café opens on the quay (utf-8)",
+                                           "Café opens on the quay (iso-8859-1)"]

@@ -7,13 +7,14 @@ for bad input, so one broken file cannot stop an ingest.
 from __future__ import annotations
 
 import gzip
+import stat
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 from corpus.article import Article, Rejected, Skipped
-from corpus.readers.decode import decode_bytes
+from corpus.readers.decode import decode_bytes, decode_html
 from corpus.readers.html import looks_like_html, read_html
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.rawtext import read_rawtext
@@ -38,6 +39,18 @@ TEXT_READERS: dict[str, TextReader] = {
     ".htm": read_html,
     ".xhtml": read_html,
 }
+# Files a crawl folder holds beside the pages that are never pages themselves:
+# documentation, code, tables, media. Reported as "not a crawl format", not
+# sniffed (a README that mentions <BODY> is not an HTML page). Any other
+# extension (.php, .asp, ".html?id=3" as wget saves them) is judged by content.
+NOT_CRAWL_SUFFIXES = frozenset(
+    ".md .markdown .rst .adoc .tex .rtf .pdf .doc .docx .odt .xls .xlsx .ods .ppt .pptx "
+    ".dtd .xsd .xsl .xslt .css .js .mjs .ts .py .pyc .sh .bat .c .h .cpp .java .rb .pl .go .rs "
+    ".csv .tsv .yaml .yml .toml .ini .cfg .conf .log .lock .sqlite .db "
+    ".zip .tar .tgz .bz2 .xz .7z .rar .png .jpg .jpeg .gif .svg .webp .ico .bmp .tif .tiff "
+    ".mp3 .mp4 .wav .ogg .webm .mov .avi .woff .woff2 .ttf .otf .eot .exe .dll .so .dylib".split()
+)
+
 # Readers that take the repeated lines of the page's site (boilerplate by repetition).
 PAGE_READERS = (read_rawtext, read_html)
 
@@ -62,6 +75,14 @@ def reader_for(name: str, head: bytes) -> TextReader | None:
     return None
 
 
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
 def is_warc(path: Path) -> bool:
     if path.name.lower().endswith(WARC_SUFFIXES):
         return True
@@ -84,8 +105,16 @@ def read_path(
 ) -> Iterator[Article | Rejected | Skipped]:
     """One file's articles and rejects. `repeated`: boilerplate lines of its site."""
     origin = str(path)
+    suffix = Path(path.name.lower().removesuffix(".gz")).suffix
+    if suffix in NOT_CRAWL_SUFFIXES:
+        yield Rejected(origin, f"not a crawl format ({suffix} file)")
+        return
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # reading a named pipe would wait forever
+            yield Rejected(origin, f"not a regular file ({_file_kind(info.st_mode)})")
+            return
+        size = info.st_size
         warc = is_warc(path)
         limit = MAX_WARC_BYTES if warc else MAX_FILE_BYTES
         if size > limit:
@@ -115,6 +144,8 @@ def read_path(
         return
     if reader in FIXED_ENCODINGS:
         text = data.decode(FIXED_ENCODINGS[reader])
+    elif reader is read_html:
+        text = decode_html(data)
     else:
         text = decode_bytes(data)
     if text is None:

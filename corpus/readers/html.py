@@ -9,6 +9,7 @@ as page metadata (the text is searched later, and says so).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -34,12 +35,20 @@ def _libraries():
 
     return trafilatura, htmldate
 
-_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<meta ")
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
+# A page starts as one: <!DOCTYPE html>, <html> or <head>, perhaps after an
+# XML declaration and comments ("<!-- saved from url=… -->"). A tag further in
+# ("<BODY>" in a README describing SGML) does not make a file a page.
+_HTML_START = re.compile(
+    rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def looks_like_html(head: bytes) -> bool:
-    head = head[:2048].lower()
-    return any(marker in head for marker in _HTML_MARKERS)
+    """Whether the start of a file (leading whitespace stripped) is an HTML page."""
+    return _HTML_START.match(head[:4096]) is not None
 
 
 def read_html(
@@ -56,7 +65,9 @@ def read_html(
 
 def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=frozenset()):
     try:
-        tree = lxml.html.fromstring(text.encode("utf-8", "replace"))
+        # The text is already decoded: told so, lxml does not read the bytes again
+        # as the page's meta charset, or Latin-1 without one, would have them.
+        tree = lxml.html.fromstring(text.encode("utf-8", "replace"), parser=_UTF8_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return Rejected(origin, "not an HTML page (cannot be parsed)")
     trafilatura, _ = _libraries()

@@ -11,6 +11,12 @@ from corpus.article import Article, Rejected
 from corpus.clean import Caption, is_boilerplate, line_key, parse_caption, tidy_line
 from corpus.extract import MIN_BODY_CHARS, Page, article_from_page
 
+# A story is told in sentences: most of its text is in lines of several words
+# (a paragraph, or a paragraph wrapped at 60 to 80 columns). A category list or
+# a table of codes saved as .txt is mostly lines of one to four words.
+PROSE_LINE_WORDS = 8
+MIN_PROSE_SHARE = 0.5
+
 _SENTENCE_END = re.compile(r"[.!?\"'”’)]$")
 _URL_LINE = re.compile(r"^(?:url|source|link):\s*(https?://\S+)$", re.IGNORECASE)
 
@@ -41,6 +47,10 @@ def read_rawtext(
     if len(body) < MIN_BODY_CHARS:
         yield Rejected(origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
         return
+    if prose_share(rest) < MIN_PROSE_SHARE:
+        yield Rejected(origin, "not an article (mostly short lines, not sentences: "
+                               "a list, a table or notes)")
+        return
     page = Page(title=title, body=body, origin=origin, url=url, captions=captions, furniture=furniture)
     yield article_from_page(page, now=now)
 
@@ -69,3 +79,10 @@ def split_captions(lines: list[str]) -> tuple[list[str], list[Caption]]:
     if pending:
         paragraphs.append(" ".join(pending))
     return paragraphs, captions
+
+
+def prose_share(lines: list[str]) -> float:
+    """The share of the text (in characters) in lines of PROSE_LINE_WORDS words or more."""
+    total = sum(len(line) for line in lines)
+    prose = sum(len(line) for line in lines if len(line.split()) >= PROSE_LINE_WORDS)
+    return prose / total if total else 0.0

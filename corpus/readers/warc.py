@@ -21,7 +21,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.article import Article, Rejected, Skipped
 from corpus.dates import DateParseError, parse_article_date
-from corpus.readers.decode import decode_bytes
+from corpus.readers.decode import charset_of, decode_html
 from corpus.readers.html import read_html
 
 MAX_RECORD_BYTES = 32 * 1024 * 1024  # one page; anything larger is not an article
@@ -72,7 +72,7 @@ def _read_record(record, where: str, *, now: datetime) -> Iterator[Article | Rej
     if len(data) > MAX_RECORD_BYTES:
         yield Rejected(where, f"record too large (over {MAX_RECORD_BYTES} bytes)")
         return
-    text = _decode(data, content_type)
+    text = decode_html(data, charset_of(content_type))
     if text is None:
         yield Rejected(where, "binary content in an HTML record")
         return
@@ -99,16 +99,6 @@ def _gzip_intact(path: Path) -> bool:
 def _drain(record) -> None:
     while record.raw_stream.read(1 << 16):
         pass
-
-
-def _decode(data: bytes, content_type: str) -> str | None:
-    charset = content_type.lower().partition("charset=")[2].split(";")[0].strip(" \"'")
-    if charset:
-        try:
-            return data.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_bytes(data)
 
 
 def _crawl_date(value: str | None, now: datetime) -> datetime | None:

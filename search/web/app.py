@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from corpus.home import Home
 from search.archive import Archive
+from search.dates import configured_timezone
 from search.engine import MAX_LIMIT, MAX_PAGE, SearchError
 from search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
 from search.web.service import SearchService
@@ -41,13 +42,18 @@ def _utc_now() -> datetime:
 
 def create_app(home: Home | None = None, *, archive: Archive | None = None,
                clock: Callable[[], datetime] = _utc_now, cache_size: int = 256) -> Flask:
-    """The app for one home (or an open Archive); raises IndexUnavailable/StoreError."""
+    """The app for one home (or an open Archive); raises IndexUnavailable/StoreError,
+    or TimezoneConfigError for a home whose configured zone is unusable."""
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the CLI's key order: the API is its --json document
-    service = SearchService(archive or Archive(home), clock, cache_size)
+    service = SearchService(archive or Archive(home, tz=configured_timezone(home.root)),
+                            clock, cache_size)
     app.extensions["dateline"] = service
     app.jinja_env.filters["link_url"] = link_url
+    # Dates as the filters read them: in the home's zone, so a hit shown on
+    # 1 Apr 2025 is one that date:2025-04-01 finds.
+    app.jinja_env.filters["home_time"] = lambda date: date.astimezone(service.archive.tz)
     app.jinja_env.tests["iso_date"] = is_iso_date
     app.jinja_env.globals.update(NAME_FILTERS=NAME_FILTERS, MAX_QUERY_LENGTH=MAX_QUERY_LENGTH,
                                  MAX_LIMIT=MAX_LIMIT)

@@ -11,18 +11,25 @@ from corpus.home import Home
 from search.web.app import create_app
 
 
+class BadAddress(ValueError):
+    """A --host that cannot be listened on; str() is user-facing."""
+
+
 def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
                 cache_size: int = 256):
     """A bound, not yet running server (port 0 picks a free port: see `.effective_port`).
 
     Raises IndexUnavailable or StoreError for a home that cannot be searched,
-    OSError when the address cannot be bound.
+    BadAddress for a host that is no address, OSError when the address cannot be bound.
     """
     app = create_app(home, cache_size=cache_size)
     # Generous but bounded request sizes: a query is at most a few kilobytes.
-    return create_server(app, host=host, port=port, threads=threads,
-                         max_request_header_size=64 * 1024, max_request_body_size=64 * 1024,
-                         ident="dateline")
+    try:
+        return create_server(app, host=host, port=port, threads=threads,
+                             max_request_header_size=64 * 1024, max_request_body_size=64 * 1024,
+                             ident="dateline")
+    except ValueError:  # waitress: the host is not an address and does not resolve to one
+        raise BadAddress(f"--host {host!r} is not an IP address or a host name that resolves") from None
 
 
 def serve(home: Home, *, host: str, port: int, threads: int,
