@@ -33,12 +33,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 from corpus.home import HomeVersionError, check_manifest
 from corpus.store import STORE_FORMAT, ArticleStore
+from index.codec import codec
 from index.faults import crash_point
 from index.generations import (GracefulStorage, IndexLocation, new_generation_dir, read_meta,
                                remove_old_generations, switch_to, write_meta)
@@ -163,7 +163,7 @@ def _write_generation(store, gen_dir, progress, procs) -> int:
         _workers_die_with_us.active = True
         options = {"procs": procs, "multisegment": True, "batchsize": 256,
                    "limitmb": WRITER_MEMORY_MB,
-                   "subargs": {"limitmb": WRITER_MEMORY_MB, "codec": _codec()}}
+                   "subargs": {"limitmb": WRITER_MEMORY_MB, "codec": codec()}}
     else:
         options = {"limitmb": WRITER_MEMORY_MB * 2}
     count = 0
@@ -279,13 +279,6 @@ def optimize_index(location: IndexLocation) -> dict:
         return {"segments_before": before, "segments_after": segment_count(ix)}
 
 
-def _codec() -> W3Codec:
-    """Whoosh's codec with posting blocks left uncompressed: zlib was a quarter
-    of the build's CPU and a share of every query's, for an index about 1.7
-    times smaller. Readers take blocks either way, so older segments mix in."""
-    return W3Codec(compression=0)
-
-
 @contextmanager
 def _index_writer(ix, **options) -> Iterator:
     """`ix.writer(...)` for a block that commits it; cancelled if the block fails.
@@ -298,7 +291,7 @@ def _index_writer(ix, **options) -> Iterator:
     if not lock.acquire():
         raise IndexUnavailable(f"the index in {ix.storage.folder} is locked by another writer")
     try:
-        writer = ix.writer(_lk=False, codec=_codec(), **options)
+        writer = ix.writer(_lk=False, codec=codec(), **options)
         try:
             yield writer
         except BaseException:

@@ -135,8 +135,9 @@ def segment_arrays(reader) -> SegmentArrays:
 
 
 def _has_block_internals(matcher) -> bool:
-    return all(hasattr(matcher, name) for name in
-               ("_read_ids", "_read_weights", "_read_values", "_lastblock", "_next_block"))
+    return (all(hasattr(matcher, name) for name in
+                ("_data", "_read_data", "_read_values", "_lastblock", "_next_block"))
+            and not getattr(matcher, "_byteids", True))
 
 
 def _has_column_internals(column) -> bool:
@@ -144,20 +145,39 @@ def _has_column_internals(column) -> bool:
 
 
 def _read_blocks(matcher, values: bool):
-    ids, weights, vals = [], [], []
+    """A term's blocks decoded in bulk: each block's data is a pickled tuple of
+    (id deltas from the block's start, weights: None for all 1.0, one float
+    for all alike, or a tuple, values); the deltas of all blocks are summed
+    in one numpy pass instead of a Python generator per block."""
+    deltas: list[int] = []
+    lengths: list[int] = []
+    weights: list = []
+    vals: list = []
     while True:
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
-        weights.append(np.asarray(matcher._weights, dtype=np.float64))
+        if matcher._data is None:
+            matcher._read_data()
+        block_ids, block_weights, block_values = matcher._data
+        count = len(block_ids)
+        deltas.extend(block_ids)
+        lengths.append(count)
+        weights.append(1.0 if block_weights is None else block_weights)
         if values:
             matcher._read_values()
             vals.extend(matcher._values)
         if matcher._lastblock:
             break
         matcher._next_block()
-    found = (np.concatenate(ids), np.concatenate(weights))
-    return (*found, vals) if values else found
+    ids = np.cumsum(np.array(deltas, dtype=np.int64))
+    if len(lengths) > 1:  # each block's deltas start again from zero
+        ends = np.cumsum(lengths)
+        ids -= np.repeat(np.concatenate(([0], ids[ends[:-1] - 1])), lengths)
+    if all(isinstance(w, float) for w in weights):
+        weight_array = np.repeat(np.array(weights, dtype=np.float64), lengths)
+    else:
+        weight_array = np.concatenate([np.full(n, w, dtype=np.float64) if isinstance(w, float)
+                                       else np.asarray(w, dtype=np.float64)
+                                       for w, n in zip(weights, lengths)])
+    return (ids, weight_array, vals) if values else (ids, weight_array)
 
 
 def _read_public(matcher, values: bool):
