@@ -137,3 +137,16 @@ def test_person_search_finds_a_name_mentioned_in_passing_but_the_facet_lists_onl
         shown = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "show", hit.article.id])
         assert "people: Ingrid Malmberg" in shown.output
         assert "named: Oskar Lindqvist" in shown.output
+
+
+def test_a_capitals_headline_names_an_institutions_person_in_full_or_before_an_adverb():
+    def named(headline):
+        return people_named(headline, headline)
+
+    assert named("HARBOUR BOARD'S INGRID MALMBERG SAYS DREDGING TO RESUME") == ("Ingrid Malmberg",)
+    assert named("TREASURY'S HALVERSEN FULLY EXPECTS DEBT DEAL") == ("Halversen",)
+    assert named("CENTRAL BANK'S EXPORT BONUS SAID TO HELP GROWERS") == ()  # reported, not said
+
+
+def test_any_verb_before_he_in_a_capitals_headline_marks_a_person():
+    assert people_named("OKAFOR REPEATS HE WILL STAY ON", "OKAFOR REPEATS HE WILL STAY ON") == ("Okafor",)
