@@ -149,6 +149,8 @@ class Person:
     acts: bool  # speaks or acts somewhere in the body
     acts_again: bool = False  # speaks or acts more than once
     named_first: bool = False  # the first person the body names
+    # Looked for only where `is_subject` asks: a lead's one-off actor, and
+    # someone named in the first two paragraphs or by surname alone.
     quoted: bool = False  # speaks in a direct quotation
     national: bool = False  # given a state's office ("Japan's trade minister")
 
@@ -183,18 +185,24 @@ def people_evidence(title: str, body: str, captions: tuple[str, ...] = ()) -> li
         surname = name.split()[-1]
         spots = word_spots(body, surname)
         acting = sum(_acts_at(body, at, at + len(surname)) for at in spots)
+        paragraph = body.count("\n\n", 0, spots[0]) if spots else -1
+        # Quotation and office are looked for only where a rule asks for them.
+        quoted = paragraph == 0 and acting == 1 and any(
+            _quoted_at(body, at, at + len(surname)) for at in spots)
+        national = (paragraph in (0, 1) or (acting > 1 and " " not in name)) and any(
+            _national_at(body, at, at + len(form))
+            for form in {name, surname} for at in word_spots(body, form))
         people.append(Person(
             name=name,
             first=spots[0] if spots else -1,
-            paragraph=body.count("\n\n", 0, spots[0]) if spots else -1,
+            paragraph=paragraph,
             mentions=len(spots),
             in_headline=bool(word_spots(title.upper(), surname.upper())),
             pictured=any(word_spots(caption, surname) for caption in captions),
             acts=acting > 0,
             acts_again=acting > 1,
-            quoted=any(_quoted_at(body, at, at + len(surname)) for at in spots),
-            national=any(_national_at(body, at, at + len(form))
-                         for form in {name, surname} for at in word_spots(body, form)),
+            quoted=quoted,
+            national=national,
         ))
     in_body = [p for p in people if p.first >= 0]
     if in_body:

@@ -173,9 +173,18 @@ def _is_title(phrase: str) -> bool:
     return phrase in TITLE_PHRASES or phrase.lower() in _LOWER_TITLE_PHRASES
 
 
+# The words a title can end with: most words end none, and are passed over
+# without building the phrases that would end there.
+_TITLE_ENDS = {t.split()[-1] for t in TITLE_PHRASES}
+_LOWER_TITLE_ENDS = {t.split()[-1] for t in _LOWER_TITLE_PHRASES}
+
+
 def title_length(words: list[str]) -> int:
     """How many of `words` precede the name: up to the end of the last title phrase."""
     for end in range(len(words) - 2, -1, -1):
+        last = words[end].removesuffix("-elect")
+        if last not in _TITLE_ENDS and last.lower() not in _LOWER_TITLE_ENDS:
+            continue
         for size in range(1, min(4, end + 1) + 1):
             if _is_title(" ".join(words[end - size + 1 : end + 1])):
                 return end + 1
