@@ -61,12 +61,47 @@ def test_an_aide_speaking_for_a_minister_does_not_make_the_minister_speak():
     assert extract_people("Wheat", text) == ()
 
 
-def test_a_speaker_introduced_in_the_second_paragraph_is_a_subject():
+def test_a_speaker_introduced_in_the_second_paragraph_is_a_subject_when_they_speak_again():
     text = "\n\n".join([
         "PORTO, May 2 (Reuters) - Dock workers walked out on Monday, halting exports.",
         "Labour Minister Rita Campos said talks would resume. Union leader Hugo Sa said pay had lagged.",
+        "Campos said both sides had moved closer.",
     ])
-    assert extract_people("Dock strike", text) == ("Rita Campos", "Hugo Sa")
+    assert extract_people("Dock strike", text) == ("Rita Campos",)
+    assert people_named("Dock strike", text) == ("Rita Campos", "Hugo Sa")
+
+
+def test_a_second_name_acting_once_in_the_lead_is_a_side_voice():
+    text = ("Port Director Ingrid Malmberg said dredging would resume next week. "
+            "Dredging firm chief Lars Berg welcomed the ruling.")
+    assert extract_people("Harbour", text) == ("Ingrid Malmberg",)
+    assert people_named("Harbour", text) == ("Ingrid Malmberg", "Lars Berg")
+
+
+def test_a_second_name_quoted_in_the_lead_is_a_subject():
+    text = ('Port Director Ingrid Malmberg said dredging would resume next week. '
+            '"The delay cost us two contracts," dredging firm chief Lars Berg said.')
+    assert extract_people("Harbour", text) == ("Ingrid Malmberg", "Lars Berg")
+
+
+def test_a_state_office_holder_named_early_is_a_subject_even_as_the_object():
+    text = "\n\n".join([
+        "Dock workers walked out on Monday, halting exports.",
+        "The strike began after talks with Portuguese Labour Minister Rita Campos broke down.",
+        "Shipping firms said cargo was piling up.",
+    ])
+    assert extract_people("Dock strike", text) == ("Rita Campos",)
+    plain = text.replace("Portuguese Labour Minister", "union negotiator")
+    assert extract_people("Dock strike", plain) == ()
+
+
+def test_someone_introduced_in_full_who_acts_twice_late_in_the_story_is_a_subject():
+    filler = "\n\n".join(["Prices were steady."] * 3)
+    text = filler + ("\n\nHarbour pilot Ana Ruiz said the channel was too shallow."
+                     "\n\nRuiz warned that larger ships would wait for the tide.")
+    assert extract_people("Harbour", text) == ("Ana Ruiz",)
+    once = filler + "\n\nHarbour pilot Ana Ruiz said the channel was too shallow."
+    assert extract_people("Harbour", once) == ()
 
 
 def test_a_person_the_story_keeps_returning_to_is_a_subject():
@@ -137,3 +172,16 @@ def test_person_search_finds_a_name_mentioned_in_passing_but_the_facet_lists_onl
         shown = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "show", hit.article.id])
         assert "people: Ingrid Malmberg" in shown.output
         assert "named: Oskar Lindqvist" in shown.output
+
+
+def test_a_capitals_headline_names_an_institutions_person_in_full_or_before_an_adverb():
+    def named(headline):
+        return people_named(headline, headline)
+
+    assert named("HARBOUR BOARD'S INGRID MALMBERG SAYS DREDGING TO RESUME") == ("Ingrid Malmberg",)
+    assert named("TREASURY'S HALVERSEN FULLY EXPECTS DEBT DEAL") == ("Halversen",)
+    assert named("CENTRAL BANK'S EXPORT BONUS SAID TO HELP GROWERS") == ()  # reported, not said
+
+
+def test_any_verb_before_he_in_a_capitals_headline_marks_a_person():
+    assert people_named("OKAFOR REPEATS HE WILL STAY ON", "OKAFOR REPEATS HE WILL STAY ON") == ("Okafor",)
