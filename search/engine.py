@@ -179,7 +179,7 @@ def search(
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
-        facets=compute_facets(searcher, matches.ids) if facets else None,
+        facets=compute_facets(searcher, matches.ids, tz=archive.tz) if facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
 

@@ -4,7 +4,7 @@ date histogram whose bucket follows the span of the results."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 import numpy as np
 
@@ -17,28 +17,50 @@ FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
 TOP = 10
 
 
-def compute_facets(searcher, docs, *, top: int = TOP) -> dict:
-    """Facets over the matching articles `docs` (sorted global docnums)."""
+def compute_facets(searcher, docs, *, top: int = TOP, tz: tzinfo = timezone.utc) -> dict:
+    """Facets over the matching articles `docs` (sorted global docnums); the
+    histogram counts days in `tz`, the home's zone, as date filters do."""
     counts = count_values(searcher, docs, list(FACET_FIELDS.values()))
     facets = {}
     for name, field in FACET_FIELDS.items():
         merged = merge_spellings(counts[field])
         ordered = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
         facets[name] = [{"value": k, "count": v} for k, v in ordered[:top]]
-    facets["dates"] = histogram(day_counts(searcher, docs))
+    facets["dates"] = histogram(day_counts(searcher, docs, tz=tz))
     return facets
 
 
 _MICROSECONDS_A_DAY = 86_400_000_000
 
 
-def day_counts(searcher, docs) -> dict[str, int]:
-    """{'2014-09-24': articles dated that day (UTC)} over `docs`, from the date column."""
+def day_counts(searcher, docs, *, tz: tzinfo = timezone.utc) -> dict[str, int]:
+    """{'2014-09-24': articles dated that day in `tz`} over `docs`, from the date column."""
     values = date_values(searcher, docs)
-    values = values[values != np.uint64(UNDATED)]
-    days, counts = np.unique(values // np.uint64(_MICROSECONDS_A_DAY), return_counts=True)
+    values = values[values != np.uint64(UNDATED)].astype(np.int64)
+    days = (values + _offsets(values, tz)) // _MICROSECONDS_A_DAY
+    found, counts = np.unique(days, return_counts=True)
     # The column counts microseconds from 0001-01-01, whose ordinal is 1.
-    return {date.fromordinal(int(d) + 1).isoformat(): int(c) for d, c in zip(days, counts)}
+    return {date.fromordinal(int(d) + 1).isoformat(): int(c) for d, c in zip(found, counts)}
+
+
+def _offsets(values: np.ndarray, tz: tzinfo) -> np.ndarray:
+    """Each moment's offset from UTC in `tz`, in microseconds. A zone's offset
+    is looked up once per UTC day, at both ends; only on a day it changes
+    (daylight saving) is each moment looked up."""
+    if tz is timezone.utc or not len(values):
+        return np.zeros(len(values), dtype=np.int64)
+    utc_days, where = np.unique(values // _MICROSECONDS_A_DAY, return_inverse=True)
+    starts = np.array([_offset(int(d) * _MICROSECONDS_A_DAY, tz) for d in utc_days])
+    ends = np.array([_offset((int(d) + 1) * _MICROSECONDS_A_DAY - 1, tz) for d in utc_days])
+    offsets = starts[where]
+    for n in np.flatnonzero(starts[where] != ends[where]):
+        offsets[n] = _offset(int(values[n]), tz)
+    return offsets
+
+
+def _offset(microseconds: int, tz: tzinfo) -> int:
+    moment = datetime.min.replace(tzinfo=timezone.utc) + timedelta(microseconds=microseconds)
+    return int(moment.astimezone(tz).utcoffset() / timedelta(microseconds=1))
 
 
 def merge_spellings(counts: Counter) -> dict[str, int]:

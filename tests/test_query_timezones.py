@@ -127,3 +127,39 @@ def test_cli_refuses_an_unknown_zone_in_one_line(fixture_home):
     assert result.exit_code == 2
     assert result.stderr == ("Error: $DATELINE_TZ: unknown time zone 'Nowhere/Land' "
                              '(use an IANA name such as "Europe/Berlin")\n')
+
+
+@pytest.mark.parametrize("tz", [NEW_YORK, TOKYO, ZoneInfo("Asia/Kolkata"), timezone.utc])
+def test_histogram_days_are_the_days_date_filters_use(fixture_home, tz):
+    with Archive(fixture_home, tz=tz) as archive:
+        results = search(archive, "*", limit=100, facets=True, now=NOW)
+        days = {}
+        for hit in results.hits:
+            if hit.article.date:
+                day = hit.article.date.astimezone(tz).date().isoformat()
+                days[day] = days.get(day, 0) + 1
+                # The day the histogram counts it on is one a date filter finds it in.
+                found = search(archive, f"date:{day}", limit=100, now=NOW, suggest=False)
+                assert hit.article.id in {h.article.id for h in found.hits}
+    from search.facets import day_counts
+    from search.execute import find_matches
+    from search.lower import lower
+    from search.parser import parse_query
+
+    with Archive(fixture_home, tz=tz) as archive:
+        searcher = archive.searcher()
+        docs = find_matches(searcher, lower(parse_query("*", now=NOW))).ids
+        assert day_counts(searcher, docs, tz=tz) == days
+
+
+def test_a_daylight_saving_day_counts_each_article_on_its_local_day(tmp_path):
+    from search.facets import _offsets
+    import numpy as np
+    from index.schema import date_key
+
+    # New York falls back at 06:00Z on 2 November 2014 (02:00 EDT -> 01:00 EST).
+    moments = [utc(2014, 11, 2, 3, 30), utc(2014, 11, 2, 5, 59), utc(2014, 11, 2, 6, 1),
+               utc(2014, 11, 3, 4, 59), utc(2014, 11, 3, 5, 1)]
+    values = np.array([date_key(m) for m in moments], dtype=np.int64)
+    hours = (_offsets(values, NEW_YORK) // 3_600_000_000).tolist()
+    assert hours == [-4, -4, -5, -5, -5]
