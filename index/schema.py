@@ -82,6 +82,44 @@ class WordsField(fields.TEXT):
 _ONE_BYTE_POSITION = struct.pack("!I", 1) + b"\x80\x02]q\x00K"
 
 
+class NameWordsField(fields.TEXT):
+    """A TEXT field of word frequencies (no positions) whose words come from
+    `index_words`: the words of names, `person:lavrov`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(analyzer=exact_analyzer(), phrase=False, **kwargs)
+
+    def index(self, value, **kwargs):
+        counts: dict[str, int] = {}
+        for word in index_words(value):
+            counts[word] = counts.get(word, 0) + 1
+        boost = self.format.field_boost
+        for word, count in counts.items():
+            yield word.encode("utf-8"), count, count * boost, _FREQUENCY.pack(count)
+
+
+_FREQUENCY = struct.Struct("!I")  # Whoosh's Frequency format: the count, 4 bytes
+
+
+class ValuesField(fields.KEYWORD):
+    """Whole values separated by commas (`person:"sergey lavrov"`, facets), as
+    Whoosh's comma KEYWORD field reads them, without its token pipeline."""
+
+    def __init__(self):
+        super().__init__(commas=True, scorable=False)
+
+    def index(self, value, **kwargs):
+        counts: dict[str, int] = {}
+        for item in _VALUE.findall(value):
+            item = item.strip()
+            counts[item] = counts.get(item, 0) + 1
+        boost = self.format.field_boost
+        for item, count in counts.items():
+            yield item.encode("utf-8"), count, count * boost, _FREQUENCY.pack(count)
+
+
+_VALUE = re.compile(r"[^,]+")
+
 NAME_FIELDS = ("person", "place", "source", "tag")
 TEXT_FIELDS = ("title_exact", "body_exact")
 TITLE_BOOST = 2.5
@@ -98,21 +136,21 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True),
         title_exact=WordsField(field_boost=TITLE_BOOST),
         body_exact=WordsField(),
-        person=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
-        place=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
-        source=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
-        tag=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
-        person_exact=fields.KEYWORD(commas=True, scorable=False),
-        place_exact=fields.KEYWORD(commas=True, scorable=False),
-        source_exact=fields.KEYWORD(commas=True, scorable=False),
-        tag_exact=fields.KEYWORD(commas=True, scorable=False),
+        person=NameWordsField(),
+        place=NameWordsField(),
+        source=NameWordsField(),
+        tag=NameWordsField(),
+        person_exact=ValuesField(),
+        place_exact=ValuesField(),
+        source_exact=ValuesField(),
+        tag_exact=ValuesField(),
         # Values as written, for facet counts a person can read.
-        person_facet=fields.KEYWORD(commas=True, scorable=False),
-        place_facet=fields.KEYWORD(commas=True, scorable=False),
-        source_facet=fields.KEYWORD(commas=True, scorable=False),
-        tag_facet=fields.KEYWORD(commas=True, scorable=False),
+        person_facet=ValuesField(),
+        place_facet=ValuesField(),
+        source_facet=ValuesField(),
+        tag_facet=ValuesField(),
         url=fields.ID(),
-        site=fields.KEYWORD(commas=True, scorable=False),  # the host and its parent domains
+        site=ValuesField(),  # the host and its parent domains
         date=fields.COLUMN(columns.NumericColumn("Q", default=UNDATED)),
         cluster=fields.ID(stored=True),
     )

@@ -41,3 +41,27 @@ def test_indexed_positions_are_what_whoosh_writes(words):
         expected.setdefault(word, []).append(n)
     got = {w.decode(): (freq, weight, value) for w, freq, weight, value in field.index(" ".join(words))}
     assert got == {w: (len(p), float(len(p)), Positions().encode(p)) for w, p in expected.items()}
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(["Sergey", "Lavrov", "São", "Paulo", "O’Neill", "\n"]), max_size=12))
+def test_name_words_are_indexed_as_whoosh_indexes_a_text_field(words):
+    from whoosh import fields
+
+    from index.schema import NameWordsField
+
+    text = " ".join(words)
+    plain = fields.TEXT(analyzer=exact_analyzer(), phrase=False)
+    assert sorted(NameWordsField().index(text)) == sorted(plain.index(text))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(["sergey lavrov", " kenya ", "", "são paulo", "a,b", "  "]), max_size=8))
+def test_values_are_indexed_as_whoosh_indexes_a_comma_keyword_field(values):
+    from whoosh import fields
+
+    from index.schema import ValuesField
+
+    text = ",".join(values)
+    plain = fields.KEYWORD(commas=True, scorable=False)
+    assert sorted(ValuesField().index(text)) == sorted(plain.index(text))
