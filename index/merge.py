@@ -12,9 +12,8 @@ therefore rewritten about log(N) times in its life, and an update stays cheap
 on average.
 
 That alone still leaves up to (MERGE_FACTOR - 1) segments per tier, and
-Whoosh pays a fixed cost per segment in every query (a date range builds a
-2048-slot union matcher per segment): with 7 segments after 100 small updates
-of Reuters, queries took 1.3x their time after a rebuild. So, beyond the
+every query pays a fixed cost per segment it visits (each term's postings are
+looked up and each operation's arrays built once per segment): so, beyond the
 large segments, at most `MAX_SMALL_SEGMENTS` small ones are kept; the price is
 that a growing small segment is rewritten by the updates that follow it until
 it joins a larger tier (measured in `bench/update.py`).
