@@ -16,12 +16,13 @@ from collections import Counter
 from pathlib import Path
 
 from corpus.clean import line_key
+from corpus.readers.limits import MAX_HTML_PAGE_BYTES
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MIN_PAGES = 4
 MIN_SHARE = 0.5
 MAX_LINE_CHARS = 300  # a whole paragraph repeated across pages is content, not furniture
-MAX_PAGE_BYTES = 4 * 1024 * 1024
+MAX_PAGE_BYTES = MAX_HTML_PAGE_BYTES  # a larger file is rejected, not read
 
 _BLOCK_TAG = re.compile(
     r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|br|tr|td|th|section|article|header|footer|nav|aside|"

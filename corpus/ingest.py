@@ -24,6 +24,7 @@ from corpus.article import Article, Rejected, Skipped
 from corpus.boilerplate import repeated_lines
 from corpus.dedupe import article_signature
 from corpus.readers import read_path
+from corpus.readers.stream import content_size
 from corpus.store import ArticleStore
 
 
@@ -127,8 +128,9 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
             if stat is not None and skip_unchanged and _unchanged(store, path, stat):
                 summary.files_skipped += 1
                 continue
-            if pool is None or (stat is not None and stat.st_size > MAX_WORKER_BYTES):
-                # Large inputs (WARC) stream in this process instead of crossing processes whole.
+            if pool is None or (stat is not None and content_size(path, stat.st_size) > MAX_WORKER_BYTES):
+                # Large inputs (WARC, JSON lines, their .gz) stream in this process
+                # instead of crossing processes whole.
                 while pending:
                     yield pending.popleft().result()
                 yield path, stat, _read_with_signatures(path, now, repeated, stream=True)

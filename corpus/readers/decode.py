@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 
 from charset_normalizer import from_bytes
 
@@ -33,6 +34,23 @@ def decode_bytes(data: bytes) -> str | None:
     if best is None:
         return None
     return data.decode(best.encoding, errors="replace")
+
+
+def line_decoder(sample: bytes) -> Callable[[bytes], str]:
+    """How to decode each line of a file read as a stream, from a sample of its
+    start: as UTF-8 when the sample is, else in the encoding detected in it."""
+    sample = sample.removeprefix(codecs.BOM_UTF8)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)  # a character may be cut
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        best = from_bytes(sample[:1_000_000]).best()
+        encoding = best.encoding if best is not None else "utf-8"
+
+    def decode(line: bytes) -> str:
+        return line.removeprefix(codecs.BOM_UTF8).decode(encoding, errors="replace")
+
+    return decode
 
 
 def decode_html(data: bytes, http_charset: str | None = None) -> str | None:

@@ -8,24 +8,39 @@ One object per line: `title`, `body` (or `text`), and optional `id`, `url`,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from corpus.article import Article, Rejected, make_id, normalize_text
 from corpus.dates import DateParseError, parse_article_date
+from corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
 
 LIST_FIELDS = ("people", "places", "tags")
 
 
 def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected]:
+    """JSON lines already decoded as one text."""
     # Lines end at "\n" only: str.splitlines() would also cut at U+2028 and
     # other separators that JSON allows raw inside a string.
+    yield from read_jsonl_lines(enumerate(text.split("\n"), start=1), origin, now=now)
+
+
+def read_jsonl_lines(
+    lines: Iterable[tuple[int, str | None]], origin: str, *, now: datetime
+) -> Iterator[Article | Rejected]:
+    """(line number, text) pairs as a stream yields them; text None for a line
+    over MAX_JSONL_RECORD_BYTES, which was not read."""
     records = 0
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in lines:
+        where = f"{origin}:{number}"
+        if line is None:
+            records += 1
+            yield Rejected(where, f"record too large (over {human_size(MAX_JSONL_RECORD_BYTES)}, "
+                                  "the limit for one JSON line)")
+            continue
         if not line.strip():
             continue
         records += 1
-        where = f"{origin}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:

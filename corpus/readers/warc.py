@@ -23,8 +23,9 @@ from corpus.article import Article, Rejected, Skipped
 from corpus.dates import DateParseError, parse_article_date
 from corpus.readers.decode import charset_of, decode_html
 from corpus.readers.html import read_html
+from corpus.readers.limits import MAX_HTML_PAGE_BYTES, human_size
 
-MAX_RECORD_BYTES = 32 * 1024 * 1024  # one page; anything larger is not an article
+MAX_RECORD_BYTES = MAX_HTML_PAGE_BYTES  # one page; anything larger is not an article
 
 
 def looks_like_warc(head: bytes) -> bool:
@@ -70,7 +71,8 @@ def _read_record(record, where: str, *, now: datetime) -> Iterator[Article | Rej
         return
     data = record.content_stream().read(MAX_RECORD_BYTES + 1)
     if len(data) > MAX_RECORD_BYTES:
-        yield Rejected(where, f"record too large (over {MAX_RECORD_BYTES} bytes)")
+        yield Rejected(where, f"record too large (over {human_size(MAX_RECORD_BYTES)}, "
+                              "the limit for an HTML page)")
         return
     text = decode_html(data, charset_of(content_type))
     if text is None:
