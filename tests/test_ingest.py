@@ -221,3 +221,55 @@ def test_a_date_with_a_us_zone_abbreviation_is_read_in_that_zone(tmp_path):
     [reject] = _rejects(home)
     assert reject["reason"] == ("unreadable date: unknown time zone 'MTC' in date '2014-09-24 10:00 MTC' "
                                 "(use an offset such as +01:00, or a common abbreviation such as EST or CET)")
+
+
+SGML_STORY = ('<!DOCTYPE lewis SYSTEM "lewis.dtd">\n<REUTERS NEWID="7"><DATE>26-FEB-1987 15:01:01.79</DATE>'
+              "<PLACES><D>kenya</D></PLACES><TEXT><TITLE>KENYA FERRY FARES RISE</TITLE>"
+              "<DATELINE>    NAIROBI, Feb 26 - </DATELINE><BODY>Ferry fares across the harbour "
+              "rose 10 pct, the port authority said.\n Reuter\n</BODY></TEXT></REUTERS>\n")
+
+
+def test_a_reuters_file_saved_as_txt_is_read_as_reuters(tmp_path):
+    from corpus.readers import read_path
+
+    path = tmp_path / "reut2-000.txt"
+    path.write_text(SGML_STORY, encoding="latin-1")
+    [article] = read_path(path, now=NOW)
+    assert (article.id, article.title, article.source) == ("reuters-7", "KENYA FERRY FARES RISE", "Reuters")
+    assert "<BODY>" not in article.body and article.places == ("Kenya",)
+
+
+def test_json_lines_saved_as_txt_are_read_as_records(tmp_path):
+    from corpus.readers import read_path
+
+    path = write(tmp_path / "export.txt", [
+        {"id": "j1", "title": "Ferry fares rise", "body": "Fares rose on Monday."},
+        {"id": "j2", "title": "Quay reopens", "body": "The quay reopened on Tuesday."},
+    ])
+    assert [(a.id, a.title) for a in read_path(path, now=NOW)] == [
+        ("j1", "Ferry fares rise"), ("j2", "Quay reopens")]
+
+
+def test_html_and_warc_saved_as_txt_are_read_by_content(tmp_path):
+    from corpus.readers import read_path
+    from tests.test_readers_warc import write_warc
+
+    page = tmp_path / "page.txt"
+    page.write_bytes((FIXTURES / "crawl" / "harbourtimes" / "ferry-strike.html").read_bytes())
+    [article] = read_path(page, now=NOW.replace(year=2026))
+    assert article.title == "Ferry crews strike over pay in Lisbon" and "<p>" not in article.body
+    warc = tmp_path / "crawl.txt"
+    warc.write_bytes(write_warc(tmp_path / "crawl.warc").read_bytes())
+    assert [a.url for a in read_path(warc, now=NOW.replace(year=2026)) if hasattr(a, "url")] == [
+        "https://h.example/grain"]
+
+
+def test_a_text_page_that_begins_with_a_brace_is_still_a_page(tmp_path):
+    from corpus.readers import read_path
+
+    path = tmp_path / "page.txt"
+    path.write_text("{Updated} Ferry fares rise across the harbour\n\n" + (
+        "Ferry fares across the harbour rose by a tenth on Monday, the port authority said, "
+        "the first rise in three years.\n"))
+    [article] = read_path(path, now=NOW)
+    assert article.title == "{Updated} Ferry fares rise across the harbour"

@@ -7,6 +7,7 @@ for bad input, so one broken file cannot stop an ingest.
 from __future__ import annotations
 
 import gzip
+import json
 import stat
 import zlib
 from collections.abc import Callable, Iterator
@@ -61,20 +62,48 @@ DECODE_SAMPLE_BYTES = 1024 * 1024  # what the encoding of a JSON-lines file is j
 
 
 def reader_for(name: str, head: bytes) -> TextReader | None:
-    """Choose a reader from the extension, falling back to a look at the content."""
+    """Choose a reader from the extension, falling back to a look at the content.
+
+    A `.txt` file is looked at first: crawls and downloads save anything as
+    text (a Reuters .sgm, a JSON-lines export, an HTML page), and read as a
+    page it would be one article of markup."""
     suffix = Path(name).suffix.lower()
+    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if suffix in SNIFFED_SUFFIXES:
+        return _sniff(head, stripped, strict=True) or TEXT_READERS[suffix]
     if suffix in TEXT_READERS:
         return TEXT_READERS[suffix]
-    stripped = head.lstrip()
+    if found := _sniff(head, stripped, strict=False):
+        return found
+    if suffix in ("", ".text") and b"\x00" not in head:
+        return read_rawtext
+    return None
+
+
+# Extensions whose files are looked at before the extension is believed.
+SNIFFED_SUFFIXES = (".txt",)
+
+
+def _sniff(head: bytes, stripped: bytes, *, strict: bool) -> TextReader | None:
+    """The reader the content calls for. `strict`: a JSON line must parse (a
+    text page may begin with a brace), where an unknown extension needs only `{`."""
     if looks_like_reuters(head):
         return read_reuters
     if looks_like_html(stripped):
         return read_html
-    if stripped.startswith(b"{"):
+    if stripped.startswith(b"{") and (not strict or _first_line_is_json_object(stripped, len(head))):
         return read_jsonl
-    if suffix in ("", ".text") and b"\x00" not in head:
-        return read_rawtext
     return None
+
+
+def _first_line_is_json_object(stripped: bytes, head_size: int) -> bool:
+    first, newline, _ = stripped.partition(b"\n")
+    if not newline and head_size >= SNIFF_BYTES:
+        return first.startswith(b'{"')  # a first line longer than the head: its start must do
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:  # UnicodeDecodeError is one
+        return False
 
 
 def _file_kind(mode: int) -> str:
