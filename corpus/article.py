@@ -32,6 +32,15 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A part of an input that was not kept while its article was stored (a date
+    that cannot be true, bytes that are not text), and why: logged like a reject."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Article:
     id: str
     title: str

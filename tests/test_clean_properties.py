@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.article import Article, Rejected, Skipped
+from corpus.article import Article, Dropped, Rejected, Skipped
 from corpus.boilerplate import repeated_lines
 from corpus.clean import line_key, parse_caption, tidy_text
 from corpus.extract_people import extract_people
@@ -46,5 +46,5 @@ def test_any_bytes_under_any_name_become_articles_or_rejects(tmp_path_factory, d
     path = tmp_path_factory.mktemp("p") / name
     path.write_bytes(data)
     items = list(read_path(path, now=LATER))
-    assert items and all(isinstance(i, (Article, Rejected, Skipped)) for i in items)
+    assert items and all(isinstance(i, (Article, Rejected, Skipped, Dropped)) for i in items)
     repeated_lines([path])

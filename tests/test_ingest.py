@@ -37,16 +37,34 @@ def test_bad_records_are_rejected_with_file_line_and_reason(tmp_path):
         ["not", "an", "object"],
     ])
     home, store, summary = _ingest(tmp_path, src)
-    assert (summary.read, summary.stored, summary.rejected) == (1, 1, 7)
+    assert (summary.read, summary.stored, summary.rejected) == (3, 3, 5)
     reasons = {r["input"]: r["reason"] for r in _rejects(home)}
     assert reasons[f"{src}:2"].startswith("malformed JSON")
     assert reasons[f"{src}:3"] == "no body (or text)"
     assert reasons[f"{src}:4"] == "no title"
-    assert reasons[f"{src}:5"] == "unreadable date: cannot read date 'the day after never'"
-    assert reasons[f"{src}:6"] == "unreadable date: implausible date '2999-01-01' (in the future)"
     assert reasons[f"{src}:7"] == "field 'people' must be a list or a ';'-separated string"
     assert reasons[f"{src}:8"] == "not a JSON object"
-    assert len(store) == 1
+    assert len(store) == 3
+
+
+def test_a_bad_date_is_dropped_and_logged_and_the_article_kept_undated(tmp_path):
+    src = write(tmp_path / "in.jsonl", [
+        {"id": "never", "title": "Bad date", "body": "The ferry ran.", "date": "the day after never"},
+        {"id": "future", "title": "Future", "body": "The tram ran.", "date": "2999-01-01"},
+        {"id": "old", "title": "Old", "body": "The cart ran.", "date": "1700-05-01"},
+        {"id": "fine", "title": "Fine", "body": "The bus ran.", "date": "2014-09-24"},
+    ])
+    home, store, summary = _ingest(tmp_path, src)
+    assert (summary.stored, summary.rejected, summary.dropped) == (4, 0, 3)
+    assert summary.as_dict()["dropped_by_reason"] == {"date dropped, stored undated": 3}
+    for undated in ("never", "future", "old"):
+        assert (store.get(undated).date, store.get(undated).date_source) == (None, None)
+    assert store.get("fine").date.year == 2014
+    assert {r["input"]: r["reason"] for r in _rejects(home)} == {
+        f"{src}:1": "date dropped, stored undated: cannot read date 'the day after never'",
+        f"{src}:2": "date dropped, stored undated: implausible date '2999-01-01' (in the future)",
+        f"{src}:3": "date dropped, stored undated: implausible date '1700-05-01' (before 1800)",
+    }
 
 
 def test_text_field_and_semicolon_lists_are_accepted(tmp_path):
@@ -218,9 +236,11 @@ def test_a_date_with_a_us_zone_abbreviation_is_read_in_that_zone(tmp_path):
     home, store, summary = _ingest(tmp_path, src)
     assert store.get("est").date.isoformat() == "2014-09-24T10:00:00-05:00"
     assert store.get("cest").date.isoformat() == "2014-09-24T10:00:00+02:00"
+    assert store.get("mars").date is None
     [reject] = _rejects(home)
-    assert reject["reason"] == ("unreadable date: unknown time zone 'MTC' in date '2014-09-24 10:00 MTC' "
-                                "(use an offset such as +01:00, or a common abbreviation such as EST or CET)")
+    assert reject["reason"] == ("date dropped, stored undated: unknown time zone 'MTC' in date "
+                                "'2014-09-24 10:00 MTC' (use an offset such as +01:00, or a common "
+                                "abbreviation such as EST or CET)")
 
 
 SGML_STORY = ('<!DOCTYPE lewis SYSTEM "lewis.dtd">\n<REUTERS NEWID="7"><DATE>26-FEB-1987 15:01:01.79</DATE>'

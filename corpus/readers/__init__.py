@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from corpus.article import Article, Rejected, Skipped
+from corpus.article import Article, Dropped, Rejected, Skipped
 from corpus.readers.decode import decode_bytes, decode_html, line_decoder
 from corpus.readers.html import looks_like_html, read_html
 from corpus.readers.jsonl import read_jsonl, read_jsonl_lines
@@ -27,7 +27,7 @@ from corpus.readers.warc import looks_like_warc, read_warc
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
-TextReader = Callable[..., Iterator[Article | Rejected]]
+TextReader = Callable[..., Iterator[Article | Rejected | Dropped]]
 
 # Extension (after any .gz) -> reader of decoded text.
 TEXT_READERS: dict[str, TextReader] = {
@@ -133,7 +133,7 @@ def is_warc(path: Path) -> bool:
 
 def read_path(
     path: Path, *, now: datetime, repeated: frozenset[str] = frozenset()
-) -> Iterator[Article | Rejected | Skipped]:
+) -> Iterator[Article | Rejected | Skipped | Dropped]:
     """One file's articles and rejects. `repeated`: boilerplate lines of its site."""
     origin = str(path)
     suffix = Path(path.name.lower().removesuffix(".gz")).suffix
@@ -169,7 +169,7 @@ def read_path(
 
 
 def _read_stream(stream, origin: str, name: str, *, size: int | None, now: datetime,
-                 repeated: frozenset[str]) -> Iterator[Article | Rejected]:
+                 repeated: frozenset[str]) -> Iterator[Article | Rejected | Dropped]:
     """`size`: the file's size, None when it is decompressed as it is read."""
     head = stream.read(SNIFF_BYTES)
     if not head.strip() and len(head) < SNIFF_BYTES:
