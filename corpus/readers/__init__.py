@@ -11,11 +11,12 @@ import json
 import stat
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import astuple
 from datetime import datetime
 from pathlib import Path
 
 from corpus.article import Article, Dropped, Rejected, Skipped
-from corpus.readers.decode import decode_bytes, decode_html, line_decoder
+from corpus.readers.decode import decode_bytes, decode_html, line_decoder, with_replaced_bytes
 from corpus.readers.html import looks_like_html, read_html
 from corpus.readers.jsonl import read_jsonl, read_jsonl_lines
 from corpus.readers.limits import (MAX_CONTAINER_BYTES, MAX_HTML_PAGE_BYTES, MAX_JSONL_RECORD_BYTES,
@@ -183,7 +184,7 @@ def _read_stream(stream, origin: str, name: str, *, size: int | None, now: datet
     if reader is read_jsonl:
         decode = line_decoder(read_at_most(stream, DECODE_SAMPLE_BYTES))
         stream.seek(0)
-        lines = ((n, None if line is None else decode(line))
+        lines = ((n, None, 0) if line is None else (n, *astuple(decode(line)))
                  for n, line in bounded_lines(stream, MAX_JSONL_RECORD_BYTES))
         yield from read_jsonl_lines(lines, origin, now=now)
         return
@@ -202,8 +203,9 @@ def _read_stream(stream, origin: str, name: str, *, size: int | None, now: datet
     if not data.strip():
         yield Rejected(origin, "empty file")
         return
-    text = decode_html(data) if reader is read_html else decode_bytes(data)
-    if text is None:
+    decoded = decode_html(data) if reader is read_html else decode_bytes(data)
+    if decoded is None:
         yield Rejected(origin, "binary file (not text in any encoding)")
         return
-    yield from reader(text, origin, now=now, repeated=repeated)
+    yield from with_replaced_bytes(reader(decoded.text, origin, now=now, repeated=repeated),
+                                   origin, decoded.replaced)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from corpus.article import Article, Dropped, Rejected, make_id, normalize_text
 from corpus.dates import DateParseError, parse_article_date
+from corpus.readers.decode import with_replaced_bytes
 from corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
 
 LIST_FIELDS = ("people", "places", "tags")
@@ -22,16 +23,17 @@ def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | R
     """JSON lines already decoded as one text."""
     # Lines end at "\n" only: str.splitlines() would also cut at U+2028 and
     # other separators that JSON allows raw inside a string.
-    yield from read_jsonl_lines(enumerate(text.split("\n"), start=1), origin, now=now)
+    lines = ((n, line, 0) for n, line in enumerate(text.split("\n"), start=1))
+    yield from read_jsonl_lines(lines, origin, now=now)
 
 
 def read_jsonl_lines(
-    lines: Iterable[tuple[int, str | None]], origin: str, *, now: datetime
+    lines: Iterable[tuple[int, str | None, int]], origin: str, *, now: datetime
 ) -> Iterator[Article | Rejected | Dropped]:
-    """(line number, text) pairs as a stream yields them; text None for a line
-    over MAX_JSONL_RECORD_BYTES, which was not read."""
+    """(line number, text, bytes replaced in decoding) as a stream yields them;
+    text None for a line over MAX_JSONL_RECORD_BYTES, which was not read."""
     records = 0
-    for number, line in lines:
+    for number, line, replaced in lines:
         where = f"{origin}:{number}"
         if line is None:
             records += 1
@@ -46,7 +48,7 @@ def read_jsonl_lines(
         except json.JSONDecodeError as exc:
             yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
             continue
-        yield from article_from_record(record, where, now=now)
+        yield from with_replaced_bytes(article_from_record(record, where, now=now), where, replaced)
     if not records:
         yield Rejected(origin, "no JSON lines (only blank lines)")
 

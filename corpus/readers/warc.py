@@ -21,7 +21,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.article import Article, Rejected, Skipped
 from corpus.dates import DateParseError, parse_article_date
-from corpus.readers.decode import charset_of, decode_html
+from corpus.readers.decode import charset_of, decode_html, with_replaced_bytes
 from corpus.readers.html import read_html
 from corpus.readers.limits import MAX_HTML_PAGE_BYTES, human_size
 
@@ -74,13 +74,14 @@ def _read_record(record, where: str, *, now: datetime) -> Iterator[Article | Rej
         yield Rejected(where, f"record too large (over {human_size(MAX_RECORD_BYTES)}, "
                               "the limit for an HTML page)")
         return
-    text = decode_html(data, charset_of(content_type))
-    if text is None:
+    decoded = decode_html(data, charset_of(content_type))
+    if decoded is None:
         yield Rejected(where, "binary content in an HTML record")
         return
     url = record.rec_headers.get_header("WARC-Target-URI")
-    yield from read_html(text, where, now=now, url=url,
-                         crawl_date=_crawl_date(record.rec_headers.get_header("WARC-Date"), now))
+    crawl_date = _crawl_date(record.rec_headers.get_header("WARC-Date"), now)
+    yield from with_replaced_bytes(read_html(decoded.text, where, now=now, url=url, crawl_date=crawl_date),
+                                   where, decoded.replaced)
 
 
 def _gzip_intact(path: Path) -> bool:
