@@ -293,3 +293,24 @@ def test_a_text_page_that_begins_with_a_brace_is_still_a_page(tmp_path):
         "the first rise in three years.\n"))
     [article] = read_path(path, now=NOW)
     assert article.title == "{Updated} Ferry fares rise across the harbour"
+
+
+def test_a_city_given_in_places_also_tags_its_country(tmp_path):
+    from search.archive import Archive
+    from search.engine import search
+    from tests.conftest import build_home
+
+    src = write(tmp_path / "in.jsonl", [
+        {"id": "moscow", "title": "Metro fares rise", "body": "Fares rose on Monday.", "places": ["Moscow"]},
+        {"id": "ussr", "title": "Grain talks", "body": "Talks on grain went on.", "places": "USSR; Kenya"},
+        {"id": "nowhere", "title": "Quay repairs", "body": "The quay was repaired.",
+         "places": ["Little Harbourton"]},
+    ])
+    home = build_home(tmp_path / "home", src)
+    with ArticleStore(home.store_path) as store:
+        assert store.get("moscow").places == ("Moscow", "Russia")
+        assert store.get("ussr").places == ("USSR", "Soviet Union", "Russia", "Kenya")
+        assert store.get("nowhere").places == ("Little Harbourton",)
+    with Archive(home) as archive:
+        found = search(archive, "place:russia", limit=10, now=NOW)
+        assert {hit.article.id for hit in found.hits} == {"moscow", "ussr"}

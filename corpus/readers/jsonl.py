@@ -2,7 +2,8 @@
 
 One object per line: `title`, `body` (or `text`), and optional `id`, `url`,
 `date` (any form python-dateutil reads), `people`, `places`, `source`, `tags`
-(lists, or strings separated by ';').
+(lists, or strings separated by ';'). Places are kept as written, and the
+gazetteer adds what extraction would: a city's country, a former state's successor.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from corpus.article import Article, Dropped, Rejected, make_id, normalize_text
 from corpus.dates import DateParseError, parse_article_date
+from corpus.extract_places import with_countries
 from corpus.readers.decode import with_replaced_bytes
 from corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
 
@@ -76,6 +78,7 @@ def article_from_record(
         except TypeError:
             yield Rejected(where, f"field {name!r} must be a list or a ';'-separated string")
             return
+    lists["places"] = with_countries(lists["places"])  # "Moscow" also tags Russia
     date = None
     raw_date = record.get("date")
     if raw_date not in (None, ""):
