@@ -1,0 +1,46 @@
+"""Raw text pages: the masthead above the headline is the site's, not the title."""
+
+from corpus.readers.rawtext import read_rawtext
+from tests.conftest import NOW
+
+HEADLINE = "Ferry operator orders two electric boats for the island route"
+STORY = ("The island ferry company said on Tuesday it had ordered two electric boats from a yard "
+         "in the north, to enter service on the harbour route next spring.\n\n"
+         "The boats will carry 300 passengers each and charge at the quay overnight, the company "
+         "said, cutting its fuel bill by more than half.\n")
+WRAPPED = ("The island ferry company said on Tuesday it had ordered two electric\n"
+           "boats from a yard in the north, to enter service on the harbour route\n"
+           "next spring, and that the boats would charge at the quay overnight.\n")
+
+
+def _read(text):
+    [article] = read_rawtext(text, "page.txt", now=NOW)
+    return article
+
+
+def test_a_masthead_named_by_the_copyright_line_is_not_the_title():
+    article = _read(f"Harbour Times | Your town, every day\n\n{HEADLINE}\n\n{STORY}\n"
+                    "© 2025 Harbour Times. All rights reserved.\n")
+    assert article.title == HEADLINE
+    assert article.body.startswith("The island ferry company said")
+    assert "Your town" not in article.body and article.source == "Harbour Times"
+
+
+def test_a_name_and_tagline_above_a_headline_is_a_masthead_without_a_copyright_line():
+    article = _read(f"Harbour Times - Your town, every day\nHome | Island | Harbour | Weather\n\n"
+                    f"{HEADLINE}\n\n{STORY}")
+    assert article.title == HEADLINE
+    assert article.source == "Harbour Times"
+    assert "Your town" not in article.body and "Weather" not in article.body
+
+
+def test_the_publishers_name_after_the_headline_is_taken_off_the_title():
+    article = _read(f"{HEADLINE} | Harbour Times\n\n{STORY}\n© 2025 Harbour Times. All rights reserved.\n")
+    assert article.title == HEADLINE
+
+
+def test_a_headline_with_a_dash_above_the_story_stays_the_title():
+    for story in (STORY, WRAPPED):
+        article = _read(f"Island ferries - two electric boats ordered\n\n{story}")
+        assert article.title == "Island ferries - two electric boats ordered"
+        assert article.body.startswith("The island ferry company said")
