@@ -44,3 +44,17 @@ def test_a_headline_with_a_dash_above_the_story_stays_the_title():
         article = _read(f"Island ferries - two electric boats ordered\n\n{story}")
         assert article.title == "Island ferries - two electric boats ordered"
         assert article.body.startswith("The island ferry company said")
+
+
+def test_a_text_page_that_is_a_paywall_stub_or_an_error_page_is_rejected():
+    from corpus.article import Rejected
+
+    stub = ("Port fees to double next year\n\nThis article is for subscribers only.\n"
+            "Subscribe now for unlimited access to the Harbour Times, from only $1 a week.\n"
+            "Already a subscriber? Log in\n")
+    missing = ("Page not found\n\nSorry, the page you were looking for could not be found. It may "
+               "have been moved or deleted; try the search box above.\n")
+    for text, reason in ((stub, "not an article: a paywall stub"),
+                         (missing, "not an article: an error page ('Page not found')")):
+        [rejected] = read_rawtext(text, "page.txt", now=NOW)
+        assert isinstance(rejected, Rejected) and rejected.reason == reason

@@ -11,6 +11,7 @@ from corpus.article import Article, Rejected
 from corpus.clean import Caption, is_boilerplate, line_key, parse_caption, tidy_line
 from corpus.extract import MIN_BODY_CHARS, Page, article_from_page
 from corpus.extract_sources import publisher
+from corpus.not_article import error_page, is_paywall_line, paywall_stub
 
 # A story is told in sentences: most of its text is in lines of several words
 # (a paragraph, or a paragraph wrapped at 60 to 80 columns). A category list or
@@ -29,6 +30,7 @@ def read_rawtext(
     url = None
     kept: list[str] = []
     furniture: list[str] = []
+    pitch: list[str] = []  # a subscription pitch ("Already a subscriber? Log in")
     for line in (tidy_line(raw) for raw in text.splitlines()):
         if not line:
             continue
@@ -38,15 +40,25 @@ def read_rawtext(
         if is_boilerplate(line) or line_key(line) in repeated:
             furniture.append(line)
             continue
+        if is_paywall_line(line):
+            pitch.append(line)
+            continue
         kept.append(line)
     if not kept:
-        yield Rejected(origin, "empty page (nothing left after removing boilerplate)")
+        yield Rejected(origin, "not an article: a paywall stub" if pitch
+                       else "empty page (nothing left after removing boilerplate)")
         return
     site = publisher(furniture=furniture)  # named by the copyright line, if there is one
     masthead, kept = split_masthead(kept, site)
     furniture += masthead
     title, rest = kept[0], kept[1:]
     title = _without_site_suffix(title, site)
+    if reason := error_page(title, rest):
+        yield Rejected(origin, reason)
+        return
+    if paywall_stub(pitch, rest, MIN_BODY_CHARS):
+        yield Rejected(origin, "not an article: a paywall stub")
+        return
     paragraphs, captions = split_captions(rest)
     body = "\n\n".join(paragraphs)
     if len(body) < MIN_BODY_CHARS:
@@ -57,8 +69,8 @@ def read_rawtext(
                                "a list, a table or notes)")
         return
     sitename = _site_part(masthead[0]) if masthead and not site else None
-    page = Page(title=title, body=body, origin=origin, url=url, captions=captions, furniture=furniture,
-                sitename=sitename)
+    page = Page(title=title, body=body, origin=origin, url=url, captions=captions,
+                furniture=furniture + pitch, sitename=sitename)
     yield article_from_page(page, now=now)
 
 

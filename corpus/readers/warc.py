@@ -2,9 +2,9 @@
 
 Read as a stream with warcio, so a WARC of any size uses little memory. Every
 HTML `response` record is a candidate article with the record's target URI
-and crawl date; requests, metadata, non-HTML responses, redirects and errors,
-and `revisit` records are counted as skipped (they are not articles, and not
-errors). A truncated or corrupt WARC keeps what was read before the damage
+and crawl date; an HTML error response (HTTP 4xx, 5xx) is rejected as an
+error page; requests, metadata, non-HTML responses, redirects and `revisit`
+records are counted as skipped (they are not articles, and not errors). A truncated or corrupt WARC keeps what was read before the damage
 and is reported with the record where it broke.
 """
 
@@ -62,10 +62,13 @@ def _read_record(record, where: str, *, now: datetime) -> Iterator[Article | Rej
         return
     http = record.http_headers
     status = http.get_statuscode() if http else None
+    content_type = (http.get_header("Content-Type") or "") if http else ""
+    if status and status.startswith(("4", "5")) and "html" in content_type.lower():
+        yield Rejected(where, f"not an article: an error page (HTTP {http.statusline.strip()})")
+        return
     if status and not status.startswith("2"):
         yield Skipped(where, f"HTTP {status}")
         return
-    content_type = (http.get_header("Content-Type") or "") if http else ""
     if "html" not in content_type.lower():
         yield Skipped(where, f"not HTML ({content_type.split(';')[0].strip() or 'no content type'})")
         return
