@@ -58,3 +58,12 @@ def test_a_text_page_that_is_a_paywall_stub_or_an_error_page_is_rejected():
                          (missing, "not an article: an error page ('Page not found')")):
         [rejected] = read_rawtext(text, "page.txt", now=NOW)
         assert isinstance(rejected, Rejected) and rejected.reason == reason
+
+
+def test_a_story_line_that_begins_with_copyright_is_kept_and_the_copyright_line_is_not():
+    line = "Copyright lawyers say the ruling will change how newspapers license photos."
+    article = _read(f"Court rules on news photos\n\n{STORY}\n{line}\n\n"
+                    "Copyright 2025 Harbour Times\n© 2025 Harbour Times. All rights reserved.\n")
+    assert article.body.endswith(line)
+    assert "Copyright 2025" not in article.body and "All rights reserved" not in article.body
+    assert article.source == "Harbour Times"
