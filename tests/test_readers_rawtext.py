@@ -67,3 +67,15 @@ def test_a_story_line_that_begins_with_copyright_is_kept_and_the_copyright_line_
     assert article.body.endswith(line)
     assert "Copyright 2025" not in article.body and "All rights reserved" not in article.body
     assert article.source == "Harbour Times"
+
+
+def test_a_published_on_line_dates_the_page_and_leaves_the_body():
+    from datetime import datetime, timezone
+
+    text = (f"{HEADLINE}\nBy Ann Lee | Published on January 8, 2025\nUpdated January 9, 2025\n\n"
+            "The ferry company said the boats ordered on December 2, 2024 would be delivered in "
+            "the spring, and that crews would train on the harbour route first.\n")
+    [article] = read_rawtext(text, "page.txt", now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert (article.date.date().isoformat(), article.date_source) == ("2025-01-08", "text")
+    assert article.body.startswith("The ferry company said") and "Published on" not in article.body
+    assert "Updated" not in article.body

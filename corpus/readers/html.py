@@ -18,7 +18,7 @@ import lxml.html
 
 from corpus.article import Article, Rejected
 from corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
-from corpus.extract import MIN_BODY_CHARS, Page, article_from_page
+from corpus.extract import MIN_BODY_CHARS, Page, article_from_page, date_line, stated_date
 from corpus.extract_sources import split_tags
 from corpus.not_article import error_page, is_paywall_line, link_page, paywall_stub
 
@@ -103,6 +103,7 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
         sitename=doc.sitename,
         tags=split_tags([*(doc.categories or []), *(doc.tags or [])]),
         metadata_date=_markup_date(tree, now),
+        stated_date=stated_date(furniture),
         crawl_date=crawl_date,
     )
     return article_from_page(page, now=now)
@@ -114,7 +115,7 @@ def _split_text(text: str, title: str, repeated: frozenset[str]):
     for line in (tidy_line(raw) for raw in text.splitlines()):
         if not line or (line == title and not paragraphs):
             continue  # the headline is repeated at the top of the text
-        if is_boilerplate(line) or line_key(line) in repeated:
+        if is_boilerplate(line) or line_key(line) in repeated or date_line(line):
             furniture.append(line)
         elif is_paywall_line(line):
             pitch.append(line)
