@@ -58,6 +58,7 @@ class Article:
     # People the text names in passing (not in `people`): `person:` finds them
     # too, so a search for everything about someone misses no article.
     mentioned: tuple[str, ...] = ()
+    author: str | None = None  # the byline, when the page names one (HTML: meta author, byline)
     content_hash: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -96,6 +97,7 @@ class Article:
             "cluster": self.cluster,
             "dateline": self.dateline,
             "mentioned": list(self.mentioned),
+            "author": self.author,
             "content_hash": self.content_hash,
         }
 
@@ -117,6 +119,7 @@ class Article:
             cluster=data.get("cluster"),
             dateline=data.get("dateline"),
             mentioned=tuple(data.get("mentioned") or ()),
+            author=data.get("author"),
             content_hash=data.get("content_hash") or "",
         )
 
@@ -135,6 +138,8 @@ def compute_content_hash(article: Article) -> str:
     }
     if article.mentioned:  # absent when empty, so older records keep their hash
         data["mentioned"] = list(article.mentioned)
+    if article.author:  # the same
+        data["author"] = article.author
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:32]
 

@@ -62,6 +62,7 @@ class Page:
     tags: list[str] = field(default_factory=list)
     metadata_date: str | None = None  # from the page's own markup
     stated_date: str | None = None  # from a line that only states it ("Published on January 8, 2025")
+    author: str | None = None
     crawl_date: datetime | None = None  # when the crawler fetched it (WARC-Date)
 
 
@@ -173,6 +174,7 @@ def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
         tags=tuple(_unique(tags)),
         origin=page.origin,
         mentioned=mentioned,
+        author=page.author,
     )
 
 

@@ -159,3 +159,13 @@ def test_a_short_brief_on_a_page_full_of_links_is_an_article():
     brief = "<p>The harbour ferry resumed its morning service on Tuesday after repairs to the quay.</p>"
     [article] = read_html(_html("Ferry service resumes", brief, extra=sidebar), "p.html", now=LATER)
     assert article.body == "The harbour ferry resumed its morning service on Tuesday after repairs to the quay."
+
+
+def test_the_pages_author_is_kept_in_the_stored_record(tmp_path):
+    from corpus import ArticleStore, ingest
+
+    store = ArticleStore(tmp_path / "a.sqlite")
+    ingest([CRAWL / "ferry-strike.html"], store, tmp_path / "rejects.jsonl", now=LATER)
+    [article] = list(store)
+    assert article.author == "Rita Vaz"
+    assert article.to_dict()["author"] == "Rita Vaz"

@@ -104,6 +104,7 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
         tags=split_tags([*(doc.categories or []), *(doc.tags or [])]),
         metadata_date=_markup_date(tree, now),
         stated_date=stated_date(furniture),
+        author=tidy_line(doc.author or "") or None,
         crawl_date=crawl_date,
     )
     return article_from_page(page, now=now)
