@@ -45,6 +45,14 @@ _DATELINE_DATE = re.compile(
     rf"(?:,\s*(?P<year>\d{{4}}))?\s*(?:\([A-Za-z]+\)\s*)?[-–—]"
 )
 
+# A wire dateline opening the text: "LISBON, June 11 (Reuters) -", "ROCKFORD, Ill.,
+# March 3, 2014 -", "NAIROBI (AP) —": a place in capitals (perhaps with its state),
+# then a date, an agency's credit or both, then a dash.
+_WIRE_DATELINE = re.compile(
+    rf"(?P<dateline>[A-Z][A-Z.'’/-]*(?: [A-Z][A-Z.'’/-]*){{0,3}}(?:,\s*[A-Z][A-Za-z.]{{1,12}})?"
+    rf"(?:,\s*(?P<date>{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?))?)\s*(?P<agency>\([A-Za-z .-]{{2,30}}\))?"
+    rf"\s*[-–—]+\s")
+
 MIN_BODY_CHARS = 80
 
 
@@ -97,6 +105,14 @@ def extract_date(
             except DateParseError:
                 continue
     return None, None
+
+
+def wire_dateline(body: str) -> str | None:
+    """The dateline that opens a text, as the Reuters reader stores one: "LISBON, June 11"."""
+    match = _WIRE_DATELINE.match(body)
+    if not match or not (match.group("date") or match.group("agency")):
+        return None
+    return match.group("dateline").strip(" ,") or None
 
 
 def url_date(url: str | None, *, now: datetime) -> datetime | None:
@@ -175,6 +191,7 @@ def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
         origin=page.origin,
         mentioned=mentioned,
         author=page.author,
+        dateline=wire_dateline(page.body),
     )
 
 

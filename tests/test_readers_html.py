@@ -169,3 +169,12 @@ def test_the_pages_author_is_kept_in_the_stored_record(tmp_path):
     [article] = list(store)
     assert article.author == "Rita Vaz"
     assert article.to_dict()["author"] == "Rita Vaz"
+
+
+def test_a_pages_wire_dateline_is_stored_as_its_dateline():
+    [article] = _read("ferry-strike.html")
+    assert article.dateline == "LISBON, June 11"
+    [undated] = read_html(_html("Ferry service resumes", "<p>The harbour ferry resumed its morning "
+                                "service on Tuesday after repairs to the quay, the operator said.</p>"),
+                          "p.html", now=LATER)
+    assert undated.dateline is None

@@ -79,3 +79,9 @@ def test_a_published_on_line_dates_the_page_and_leaves_the_body():
     assert (article.date.date().isoformat(), article.date_source) == ("2025-01-08", "text")
     assert article.body.startswith("The ferry company said") and "Published on" not in article.body
     assert "Updated" not in article.body
+
+
+def test_a_text_pages_wire_dateline_is_stored_as_its_dateline():
+    article = _read(f"{HEADLINE}\n\nNAIROBI, March 12 (Reuters) - {STORY}")
+    assert article.dateline == "NAIROBI, March 12"
+    assert _read(f"{HEADLINE}\n\n{STORY}").dateline is None
