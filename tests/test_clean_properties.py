@@ -8,11 +8,14 @@ from hypothesis import strategies as st
 from corpus.article import Article, Dropped, Rejected, Skipped
 from corpus.boilerplate import repeated_lines
 from corpus.clean import line_key, parse_caption, tidy_text
+from corpus.extract import date_line, wire_dateline
 from corpus.extract_people import extract_people
-from corpus.extract_places import extract_places
+from corpus.extract_places import extract_places, with_countries
+from corpus.not_article import error_page, is_paywall_line, link_page
 from corpus.readers import read_path
+from corpus.readers.decode import decode_bytes, line_decoder
 from corpus.readers.html import read_html
-from corpus.readers.rawtext import read_rawtext
+from corpus.readers.rawtext import is_masthead, read_rawtext
 
 LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -30,6 +33,24 @@ def test_extractors_and_caption_parser_never_raise(text):
     line_key(text)
     extract_places(text[:40], text)
     extract_people(text[:40], text)
+
+
+@given(st.text(), st.lists(st.text(max_size=80), max_size=5))
+def test_page_signals_never_raise(text, lines):
+    error_page(text[:80], lines)
+    is_paywall_line(text)
+    link_page(lines, {line_key(line) for line in lines[:2]})
+    date_line(text)
+    wire_dateline(text)
+    is_masthead(text, [*lines, text], lines[0] if lines else None)
+    assert with_countries([text, *lines])[0] == text  # given places are kept as written
+
+
+@given(st.binary(max_size=2000))
+def test_decoding_any_bytes_never_raises(data):
+    decoded = decode_bytes(data)
+    assert decoded is None or isinstance(decoded.text, str)
+    assert isinstance(line_decoder(data)(data).text, str)
 
 
 @settings(max_examples=60, deadline=None)
