@@ -38,6 +38,7 @@ class Dropped:
 
     origin: str
     reason: str
+    kind: str | None = None  # what the ingest summary counts it as, when not the reason's start
 
 
 @dataclass(frozen=True)

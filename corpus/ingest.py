@@ -185,7 +185,7 @@ def _store_file(path, stat, items, store, rejects, summary, *, now) -> None:
             continue
         if isinstance(item, Dropped):
             summary.dropped += 1
-            summary.dropped_by_reason[_reason_kind(item.reason)] += 1
+            summary.dropped_by_reason[item.kind or _reason_kind(item.reason)] += 1
             reject_lines.append(_reject_line(item, now))
             continue
         if isinstance(item, Rejected):

@@ -4,7 +4,7 @@ reported); only text that is really in another encoding goes to detection."""
 import json
 
 from corpus import ArticleStore, Home, ingest
-from corpus.article import Article, Dropped
+from corpus.article import Article
 from corpus.readers import read_path
 from corpus.readers.decode import decode_bytes
 from tests.conftest import NOW
@@ -32,6 +32,7 @@ def test_one_bad_byte_in_utf8_json_lines_is_replaced_and_every_accent_kept(tmp_p
     store = ArticleStore(home.store_path)
     summary = ingest([path], store, home.rejects_path, now=NOW)
     assert (summary.stored, summary.rejected, summary.dropped) == (3, 0, 1)
+    assert summary.as_dict()["dropped_by_reason"] == {"undecodable bytes replaced": 1}
     assert store.get("c1").title == "Café rules \ufffd1"
     assert all(store.get(f"c{n}").body == CAFE_STORY for n in range(3))
     assert [(r["input"], r["reason"]) for r in _rejects(home)] == [
@@ -43,7 +44,7 @@ def test_a_few_bad_bytes_in_a_utf8_text_page_are_replaced_and_reported(tmp_path)
     path.write_bytes(f"Café owners protest\n\n{CAFE_STORY}\n\n{CAFE_STORY}\n".encode("utf-8")
                      .replace(b"Monday", b"Mon\xff\xfeday", 1))
     dropped, article = read_path(path, now=NOW)
-    assert dropped == Dropped(str(path), "2 undecodable bytes replaced")
+    assert (dropped.origin, dropped.reason) == (str(path), "2 undecodable bytes replaced")
     assert article.title == "Café owners protest"
     assert article.body.startswith("Café owners in the old town protested on Mon\ufffdday")
     assert "Zoë Brønsted" in article.body and "crêperie" in article.body
@@ -84,3 +85,13 @@ def test_a_latin1_line_among_utf8_json_lines_is_decoded_on_its_own(tmp_path):
     first, second = read_path(path, now=NOW)
     assert (first.title, second.title) == ("Café rules", "Colère des cafés")
     assert second.body == FRENCH_STORY
+
+
+def test_one_stray_byte_in_a_short_utf8_line_does_not_send_it_to_detection(tmp_path):
+    path = tmp_path / "wire.jsonl"
+    record = json.dumps({"title": "Café on the river", "body": "The café opened on Monday."},
+                        ensure_ascii=False).encode("utf-8")
+    path.write_bytes(record.replace(b"Monday", b"Mon\xffday") + b"\n")
+    dropped, article = read_path(path, now=NOW)
+    assert dropped.reason == "1 undecodable byte replaced"
+    assert (article.title, article.body) == ("Café on the river", "The café opened on Mon\ufffdday.")

@@ -31,10 +31,10 @@ class Decoded:
 
 
 # Text is UTF-8 with a few bad bytes (a truncated character, one stray byte from
-# a merge) when at least this share of its non-ASCII bytes is valid UTF-8. Text
-# in a single-byte encoding (Latin-1, windows-1252) has almost none: its accents
-# are lone bytes, which UTF-8 never allows.
-MIN_UTF8_SHARE = 0.9
+# a merge) when more of its non-ASCII bytes are valid UTF-8 than not. Text in a
+# single-byte encoding (Latin-1, windows-1252) has almost none: its accents are
+# lone bytes, which UTF-8 never allows, so a valid sequence is rare by chance.
+MIN_UTF8_SHARE = 0.5
 _ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes surrogateescape could not decode
 _ASCII = bytes(range(128))
 
@@ -79,7 +79,7 @@ def decode_mostly_utf8(data: bytes) -> Decoded | None:
     text = data.decode("utf-8", errors="surrogateescape")
     bad = sum(len(run) for run in _ESCAPED.findall(text))
     non_ascii = len(data.translate(None, _ASCII))
-    if non_ascii - bad < MIN_UTF8_SHARE * non_ascii or b"\x00" in data:
+    if non_ascii - bad <= MIN_UTF8_SHARE * non_ascii or b"\x00" in data:
         return None
     return Decoded(_ESCAPED.sub("\ufffd", text), replaced=bad)
 
@@ -150,5 +150,6 @@ def with_replaced_bytes(items: Iterable, origin: str, replaced: int) -> Iterator
     when what they were decoded into is stored."""
     items = list(items)
     if replaced and any(isinstance(item, Article) for item in items):
-        yield Dropped(origin, f"{replaced} undecodable {'byte' if replaced == 1 else 'bytes'} replaced")
+        yield Dropped(origin, f"{replaced} undecodable {'byte' if replaced == 1 else 'bytes'} replaced",
+                      kind="undecodable bytes replaced")
     yield from items
