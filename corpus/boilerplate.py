@@ -17,13 +17,12 @@ from collections import Counter
 from pathlib import Path
 
 from corpus.clean import line_key
-from corpus.readers.limits import MAX_HTML_PAGE_BYTES
+from corpus.readers.limits import MAX_HTML_PAGE_BYTES, MAX_TEXT_PAGE_BYTES
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MIN_PAGES = 4
 MIN_SHARE = 0.5
 MAX_LINE_CHARS = 300  # a whole paragraph repeated across pages is content, not furniture
-MAX_PAGE_BYTES = MAX_HTML_PAGE_BYTES  # a larger file is rejected, not read
 # Furniture is a small part of a page's prose; a page whose prose is mostly
 # repeated is a copy of a story other pages of the folder also hold.
 PROSE_WORDS = 8
@@ -39,7 +38,8 @@ _SCRIPT = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>", re.IGNORECASE | r
 def page_lines(path: Path) -> set[str]:
     """The distinct line keys of one page (text, or HTML cut at block tags)."""
     try:
-        if not path.is_file() or path.stat().st_size > MAX_PAGE_BYTES:
+        limit = MAX_TEXT_PAGE_BYTES if path.suffix.lower() == ".txt" else MAX_HTML_PAGE_BYTES
+        if not path.is_file() or path.stat().st_size > limit:  # a larger page is rejected, not read
             return set()  # a named pipe in the folder would never finish reading
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
