@@ -32,6 +32,16 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A part of an input that was not kept while its article was stored (a date
+    that cannot be true, bytes that are not text), and why: logged like a reject."""
+
+    origin: str
+    reason: str
+    kind: str | None = None  # what the ingest summary counts it as, when not the reason's start
+
+
+@dataclass(frozen=True)
 class Article:
     id: str
     title: str
@@ -49,6 +59,7 @@ class Article:
     # People the text names in passing (not in `people`): `person:` finds them
     # too, so a search for everything about someone misses no article.
     mentioned: tuple[str, ...] = ()
+    author: str | None = None  # the byline, when the page names one (HTML: meta author, byline)
     content_hash: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +98,7 @@ class Article:
             "cluster": self.cluster,
             "dateline": self.dateline,
             "mentioned": list(self.mentioned),
+            "author": self.author,
             "content_hash": self.content_hash,
         }
 
@@ -108,6 +120,7 @@ class Article:
             cluster=data.get("cluster"),
             dateline=data.get("dateline"),
             mentioned=tuple(data.get("mentioned") or ()),
+            author=data.get("author"),
             content_hash=data.get("content_hash") or "",
         )
 
@@ -126,6 +139,8 @@ def compute_content_hash(article: Article) -> str:
     }
     if article.mentioned:  # absent when empty, so older records keep their hash
         data["mentioned"] = list(article.mentioned)
+    if article.author:  # the same
+        data["author"] = article.author
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:32]
 

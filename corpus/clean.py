@@ -24,7 +24,13 @@ BOILERPLATE_PATTERNS = [
     r"accept( all)?( cookies)?|reject all|manage (cookies|preferences)",
     r"(share|follow us) on (facebook|twitter|x|linkedin|whatsapp).{0,40}",
     r"advertisement|sponsored( content)?",
-    r"(all rights reserved|copyright|©).{0,120}",
+    # Copyright furniture, not a line that begins with the word ("Copyright lawyers
+    # say…"): "© 2025 Harbour Times", "Copyright 2025 …", "(c) …", "Copyright Example
+    # News." (capitalized words and a full stop), any short line with "all rights reserved".
+    r"(copyright\s*)?(©|\(c\)).{0,120}",
+    r"copyright\s+(©\s*)?\d{4}\b.{0,120}",
+    r"copyright\s+(?-i:[A-Z][\w&'’.-]*(\s+[A-Z&][\w&'’.-]*){0,4})\.",
+    r".{0,100}all rights reserved\.?.{0,60}",
 ]
 _BOILERPLATE = re.compile(r"^(?:" + "|".join(BOILERPLATE_PATTERNS) + r")$", re.IGNORECASE)
 

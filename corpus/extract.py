@@ -27,6 +27,16 @@ _MONTHS = (
 _DATE_IN_TEXT = re.compile(
     rf"\b(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b"
 )
+# A line that only states when the page was published: "Published on January 8,
+# 2025", "Posted: Wednesday, 8 January 2025 at 10:30", "Updated 2025-01-09".
+_DATE = rf"(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_DATE_LINE = re.compile(
+    rf"(?:(?P<label>(?:first\s+)?published|posted|(?:last\s+)?updated|date)(?:\s+on)?\s*:?\s*)?"
+    rf"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?(?P<date>{_DATE})"
+    rf"(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{{2,5}})?)?\.?",
+    re.IGNORECASE)
+_BYLINE = re.compile(r"by\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von)){0,5}", re.IGNORECASE)
+_LINE_PARTS = re.compile(r"\s+[|•·–—-]\s+|\s*\|\s*")
 # "/2025/01/08/", "/2025-01-08-", "/20250108/"
 _DATE_IN_URL = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/-]|\b)")
 # "TOKYO, March 3 -", "ROCKFORD, Ill., March 3, 2014 (Reuters) -"
@@ -34,6 +44,14 @@ _DATELINE_DATE = re.compile(
     rf"^[A-Z][A-Za-z .'’-]{{1,40}},(?:\s*[A-Z][A-Za-z. ]{{1,20}},)?\s*(?P<md>{_MONTHS}\s+\d{{1,2}})"
     rf"(?:,\s*(?P<year>\d{{4}}))?\s*(?:\([A-Za-z]+\)\s*)?[-–—]"
 )
+
+# A wire dateline opening the text: "LISBON, June 11 (Reuters) -", "ROCKFORD, Ill.,
+# March 3, 2014 -", "NAIROBI (AP) —": a place in capitals (perhaps with its state),
+# then a date, an agency's credit or both, then a dash.
+_WIRE_DATELINE = re.compile(
+    rf"(?P<dateline>[A-Z][A-Z.'’/-]*(?: [A-Z][A-Z.'’/-]*){{0,3}}(?:,\s*[A-Z][A-Za-z.]{{1,12}})?"
+    rf"(?:,\s*(?P<date>{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?))?)\s*(?P<agency>\([A-Za-z .-]{{2,30}}\))?"
+    rf"\s*[-–—]+\s")
 
 MIN_BODY_CHARS = 80
 
@@ -51,7 +69,29 @@ class Page:
     sitename: str | None = None
     tags: list[str] = field(default_factory=list)
     metadata_date: str | None = None  # from the page's own markup
+    stated_date: str | None = None  # from a line that only states it ("Published on January 8, 2025")
+    author: str | None = None
     crawl_date: datetime | None = None  # when the crawler fetched it (WARC-Date)
+
+
+def date_line(line: str) -> tuple[str, bool] | None:
+    """(the date, whether it is an update) when a line only says when the page was
+    published, perhaps beside a byline ("By Ann Lee | Published on January 8,
+    2025"): furniture, and the page's date."""
+    parts = [p.strip() for p in _LINE_PARTS.split(line.strip()) if p.strip()]
+    dates = [m for p in parts if (m := _DATE_LINE.fullmatch(p))]
+    if len(dates) != 1 or not all(_DATE_LINE.fullmatch(p) or _BYLINE.fullmatch(p) for p in parts):
+        return None
+    label = (dates[0].group("label") or "").lower()
+    return dates[0].group("date"), label.endswith("updated")
+
+
+def stated_date(lines: list[str]) -> str | None:
+    """The publication date the page's date lines state (not an update, unless that is all)."""
+    found = [date_line(line) for line in lines]
+    found = [f for f in found if f]
+    published = [text for text, update in found if not update]
+    return (published or [text for text, _ in found] or [None])[0]
 
 
 def extract_date(
@@ -65,6 +105,14 @@ def extract_date(
             except DateParseError:
                 continue
     return None, None
+
+
+def wire_dateline(body: str) -> str | None:
+    """The dateline that opens a text, as the Reuters reader stores one: "LISBON, June 11"."""
+    match = _WIRE_DATELINE.match(body)
+    if not match or not (match.group("date") or match.group("agency")):
+        return None
+    return match.group("dateline").strip(" ,") or None
 
 
 def url_date(url: str | None, *, now: datetime) -> datetime | None:
@@ -93,12 +141,18 @@ def dateline_date(body: str, *, year_of: datetime | None, now: datetime) -> date
 
 
 def page_date(page: Page, *, now: datetime) -> tuple[datetime | None, str | None]:
-    """Metadata first, then the URL, then a dateline, then the text, then the crawl."""
+    """Metadata first, then a 'Published on …' line, then the URL, then a dateline,
+    then the text, then the crawl."""
     if page.metadata_date:
         try:
             return parse_article_date(page.metadata_date, now=now), "metadata"
         except DateParseError:
             pass  # implausible or unreadable markup: fall back to weaker evidence
+    if page.stated_date:
+        try:
+            return parse_article_date(page.stated_date, now=now), "text"
+        except DateParseError:
+            pass
     if found := url_date(page.url, now=now):
         return found, "url"
     if found := dateline_date(page.body, year_of=page.crawl_date, now=now):
@@ -136,6 +190,8 @@ def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
         tags=tuple(_unique(tags)),
         origin=page.origin,
         mentioned=mentioned,
+        author=page.author,
+        dateline=wire_dateline(page.body),
     )
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 from typing import NamedTuple
@@ -309,3 +310,20 @@ def select_places(mentions: list[PlaceMention], lead_end: int = 0) -> tuple[str,
         kept[m.entry.value] = None
         kept[m.entry.country] = None
     return tuple(kept)
+
+
+def with_countries(places: Iterable[str]) -> tuple[str, ...]:
+    """Places a record gives, as written, each followed by the canonical values
+    the gazetteer has for it, as extraction would tag them: a city its country
+    ("Moscow" -> Moscow, Russia), a former state its successor ("USSR" -> Soviet
+    Union, Russia), a region or an alias its country ("Springfield, Ill.",
+    "USA" -> United States). A given place is certain, so towns count too."""
+    gaz = tables()
+    kept: dict[str, str] = {}
+    for place in places:
+        kept.setdefault(place.casefold(), place)
+        entry = _place_of_dateline(place, gaz)
+        if entry:
+            kept.setdefault(entry.value.casefold(), entry.value)
+            kept.setdefault(entry.country.casefold(), entry.country)
+    return tuple(kept.values())

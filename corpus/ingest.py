@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from corpus.article import Article, Rejected, Skipped
+from corpus.article import Article, Dropped, Rejected, Skipped
 from corpus.boilerplate import repeated_lines
 from corpus.dedupe import article_signature
 from corpus.readers import read_path
+from corpus.readers.stream import content_size
 from corpus.store import ArticleStore
 
 
@@ -40,12 +41,16 @@ class IngestSummary:
     rejected_by_reason: Counter = field(default_factory=Counter)
     skipped: int = 0  # parts of inputs that are not articles nor errors (WARC requests, images)
     skipped_by_reason: Counter = field(default_factory=Counter)
+    # Parts of stored articles that were not kept (an implausible date), logged in rejects.jsonl.
+    dropped: int = 0
+    dropped_by_reason: Counter = field(default_factory=Counter)
     bytes: int = 0
 
     def as_dict(self) -> dict:
         data = {k: v for k, v in self.__dict__.items() if not k.endswith("_by_reason")}
         data["rejected_by_reason"] = dict(self.rejected_by_reason.most_common())
         data["skipped_by_reason"] = dict(self.skipped_by_reason.most_common())
+        data["dropped_by_reason"] = dict(self.dropped_by_reason.most_common())
         return data
 
 
@@ -127,8 +132,9 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
             if stat is not None and skip_unchanged and _unchanged(store, path, stat):
                 summary.files_skipped += 1
                 continue
-            if pool is None or (stat is not None and stat.st_size > MAX_WORKER_BYTES):
-                # Large inputs (WARC) stream in this process instead of crossing processes whole.
+            if pool is None or (stat is not None and content_size(path, stat.st_size) > MAX_WORKER_BYTES):
+                # Large inputs (WARC, JSON lines, their .gz) stream in this process
+                # instead of crossing processes whole.
                 while pending:
                     yield pending.popleft().result()
                 yield path, stat, _read_with_signatures(path, now, repeated, stream=True)
@@ -177,6 +183,11 @@ def _store_file(path, stat, items, store, rejects, summary, *, now) -> None:
             summary.skipped += 1
             summary.skipped_by_reason[_reason_kind(item.reason)] += 1
             continue
+        if isinstance(item, Dropped):
+            summary.dropped += 1
+            summary.dropped_by_reason[item.kind or _reason_kind(item.reason)] += 1
+            reject_lines.append(_reject_line(item, now))
+            continue
         if isinstance(item, Rejected):
             summary.rejected += 1
             summary.rejected_by_reason[_reason_kind(item.reason)] += 1
@@ -220,7 +231,7 @@ def _reason_kind(reason: str) -> str:
     return reason.split(":")[0].split(" (")[0]
 
 
-def _reject_line(rejected: Rejected, now: datetime) -> str:
+def _reject_line(rejected: Rejected | Dropped, now: datetime) -> str:
     record = {"time": now.isoformat(), "input": rejected.origin, "reason": rejected.reason}
     return json.dumps(record, ensure_ascii=False) + "\n"
 
@@ -229,5 +240,5 @@ def load_articles(paths: Iterable[Path], *, now: datetime) -> Iterator[Article |
     """Read inputs without a store (for tools and benchmarks)."""
     for path in walk_inputs([Path(p) for p in paths]):
         for item in read_path(path, now=now):
-            if not isinstance(item, Skipped):
+            if not isinstance(item, (Skipped, Dropped)):
                 yield item

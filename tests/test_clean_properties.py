@@ -5,14 +5,17 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.article import Article, Rejected, Skipped
+from corpus.article import Article, Dropped, Rejected, Skipped
 from corpus.boilerplate import repeated_lines
 from corpus.clean import line_key, parse_caption, tidy_text
+from corpus.extract import date_line, wire_dateline
 from corpus.extract_people import extract_people
-from corpus.extract_places import extract_places
+from corpus.extract_places import extract_places, with_countries
+from corpus.not_article import error_page, is_paywall_line, link_page
 from corpus.readers import read_path
+from corpus.readers.decode import decode_bytes, line_decoder
 from corpus.readers.html import read_html
-from corpus.readers.rawtext import read_rawtext
+from corpus.readers.rawtext import is_masthead, read_rawtext
 
 LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -32,6 +35,24 @@ def test_extractors_and_caption_parser_never_raise(text):
     extract_people(text[:40], text)
 
 
+@given(st.text(), st.lists(st.text(max_size=80), max_size=5))
+def test_page_signals_never_raise(text, lines):
+    error_page(text[:80], lines)
+    is_paywall_line(text)
+    link_page(lines, {line_key(line) for line in lines[:2]})
+    date_line(text)
+    wire_dateline(text)
+    is_masthead(text, [*lines, text], lines[0] if lines else None)
+    assert with_countries([text, *lines])[0] == text  # given places are kept as written
+
+
+@given(st.binary(max_size=2000))
+def test_decoding_any_bytes_never_raises(data):
+    decoded = decode_bytes(data)
+    assert decoded is None or isinstance(decoded.text, str)
+    assert isinstance(line_decoder(data)(data).text, str)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text())
 def test_raw_and_html_readers_turn_any_text_into_articles_or_rejects(text):
@@ -46,5 +67,5 @@ def test_any_bytes_under_any_name_become_articles_or_rejects(tmp_path_factory, d
     path = tmp_path_factory.mktemp("p") / name
     path.write_bytes(data)
     items = list(read_path(path, now=LATER))
-    assert items and all(isinstance(i, (Article, Rejected, Skipped)) for i in items)
+    assert items and all(isinstance(i, (Article, Rejected, Skipped, Dropped)) for i in items)
     repeated_lines([path])

@@ -37,16 +37,34 @@ def test_bad_records_are_rejected_with_file_line_and_reason(tmp_path):
         ["not", "an", "object"],
     ])
     home, store, summary = _ingest(tmp_path, src)
-    assert (summary.read, summary.stored, summary.rejected) == (1, 1, 7)
+    assert (summary.read, summary.stored, summary.rejected) == (3, 3, 5)
     reasons = {r["input"]: r["reason"] for r in _rejects(home)}
     assert reasons[f"{src}:2"].startswith("malformed JSON")
     assert reasons[f"{src}:3"] == "no body (or text)"
     assert reasons[f"{src}:4"] == "no title"
-    assert reasons[f"{src}:5"] == "unreadable date: cannot read date 'the day after never'"
-    assert reasons[f"{src}:6"] == "unreadable date: implausible date '2999-01-01' (in the future)"
     assert reasons[f"{src}:7"] == "field 'people' must be a list or a ';'-separated string"
     assert reasons[f"{src}:8"] == "not a JSON object"
-    assert len(store) == 1
+    assert len(store) == 3
+
+
+def test_a_bad_date_is_dropped_and_logged_and_the_article_kept_undated(tmp_path):
+    src = write(tmp_path / "in.jsonl", [
+        {"id": "never", "title": "Bad date", "body": "The ferry ran.", "date": "the day after never"},
+        {"id": "future", "title": "Future", "body": "The tram ran.", "date": "2999-01-01"},
+        {"id": "old", "title": "Old", "body": "The cart ran.", "date": "1700-05-01"},
+        {"id": "fine", "title": "Fine", "body": "The bus ran.", "date": "2014-09-24"},
+    ])
+    home, store, summary = _ingest(tmp_path, src)
+    assert (summary.stored, summary.rejected, summary.dropped) == (4, 0, 3)
+    assert summary.as_dict()["dropped_by_reason"] == {"date dropped, stored undated": 3}
+    for undated in ("never", "future", "old"):
+        assert (store.get(undated).date, store.get(undated).date_source) == (None, None)
+    assert store.get("fine").date.year == 2014
+    assert {r["input"]: r["reason"] for r in _rejects(home)} == {
+        f"{src}:1": "date dropped, stored undated: cannot read date 'the day after never'",
+        f"{src}:2": "date dropped, stored undated: implausible date '2999-01-01' (in the future)",
+        f"{src}:3": "date dropped, stored undated: implausible date '1700-05-01' (before 1800)",
+    }
 
 
 def test_text_field_and_semicolon_lists_are_accepted(tmp_path):
@@ -218,6 +236,81 @@ def test_a_date_with_a_us_zone_abbreviation_is_read_in_that_zone(tmp_path):
     home, store, summary = _ingest(tmp_path, src)
     assert store.get("est").date.isoformat() == "2014-09-24T10:00:00-05:00"
     assert store.get("cest").date.isoformat() == "2014-09-24T10:00:00+02:00"
+    assert store.get("mars").date is None
     [reject] = _rejects(home)
-    assert reject["reason"] == ("unreadable date: unknown time zone 'MTC' in date '2014-09-24 10:00 MTC' "
-                                "(use an offset such as +01:00, or a common abbreviation such as EST or CET)")
+    assert reject["reason"] == ("date dropped, stored undated: unknown time zone 'MTC' in date "
+                                "'2014-09-24 10:00 MTC' (use an offset such as +01:00, or a common "
+                                "abbreviation such as EST or CET)")
+
+
+SGML_STORY = ('<!DOCTYPE lewis SYSTEM "lewis.dtd">\n<REUTERS NEWID="7"><DATE>26-FEB-1987 15:01:01.79</DATE>'
+              "<PLACES><D>kenya</D></PLACES><TEXT><TITLE>KENYA FERRY FARES RISE</TITLE>"
+              "<DATELINE>    NAIROBI, Feb 26 - </DATELINE><BODY>Ferry fares across the harbour "
+              "rose 10 pct, the port authority said.\n Reuter\n</BODY></TEXT></REUTERS>\n")
+
+
+def test_a_reuters_file_saved_as_txt_is_read_as_reuters(tmp_path):
+    from corpus.readers import read_path
+
+    path = tmp_path / "reut2-000.txt"
+    path.write_text(SGML_STORY, encoding="latin-1")
+    [article] = read_path(path, now=NOW)
+    assert (article.id, article.title, article.source) == ("reuters-7", "KENYA FERRY FARES RISE", "Reuters")
+    assert "<BODY>" not in article.body and article.places == ("Kenya",)
+
+
+def test_json_lines_saved_as_txt_are_read_as_records(tmp_path):
+    from corpus.readers import read_path
+
+    path = write(tmp_path / "export.txt", [
+        {"id": "j1", "title": "Ferry fares rise", "body": "Fares rose on Monday."},
+        {"id": "j2", "title": "Quay reopens", "body": "The quay reopened on Tuesday."},
+    ])
+    assert [(a.id, a.title) for a in read_path(path, now=NOW)] == [
+        ("j1", "Ferry fares rise"), ("j2", "Quay reopens")]
+
+
+def test_html_and_warc_saved_as_txt_are_read_by_content(tmp_path):
+    from corpus.readers import read_path
+    from tests.test_readers_warc import write_warc
+
+    page = tmp_path / "page.txt"
+    page.write_bytes((FIXTURES / "crawl" / "harbourtimes" / "ferry-strike.html").read_bytes())
+    [article] = read_path(page, now=NOW.replace(year=2026))
+    assert article.title == "Ferry crews strike over pay in Lisbon" and "<p>" not in article.body
+    warc = tmp_path / "crawl.txt"
+    warc.write_bytes(write_warc(tmp_path / "crawl.warc").read_bytes())
+    assert [a.url for a in read_path(warc, now=NOW.replace(year=2026)) if hasattr(a, "url")] == [
+        "https://h.example/grain"]
+
+
+def test_a_text_page_that_begins_with_a_brace_is_still_a_page(tmp_path):
+    from corpus.readers import read_path
+
+    path = tmp_path / "page.txt"
+    path.write_text("{Updated} Ferry fares rise across the harbour\n\n" + (
+        "Ferry fares across the harbour rose by a tenth on Monday, the port authority said, "
+        "the first rise in three years.\n"))
+    [article] = read_path(path, now=NOW)
+    assert article.title == "{Updated} Ferry fares rise across the harbour"
+
+
+def test_a_city_given_in_places_also_tags_its_country(tmp_path):
+    from search.archive import Archive
+    from search.engine import search
+    from tests.conftest import build_home
+
+    src = write(tmp_path / "in.jsonl", [
+        {"id": "moscow", "title": "Metro fares rise", "body": "Fares rose on Monday.", "places": ["Moscow"]},
+        {"id": "ussr", "title": "Grain talks", "body": "Talks on grain went on.", "places": "USSR; Kenya"},
+        {"id": "nowhere", "title": "Quay repairs", "body": "The quay was repaired.",
+         "places": ["Little Harbourton"]},
+    ])
+    home = build_home(tmp_path / "home", src)
+    with ArticleStore(home.store_path) as store:
+        assert store.get("moscow").places == ("Moscow", "Russia")
+        assert store.get("ussr").places == ("USSR", "Soviet Union", "Russia", "Kenya")
+        assert store.get("nowhere").places == ("Little Harbourton",)
+    with Archive(home) as archive:
+        found = search(archive, "place:russia", limit=10, now=NOW)
+        assert {hit.article.id for hit in found.hits} == {"moscow", "ussr"}

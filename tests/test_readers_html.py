@@ -108,3 +108,76 @@ def test_a_page_whose_meta_charset_does_not_fit_its_bytes_is_detected(tmp_path):
     path.write_bytes(_page("Café opens on the quay", meta='<meta charset="utf-8">').encode("cp1252"))
     [article] = read_path(path, now=LATER)
     assert article.title == "Café opens on the quay"
+
+
+NAV = "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/economy'>Economy</a></nav>"
+
+
+def _html(title: str, main: str, *, extra: str = "") -> str:
+    return (f"<!DOCTYPE html><html><head><title>{title}</title></head><body>{NAV}{extra}"
+            f"<article><h1>{title}</h1>{main}</article>"
+            "<footer>© 2025 Harbour Times. All rights reserved.</footer></body></html>")
+
+
+def _reason(html: str) -> str:
+    [item] = read_html(html, "p.html", now=LATER)
+    return item.reason if isinstance(item, Rejected) else "stored"
+
+
+def test_a_section_page_of_headline_links_is_rejected_as_a_page_of_links():
+    links = "".join(f"<li><a href='/story/{n}'>Story headline number {n}</a></li>" for n in range(40))
+    page = (f"<!DOCTYPE html><html><head><title>World</title></head><body>{NAV}"
+            f"<h1>World</h1><ul>{links}</ul></body></html>")
+    assert _reason(page) == "not an article: a page of links"
+
+
+def test_a_404_page_is_rejected_as_an_error_page():
+    main = ("<p>Sorry, the page you were looking for could not be found. It may have been moved "
+            "or deleted. Try searching the archive or go back to the home page.</p>")
+    assert _reason(_html("Page not found", main)) == "not an article: an error page ('Page not found')"
+    assert _reason(_html("Error 404 | Harbour Times", main)) == "not an article: an error page ('Error 404')"
+
+
+def test_a_paywall_stub_is_rejected_and_a_story_about_subscribers_is_not():
+    stub = ("<p>This article is for subscribers only.</p><p>Subscribe now for unlimited access to "
+            "the Harbour Times, from only $1 a week.</p><p>Already a subscriber? Log in</p>")
+    assert _reason(_html("Port fees to double next year", stub)) == "not an article: a paywall stub"
+    story = ("<p>The Harbour Times said on Monday that subscribers would pay more from March, the "
+             "first rise in its subscription price for five years.</p>")
+    assert _reason(_html("Newspaper raises its price", story)) == "stored"
+
+
+def test_a_story_lead_above_a_paywall_is_kept_without_the_pitch():
+    lead = ("<p>Port fees for container ships will double next year, the harbour board said on "
+            "Monday, as it borrows to pay for a second deep-water berth. Shipping lines said the "
+            "cost would be passed on to importers across the region, and the board said talks "
+            "with the lines would go on through April.</p><p>Subscribe to continue reading.</p>")
+    [article] = read_html(_html("Port fees to double next year", lead), "p.html", now=LATER)
+    assert article.body.startswith("Port fees for container ships") and "continue reading" not in article.body
+
+
+def test_a_short_brief_on_a_page_full_of_links_is_an_article():
+    sidebar = "<ul>" + "".join(f"<li><a href='/s/{n}'>Other story {n} about the quay</a></li>"
+                               for n in range(30)) + "</ul>"
+    brief = "<p>The harbour ferry resumed its morning service on Tuesday after repairs to the quay.</p>"
+    [article] = read_html(_html("Ferry service resumes", brief, extra=sidebar), "p.html", now=LATER)
+    assert article.body == "The harbour ferry resumed its morning service on Tuesday after repairs to the quay."
+
+
+def test_the_pages_author_is_kept_in_the_stored_record(tmp_path):
+    from corpus import ArticleStore, ingest
+
+    store = ArticleStore(tmp_path / "a.sqlite")
+    ingest([CRAWL / "ferry-strike.html"], store, tmp_path / "rejects.jsonl", now=LATER)
+    [article] = list(store)
+    assert article.author == "Rita Vaz"
+    assert article.to_dict()["author"] == "Rita Vaz"
+
+
+def test_a_pages_wire_dateline_is_stored_as_its_dateline():
+    [article] = _read("ferry-strike.html")
+    assert article.dateline == "LISBON, June 11"
+    [undated] = read_html(_html("Ferry service resumes", "<p>The harbour ferry resumed its morning "
+                                "service on Tuesday after repairs to the quay, the operator said.</p>"),
+                          "p.html", now=LATER)
+    assert undated.dateline is None

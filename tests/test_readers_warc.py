@@ -106,3 +106,15 @@ def test_a_warc_page_without_meta_charset_is_read_in_the_http_charset(tmp_path):
     articles = [i for i in read_path(path, now=LATER) if isinstance(i, Article)]
     assert [a.title for a in articles] == ["Café opens on the quay (utf-8)",
                                            "Café opens on the quay (iso-8859-1)"]
+
+
+def test_an_html_error_response_is_rejected_as_an_error_page(tmp_path):
+    path = tmp_path / "errors.warc"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=False)
+        headers = StatusAndHeaders("404 Not Found", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            "https://h.example/gone", "response", payload=io.BytesIO(PAGE), http_headers=headers))
+    [rejected] = read_path(path, now=LATER)
+    assert rejected.reason == "not an article: an error page (HTTP 404 Not Found)"
+    assert rejected.origin == f"{path}#1"

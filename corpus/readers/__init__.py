@@ -7,26 +7,28 @@ for bad input, so one broken file cannot stop an ingest.
 from __future__ import annotations
 
 import gzip
+import json
 import stat
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import astuple
 from datetime import datetime
 from pathlib import Path
 
-from corpus.article import Article, Rejected, Skipped
-from corpus.readers.decode import decode_bytes, decode_html
+from corpus.article import Article, Dropped, Rejected, Skipped
+from corpus.readers.decode import decode_bytes, decode_html, line_decoder, with_replaced_bytes
 from corpus.readers.html import looks_like_html, read_html
-from corpus.readers.jsonl import read_jsonl
+from corpus.readers.jsonl import read_jsonl, read_jsonl_lines
+from corpus.readers.limits import (MAX_CONTAINER_BYTES, MAX_HTML_PAGE_BYTES, MAX_JSONL_RECORD_BYTES,
+                                   MAX_TEXT_PAGE_BYTES, human_size)
 from corpus.readers.rawtext import read_rawtext
-from corpus.readers.reuters import looks_like_reuters, read_reuters
+from corpus.readers.reuters import looks_like_reuters, read_reuters, read_reuters_chunks
+from corpus.readers.stream import bounded_lines, decoded_chunks, is_gzip_name, open_input, read_at_most
 from corpus.readers.warc import looks_like_warc, read_warc
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
-# WARC files are streamed record by record, so they may be much larger.
-MAX_WARC_BYTES = 64 * 1024 * 1024 * 1024
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
-TextReader = Callable[..., Iterator[Article | Rejected]]
+TextReader = Callable[..., Iterator[Article | Rejected | Dropped]]
 
 # Extension (after any .gz) -> reader of decoded text.
 TEXT_READERS: dict[str, TextReader] = {
@@ -51,28 +53,58 @@ NOT_CRAWL_SUFFIXES = frozenset(
     ".mp3 .mp4 .wav .ogg .webm .mov .avi .woff .woff2 .ttf .otf .eot .exe .dll .so .dylib".split()
 )
 
-# Readers that take the repeated lines of the page's site (boilerplate by repetition).
-PAGE_READERS = (read_rawtext, read_html)
-
-# Readers whose format fixes the encoding (Reuters-21578 is Latin-1).
-FIXED_ENCODINGS = {read_reuters: "latin-1"}
+# Readers of one page, which take the repeated lines of the page's site
+# (boilerplate by repetition), with their size limits. JSON lines and SGML
+# are containers, read as a stream record by record.
+PAGE_LIMITS = {read_rawtext: (MAX_TEXT_PAGE_BYTES, "a text page"),
+               read_html: (MAX_HTML_PAGE_BYTES, "an HTML page")}
+SNIFF_BYTES = 4096
+DECODE_SAMPLE_BYTES = 1024 * 1024  # what the encoding of a JSON-lines file is judged on
 
 
 def reader_for(name: str, head: bytes) -> TextReader | None:
-    """Choose a reader from the extension, falling back to a look at the content."""
+    """Choose a reader from the extension, falling back to a look at the content.
+
+    A `.txt` file is looked at first: crawls and downloads save anything as
+    text (a Reuters .sgm, a JSON-lines export, an HTML page), and read as a
+    page it would be one article of markup."""
     suffix = Path(name).suffix.lower()
+    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if suffix in SNIFFED_SUFFIXES:
+        return _sniff(head, stripped, strict=True) or TEXT_READERS[suffix]
     if suffix in TEXT_READERS:
         return TEXT_READERS[suffix]
-    stripped = head.lstrip()
+    if found := _sniff(head, stripped, strict=False):
+        return found
+    if suffix in ("", ".text") and b"\x00" not in head:
+        return read_rawtext
+    return None
+
+
+# Extensions whose files are looked at before the extension is believed.
+SNIFFED_SUFFIXES = (".txt",)
+
+
+def _sniff(head: bytes, stripped: bytes, *, strict: bool) -> TextReader | None:
+    """The reader the content calls for. `strict`: a JSON line must parse (a
+    text page may begin with a brace), where an unknown extension needs only `{`."""
     if looks_like_reuters(head):
         return read_reuters
     if looks_like_html(stripped):
         return read_html
-    if stripped.startswith(b"{"):
+    if stripped.startswith(b"{") and (not strict or _first_line_is_json_object(stripped, len(head))):
         return read_jsonl
-    if suffix in ("", ".text") and b"\x00" not in head:
-        return read_rawtext
     return None
+
+
+def _first_line_is_json_object(stripped: bytes, head_size: int) -> bool:
+    first, newline, _ = stripped.partition(b"\n")
+    if not newline and head_size >= SNIFF_BYTES:
+        return first.startswith(b'{"')  # a first line longer than the head: its start must do
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:  # UnicodeDecodeError is one
+        return False
 
 
 def _file_kind(mode: int) -> str:
@@ -102,7 +134,7 @@ def is_warc(path: Path) -> bool:
 
 def read_path(
     path: Path, *, now: datetime, repeated: frozenset[str] = frozenset()
-) -> Iterator[Article | Rejected | Skipped]:
+) -> Iterator[Article | Rejected | Skipped | Dropped]:
     """One file's articles and rejects. `repeated`: boilerplate lines of its site."""
     origin = str(path)
     suffix = Path(path.name.lower().removesuffix(".gz")).suffix
@@ -114,44 +146,66 @@ def read_path(
         if not stat.S_ISREG(info.st_mode):  # reading a named pipe would wait forever
             yield Rejected(origin, f"not a regular file ({_file_kind(info.st_mode)})")
             return
-        size = info.st_size
-        warc = is_warc(path)
-        limit = MAX_WARC_BYTES if warc else MAX_FILE_BYTES
-        if size > limit:
-            yield Rejected(origin, f"file too large ({size} bytes, limit {limit})")
-            return
-        if warc:
+        if is_warc(path):
+            if info.st_size > MAX_CONTAINER_BYTES:
+                yield Rejected(origin, f"file too large ({human_size(info.st_size)}, "
+                                       f"limit {human_size(MAX_CONTAINER_BYTES)} for a WARC file)")
+                return
             yield from read_warc(path, now=now)
             return
-        data = path.read_bytes()
+        stream = open_input(path)
     except OSError as exc:
         yield Rejected(origin, f"cannot read file ({exc.strerror or exc})")
         return
-    name = path.name
-    if name.lower().endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
+    gzipped = is_gzip_name(path.name)
+    try:
+        with stream:
+            yield from _read_stream(stream, origin, path.name.removesuffix(".gz") if gzipped else path.name,
+                                    size=None if gzipped else info.st_size, now=now, repeated=repeated)
+    except (OSError, EOFError, zlib.error) as exc:
+        if gzipped and not isinstance(exc, FileNotFoundError):
             yield Rejected(origin, f"broken gzip ({exc})")
-            return
-        name = name[:-3]
-    if not data.strip():
+        else:
+            yield Rejected(origin, f"cannot read file ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _read_stream(stream, origin: str, name: str, *, size: int | None, now: datetime,
+                 repeated: frozenset[str]) -> Iterator[Article | Rejected | Dropped]:
+    """`size`: the file's size, None when it is decompressed as it is read."""
+    head = stream.read(SNIFF_BYTES)
+    if not head.strip() and len(head) < SNIFF_BYTES:
         yield Rejected(origin, "empty file")
         return
-    reader = reader_for(name, data[:4096])
+    reader = reader_for(name, head)
     if reader is None:
         yield Rejected(origin, f"unsupported file type ({Path(name).suffix or 'no extension'})")
         return
-    if reader in FIXED_ENCODINGS:
-        text = data.decode(FIXED_ENCODINGS[reader])
-    elif reader is read_html:
-        text = decode_html(data)
-    else:
-        text = decode_bytes(data)
-    if text is None:
+    stream.seek(0)
+    if reader is read_jsonl:
+        decode = line_decoder(read_at_most(stream, DECODE_SAMPLE_BYTES))
+        stream.seek(0)
+        lines = ((n, None, 0) if line is None else (n, *astuple(decode(line)))
+                 for n, line in bounded_lines(stream, MAX_JSONL_RECORD_BYTES))
+        yield from read_jsonl_lines(lines, origin, now=now)
+        return
+    if reader is read_reuters:  # Reuters-21578 is Latin-1: one byte is one character
+        yield from read_reuters_chunks(decoded_chunks(stream, lambda b: b.decode("latin-1")), origin, now=now)
+        return
+    limit, kind = PAGE_LIMITS[reader]
+    if size is not None and size > limit:
+        yield Rejected(origin, f"file too large ({human_size(size)}, limit {human_size(limit)} for {kind})")
+        return
+    data = read_at_most(stream, limit)
+    if len(data) > limit:
+        yield Rejected(origin, f"over the size limit after decompression (more than "
+                               f"{human_size(limit)}, the limit for {kind})")
+        return
+    if not data.strip():
+        yield Rejected(origin, "empty file")
+        return
+    decoded = decode_html(data) if reader is read_html else decode_bytes(data)
+    if decoded is None:
         yield Rejected(origin, "binary file (not text in any encoding)")
         return
-    if reader in PAGE_READERS:
-        yield from reader(text, origin, now=now, repeated=repeated)
-    else:
-        yield from reader(text, origin, now=now)
+    yield from with_replaced_bytes(reader(decoded.text, origin, now=now, repeated=repeated),
+                                   origin, decoded.replaced)

@@ -18,8 +18,9 @@ import lxml.html
 
 from corpus.article import Article, Rejected
 from corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
-from corpus.extract import MIN_BODY_CHARS, Page, article_from_page
+from corpus.extract import MIN_BODY_CHARS, Page, article_from_page, date_line, stated_date
 from corpus.extract_sources import split_tags
+from corpus.not_article import error_page, is_paywall_line, link_page, paywall_stub
 
 # trafilatura and htmldate log every page they find hard; rejects say it once.
 for name in ("trafilatura", "htmldate"):
@@ -79,9 +80,16 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
     except Exception as exc:  # noqa: BLE001 - a library failure on one page must not stop an ingest
         return Rejected(origin, f"HTML extraction failed ({type(exc).__name__})")
     if doc is None or not (doc.text or "").strip():
-        return Rejected(origin, "not an article (no main text found in the page)")
+        reason = error_page(tidy_line(tree.findtext(".//title") or ""), [])
+        return Rejected(origin, reason or "not an article (no main text found in the page)")
     title = tidy_line(doc.title or "")
-    paragraphs, captions, furniture = _split_text(doc.text, title, repeated)
+    paragraphs, captions, furniture, pitch = _split_text(doc.text, title, repeated)
+    if reason := error_page(title, paragraphs):
+        return Rejected(origin, reason)
+    if paywall_stub(pitch, paragraphs, MIN_BODY_CHARS):
+        return Rejected(origin, "not an article: a paywall stub")
+    if link_page(paragraphs, _link_texts(tree)):
+        return Rejected(origin, "not an article: a page of links")
     body = "\n\n".join(paragraphs)
     if len(body) < MIN_BODY_CHARS:
         return Rejected(origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
@@ -91,27 +99,37 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
         origin=origin,
         url=doc.url or url,
         captions=captions,
-        furniture=furniture + _footer_lines(tree),
+        furniture=furniture + pitch + _footer_lines(tree),
         sitename=doc.sitename,
         tags=split_tags([*(doc.categories or []), *(doc.tags or [])]),
         metadata_date=_markup_date(tree, now),
+        stated_date=stated_date(furniture),
+        author=tidy_line(doc.author or "") or None,
         crawl_date=crawl_date,
     )
     return article_from_page(page, now=now)
 
 
 def _split_text(text: str, title: str, repeated: frozenset[str]):
-    paragraphs, captions, furniture = [], [], []
+    """(paragraphs, captions, furniture, subscription pitch) of the main text."""
+    paragraphs, captions, furniture, pitch = [], [], [], []
     for line in (tidy_line(raw) for raw in text.splitlines()):
         if not line or (line == title and not paragraphs):
             continue  # the headline is repeated at the top of the text
-        if is_boilerplate(line) or line_key(line) in repeated:
+        if is_boilerplate(line) or line_key(line) in repeated or date_line(line):
             furniture.append(line)
+        elif is_paywall_line(line):
+            pitch.append(line)
         elif (caption := parse_caption(line)) is not None:
             captions.append(caption)
         else:
             paragraphs.append(line)
-    return paragraphs, captions, furniture
+    return paragraphs, captions, furniture, pitch
+
+
+def _link_texts(tree) -> set[str]:
+    """The text of every link on the page, as compared with lines."""
+    return {key for a in tree.iter("a") if (key := line_key(a.text_content()))}
 
 
 def _footer_lines(tree) -> list[str]:

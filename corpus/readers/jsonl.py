@@ -2,65 +2,93 @@
 
 One object per line: `title`, `body` (or `text`), and optional `id`, `url`,
 `date` (any form python-dateutil reads), `people`, `places`, `source`, `tags`
-(lists, or strings separated by ';').
+(lists, or strings separated by ';'). Places are kept as written, and the
+gazetteer adds what extraction would: a city's country, a former state's successor.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from corpus.article import Article, Rejected, make_id, normalize_text
+from corpus.article import Article, Dropped, Rejected, make_id, normalize_text
 from corpus.dates import DateParseError, parse_article_date
+from corpus.extract_places import with_countries
+from corpus.readers.decode import with_replaced_bytes
+from corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
 
 LIST_FIELDS = ("people", "places", "tags")
 
 
-def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected]:
+def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected | Dropped]:
+    """JSON lines already decoded as one text."""
     # Lines end at "\n" only: str.splitlines() would also cut at U+2028 and
     # other separators that JSON allows raw inside a string.
+    lines = ((n, line, 0) for n, line in enumerate(text.split("\n"), start=1))
+    yield from read_jsonl_lines(lines, origin, now=now)
+
+
+def read_jsonl_lines(
+    lines: Iterable[tuple[int, str | None, int]], origin: str, *, now: datetime
+) -> Iterator[Article | Rejected | Dropped]:
+    """(line number, text, bytes replaced in decoding) as a stream yields them;
+    text None for a line over MAX_JSONL_RECORD_BYTES, which was not read."""
     records = 0
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line, replaced in lines:
+        where = f"{origin}:{number}"
+        if line is None:
+            records += 1
+            yield Rejected(where, f"record too large (over {human_size(MAX_JSONL_RECORD_BYTES)}, "
+                                  "the limit for one JSON line)")
+            continue
         if not line.strip():
             continue
         records += 1
-        where = f"{origin}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
             continue
-        yield article_from_record(record, where, now=now)
+        yield from with_replaced_bytes(article_from_record(record, where, now=now), where, replaced)
     if not records:
         yield Rejected(origin, "no JSON lines (only blank lines)")
 
 
-def article_from_record(record: object, where: str, *, now: datetime) -> Article | Rejected:
+def article_from_record(
+    record: object, where: str, *, now: datetime
+) -> Iterator[Article | Rejected | Dropped]:
+    """The record's article, or why it is rejected; a date that cannot be read
+    or cannot be true is dropped (and logged) and the article kept undated."""
     if not isinstance(record, dict):
-        return Rejected(where, "not a JSON object")
+        yield Rejected(where, "not a JSON object")
+        return
     title = _text(record.get("title"))
     body = _text(record.get("body") if record.get("body") is not None else record.get("text"))
     if not title:
-        return Rejected(where, "no title")
+        yield Rejected(where, "no title")
+        return
     if not body:
-        return Rejected(where, "no body (or text)")
+        yield Rejected(where, "no body (or text)")
+        return
+    lists = {}
+    for name in LIST_FIELDS:
+        try:
+            lists[name] = split_list(record.get(name))
+        except TypeError:
+            yield Rejected(where, f"field {name!r} must be a list or a ';'-separated string")
+            return
+    lists["places"] = with_countries(lists["places"])  # "Moscow" also tags Russia
     date = None
     raw_date = record.get("date")
     if raw_date not in (None, ""):
         try:
             date = parse_article_date(str(raw_date), now=now)
         except DateParseError as exc:
-            return Rejected(where, f"unreadable date: {exc}")
-    lists = {}
-    for name in LIST_FIELDS:
-        try:
-            lists[name] = split_list(record.get(name))
-        except TypeError:
-            return Rejected(where, f"field {name!r} must be a list or a ';'-separated string")
+            yield Dropped(where, f"date dropped, stored undated: {exc}")
     url = _text(record.get("url")) or None
     given_id = record.get("id")
-    return Article(
+    yield Article(
         id=str(given_id).strip() if given_id not in (None, "") else make_id(url, title, body),
         url=url,
         title=title,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from corpus.article import Article, Rejected, make_id
 from corpus.clean import tidy_text
 from corpus.dates import DateParseError, parse_article_date
 from corpus.gazetteer import gazetteer
+from corpus.readers.limits import MAX_SGML_RECORD_BYTES, human_size
 
 _DOC = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
@@ -29,11 +30,35 @@ def looks_like_reuters(head: bytes) -> bool:
 
 
 def read_reuters(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected]:
+    yield from read_reuters_chunks([text], origin, now=now)
+
+
+def read_reuters_chunks(chunks: Iterable[str], origin: str, *, now: datetime) -> Iterator[Article | Rejected]:
+    """The documents of an SGML file read piece by piece: memory holds one
+    document, and one that runs past MAX_SGML_RECORD_BYTES unclosed is skipped."""
     found = False
-    for match in _DOC.finditer(text):
-        found = True
-        attrs = dict(_ATTR.findall(match.group(1)))
-        yield _article(attrs, match.group(2), origin, now=now)
+    buffer = ""
+    for chunk in chunks:
+        buffer += chunk
+        end = 0
+        for match in _DOC.finditer(buffer):
+            found = True
+            attrs = dict(_ATTR.findall(match.group(1)))
+            yield _article(attrs, match.group(2), origin, now=now)
+            end = match.end()
+        buffer = buffer[end:]
+        start = buffer.find("<REUTERS")
+        if start < 0:
+            buffer = buffer[-len("<REUTERS"):]  # a start tag may be cut between two chunks
+        elif len(buffer) - start > MAX_SGML_RECORD_BYTES:
+            attrs = dict(_ATTR.findall(buffer[start:start + 200].partition(">")[0]))
+            found = True
+            yield Rejected(f"{origin}:NEWID={attrs.get('NEWID') or '?'}",
+                           f"record too large (over {human_size(MAX_SGML_RECORD_BYTES)} without "
+                           "its </REUTERS>, the limit for one document)")
+            buffer = buffer[start + 1:]
+            next_start = buffer.find("<REUTERS")
+            buffer = buffer[next_start:] if next_start >= 0 else ""
     if not found:
         yield Rejected(origin, "no <REUTERS> documents found")
 

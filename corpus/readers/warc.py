@@ -2,9 +2,9 @@
 
 Read as a stream with warcio, so a WARC of any size uses little memory. Every
 HTML `response` record is a candidate article with the record's target URI
-and crawl date; requests, metadata, non-HTML responses, redirects and errors,
-and `revisit` records are counted as skipped (they are not articles, and not
-errors). A truncated or corrupt WARC keeps what was read before the damage
+and crawl date; an HTML error response (HTTP 4xx, 5xx) is rejected as an
+error page; requests, metadata, non-HTML responses, redirects and `revisit`
+records are counted as skipped (they are not articles, and not errors). A truncated or corrupt WARC keeps what was read before the damage
 and is reported with the record where it broke.
 """
 
@@ -21,10 +21,11 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from corpus.article import Article, Rejected, Skipped
 from corpus.dates import DateParseError, parse_article_date
-from corpus.readers.decode import charset_of, decode_html
+from corpus.readers.decode import charset_of, decode_html, with_replaced_bytes
 from corpus.readers.html import read_html
+from corpus.readers.limits import MAX_HTML_PAGE_BYTES, human_size
 
-MAX_RECORD_BYTES = 32 * 1024 * 1024  # one page; anything larger is not an article
+MAX_RECORD_BYTES = MAX_HTML_PAGE_BYTES  # one page; anything larger is not an article
 
 
 def looks_like_warc(head: bytes) -> bool:
@@ -61,24 +62,29 @@ def _read_record(record, where: str, *, now: datetime) -> Iterator[Article | Rej
         return
     http = record.http_headers
     status = http.get_statuscode() if http else None
+    content_type = (http.get_header("Content-Type") or "") if http else ""
+    if status and status.startswith(("4", "5")) and "html" in content_type.lower():
+        yield Rejected(where, f"not an article: an error page (HTTP {http.statusline.strip()})")
+        return
     if status and not status.startswith("2"):
         yield Skipped(where, f"HTTP {status}")
         return
-    content_type = (http.get_header("Content-Type") or "") if http else ""
     if "html" not in content_type.lower():
         yield Skipped(where, f"not HTML ({content_type.split(';')[0].strip() or 'no content type'})")
         return
     data = record.content_stream().read(MAX_RECORD_BYTES + 1)
     if len(data) > MAX_RECORD_BYTES:
-        yield Rejected(where, f"record too large (over {MAX_RECORD_BYTES} bytes)")
+        yield Rejected(where, f"record too large (over {human_size(MAX_RECORD_BYTES)}, "
+                              "the limit for an HTML page)")
         return
-    text = decode_html(data, charset_of(content_type))
-    if text is None:
+    decoded = decode_html(data, charset_of(content_type))
+    if decoded is None:
         yield Rejected(where, "binary content in an HTML record")
         return
     url = record.rec_headers.get_header("WARC-Target-URI")
-    yield from read_html(text, where, now=now, url=url,
-                         crawl_date=_crawl_date(record.rec_headers.get_header("WARC-Date"), now))
+    crawl_date = _crawl_date(record.rec_headers.get_header("WARC-Date"), now)
+    yield from with_replaced_bytes(read_html(decoded.text, where, now=now, url=url, crawl_date=crawl_date),
+                                   where, decoded.replaced)
 
 
 def _gzip_intact(path: Path) -> bool:
