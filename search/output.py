@@ -76,8 +76,11 @@ def print_ingest_summary(summary, home, *, as_json: bool) -> None:
     # so the user can see every record of a crawl was looked at.
     for reason, count in summary.skipped_by_reason.most_common():
         typer.echo(f"  skipped: {count} × {reason}")
-    if summary.rejected or summary.duplicates:
-        typer.echo(f"Rejects and duplicates are listed in {home.rejects_path}")
+    # Stored, but something in them was not (an implausible date, bad bytes).
+    for reason, count in summary.dropped_by_reason.most_common():
+        typer.echo(f"  stored with a loss: {count} × {reason}")
+    if summary.rejected or summary.duplicates or summary.dropped:
+        typer.echo(f"Rejects, duplicates and losses are listed in {home.rejects_path}")
 
 
 def print_index_result(result: dict, *, as_json: bool) -> None:

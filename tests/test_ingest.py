@@ -314,3 +314,19 @@ def test_a_city_given_in_places_also_tags_its_country(tmp_path):
     with Archive(home) as archive:
         found = search(archive, "place:russia", limit=10, now=NOW)
         assert {hit.article.id for hit in found.hits} == {"moscow", "ussr"}
+
+
+def test_the_ingest_summary_lists_what_was_stored_with_a_loss(tmp_path):
+    from typer.testing import CliRunner
+
+    from search.cli import app
+
+    src = write(tmp_path / "in.jsonl", [
+        {"id": "future", "title": "Future", "body": "The tram ran.", "date": "2999-01-01"},
+        {"id": "fine", "title": "Fine", "body": "The bus ran.", "date": "2014-09-24"},
+    ])
+    home = tmp_path / "home"
+    result = CliRunner().invoke(app, ["--home", str(home), "ingest", str(src)])
+    assert result.exit_code == 0, result.output
+    assert "  stored with a loss: 1 × date dropped, stored undated\n" in result.output
+    assert f"Rejects, duplicates and losses are listed in {home / 'rejects.jsonl'}" in result.output
