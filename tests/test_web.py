@@ -302,7 +302,7 @@ NEW_ARTICLE = {"id": "late-news", "title": "Zeppelin returns to the skies",
                "date": "2015-05-01", "source": "Harbour Times"}
 
 
-def test_a_committed_update_is_served_without_restart(tmp_path):
+def test_a_committed_update_is_served_without_restart_and_a_lagging_index_is_said(tmp_path):
     root = tmp_path / "home"
     assert dateline(root, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
     assert dateline(root, "index").exit_code == 0
@@ -312,7 +312,11 @@ def test_a_committed_update_is_served_without_restart(tmp_path):
     crawl = tmp_path / "new.jsonl"
     crawl.write_text(json.dumps(NEW_ARTICLE) + "\n")
     assert dateline(root, "ingest", str(crawl)).exit_code == 0
+    lagging = page(client, "/?q=zeppelin")
+    assert "<strong>0</strong> results" in lagging
+    assert "1 article added, changed or removed in the store is not in the index yet" in lagging
     assert dateline(root, "index").exit_code == 0
+    assert "not in the index yet" not in page(client, "/?q=zeppelin")
     assert [h["id"] for h in client.get("/api/search?q=zeppelin").get_json()["hits"]] == ["late-news"]
     assert dateline(root, "index", "--rebuild").exit_code == 0  # a new generation too
     assert client.get("/api/search?q=zeppelin").get_json()["total"] == 1

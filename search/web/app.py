@@ -19,6 +19,7 @@ from corpus.home import Home
 from search.archive import Archive
 from search.dates import configured_timezone
 from search.engine import MAX_LIMIT, MAX_PAGE, SearchError
+from search.output import stale_index_note
 from search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
 from search.web.service import SearchService
 from search.web.histogram import build_histogram, span
@@ -145,7 +146,8 @@ def _add_routes(app: Flask, service: SearchService) -> None:
         if error:
             return _page(req, error=error), 400
         return _page(req, results=results, histogram=_coverage(service, results, req.share),
-                     max_page=min(results.pages, MAX_PAGE))
+                     max_page=min(results.pages, MAX_PAGE),
+                     stale_note=stale_index_note(service.pending_changes()))
 
     @app.get("/article/<path:article_id>")
     def article_page(article_id: str):

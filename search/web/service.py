@@ -72,6 +72,12 @@ class SearchService:
                     self.cache.put(key, results)
             return results
 
+    def pending_changes(self) -> int:
+        """Store changes the index has not applied yet (not cached: an ingest
+        without an index run changes this and not the generation)."""
+        with self._lock:
+            return self.archive.pending_changes()
+
     def article(self, article_id: str) -> Article | None:
         with self._lock:
             return self.archive.store.get(article_id)
