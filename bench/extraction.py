@@ -33,7 +33,7 @@ from corpus.article import Article  # noqa: E402
 from corpus.extract_people import subjects_and_mentioned  # noqa: E402
 from corpus.extract_places import extract_places  # noqa: E402
 from corpus.gazetteer import gazetteer  # noqa: E402
-from corpus.ingest import load_articles  # noqa: E402
+from corpus.ingestion import load_articles  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -101,7 +101,7 @@ def in_half(path: Path, half: str) -> bool:
 
 def ingest_speed(paths: list[Path]) -> tuple[int, float, float]:
     """(articles, articles/s, MB/s) for a full ingest into a fresh store."""
-    from corpus.ingest import ingest, walk_inputs
+    from corpus.ingestion import ingest, walk_inputs
     from corpus.store import ArticleStore
 
     size = sum(p.stat().st_size for p in walk_inputs(paths))

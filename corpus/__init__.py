@@ -3,10 +3,21 @@
 Knows nothing of the search engine.
 """
 
-from corpus.article import Article, Rejected
+from corpus.article import Article, IngestError, Rejected
 from corpus.home import Home
-from corpus.ingest import IngestError, IngestSummary, ingest
 from corpus.store import ArticleStore, StoreError
+
+# The readers and extractors (`corpus.ingestion`) are imported when ingest is
+# first used: a search, or --help, need not load them.
+_INGESTION = ("IngestSummary", "ingest")
+
+
+def __getattr__(name: str):
+    if name in _INGESTION:
+        from corpus import ingestion
+
+        return getattr(ingestion, name)
+    raise AttributeError(f"module 'corpus' has no attribute {name!r}")
 
 __all__ = ["Article", "ArticleStore", "Home", "IngestError", "IngestSummary", "Rejected",
            "StoreError", "ingest"]

@@ -15,6 +15,10 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 
+class IngestError(Exception):
+    """A path given to ingest that cannot be used at all (user-facing)."""
+
+
 @dataclass(frozen=True)
 class Rejected:
     """An input (file or record) that was not stored, and why."""

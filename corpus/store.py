@@ -16,7 +16,6 @@ from pathlib import Path
 
 from dataclasses import replace
 
-from corpus import dedupe
 from corpus.article import Article
 from corpus.dates import to_utc
 
@@ -147,6 +146,8 @@ class ArticleStore:
     def _with_cluster(self, article: Article, sig=None) -> Article:
         """The article in the near-duplicate cluster of the most similar stored one
         (or its own), recording its signature for the articles still to come."""
+        from corpus import dedupe  # numpy: loaded by the processes that store articles only
+
         if sig is None:
             sig = dedupe.article_signature(article)
         keys = [f"{band}:{key}" for band, key in dedupe.band_keys(sig)]

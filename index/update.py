@@ -8,14 +8,17 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.home import Home, check_manifest, record_manifest
-from corpus.ingest import IngestSummary, ingest
 from corpus.lock import WriterLock
 from corpus.store import ArticleStore
 from index.build import HOME_FORMATS, ProgressCallback, open_live_index, rebuild_index, sync_index
 from index.faults import crash_point
 from index.generations import IndexLocation
+
+if TYPE_CHECKING:
+    from corpus.ingestion import IngestSummary
 
 
 @contextmanager
@@ -54,6 +57,8 @@ def update_archive(
     location = IndexLocation.in_home(home.root)
     if location.current_dir() is not None:
         open_live_index(location)[0].close()  # an unusable index fails before we ingest
+    from corpus.ingestion import ingest  # loaded by the commands that read crawls only
+
     summary = ingest(list(paths), store, home.rejects_path, now=now, progress=ingest_progress)
     crash_point("after-ingest")
     return summary, bring_index_up_to_date(store, location, progress=index_progress)

@@ -20,8 +20,6 @@ from index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_i
 from search import cli_write, output
 from search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
 from search.dates import TimezoneConfigError
-from search.engine import SORTS, SearchError, all_hits, search as run_search
-from search.export import FORMATS as EXPORT_FORMATS, write_export
 from search.parser import QuerySyntaxError, parse_query
 
 
@@ -104,6 +102,10 @@ def search_command(
     export_format: Optional[str] = typer.Option(
         None, "--format", help="Export ALL hits (no paging) as jsonl, csv or kwic (one line per match)."),
 ) -> None:
+    # Imported here, not at the top: the engine and numpy take a tenth of a
+    # second, which the commands that do not search should not pay.
+    from search.engine import SORTS, SearchError, search as run_search
+
     home = home_of(ctx)
     if sort not in SORTS:
         fail(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
@@ -136,6 +138,9 @@ def search_command(
 def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: str,
                     all_copies: bool, as_json: bool) -> None:
     """`search --format`: every hit, written to stdout as it is read."""
+    from search.engine import SearchError, all_hits
+    from search.export import FORMATS as EXPORT_FORMATS, write_export
+
     if fmt not in EXPORT_FORMATS:
         fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
     if as_json:

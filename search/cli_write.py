@@ -16,7 +16,7 @@ from typing import Optional
 
 import typer
 
-from corpus import ArticleStore, Home, IngestError, ingest
+from corpus import ArticleStore, Home, IngestError
 from corpus.home import HomeVersionError
 from corpus.lock import HomeBusy
 from corpus.sample import sample_path
@@ -24,12 +24,13 @@ from index import (IndexLocation, IndexUnavailable, bring_index_up_to_date, opti
                    rebuild_index, remove_articles, update_archive, writing_home)
 from search import output
 from search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
-from search.engine import SearchError, matching_ids
 from search.parser import QuerySyntaxError, parse_query
 
 
 def _ingest_paths(home: Home, paths: list[Path], *, quiet: bool):
     store = open_store(home)
+    from corpus.ingestion import ingest  # the readers load only for the commands that read
+
     with output.progress(quiet=quiet, label="ingest") as report:
         try:
             summary = ingest(paths, store, home.rejects_path, now=now(),
@@ -205,6 +206,8 @@ def _print_remove_result(result: dict, *, as_json: bool) -> None:
 
 
 def _ids_to_remove(home: Home, store: ArticleStore, ids, source, query) -> list[str]:
+    from search.engine import SearchError, matching_ids  # numpy: only when a query is run
+
     if ids:
         return list(dict.fromkeys(ids))
     if source:

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from corpus.article import Article, Dropped, Rejected, Skipped
-from corpus.boilerplate import repeated_lines
-from corpus.dedupe import article_signature
-from corpus.readers import read_path
-from corpus.readers.stream import content_size
+from corpus.article import Article, Dropped, IngestError, Rejected, Skipped
 from corpus.store import ArticleStore
+
+# The readers, cleaners and extractors (and numpy, for signatures) are
+# imported by the functions that read a file: an update where every input is
+# unchanged, the common case, never loads them (a third of a second).
 
 
 @dataclass
@@ -55,10 +55,6 @@ class IngestSummary:
 
 
 ProgressCallback = Callable[[IngestSummary, Path], None]
-
-
-class IngestError(Exception):
-    """A path given to ingest that cannot be used at all (user-facing)."""
 
 
 def walk_inputs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -125,13 +121,20 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
     pending: deque = deque()
     for folder, files in itertools.groupby(walk_inputs(paths), key=lambda p: p.parent):
         files = list(files)
-        repeated = repeated_lines(files)
+        repeated = None  # the folder's repeated lines, once one of its files is read
         for path in files:
             summary.files += 1
             stat = _stat(path)
             if stat is not None and skip_unchanged and _unchanged(store, path, stat):
                 summary.files_skipped += 1
                 continue
+            if repeated is None:
+                # Over all the folder's files, unchanged ones too: boilerplate
+                # is what recurs across the site's pages, old and new.
+                from corpus.boilerplate import repeated_lines
+                from corpus.readers.stream import content_size
+
+                repeated = repeated_lines(files)
             if pool is None or (stat is not None and content_size(path, stat.st_size) > MAX_WORKER_BYTES):
                 # Large inputs (WARC, JSON lines, their .gz) stream in this process
                 # instead of crossing processes whole.
@@ -156,6 +159,9 @@ def _read_file(path, stat, now, repeated):
 
 
 def _read_with_signatures(path, now, repeated, stream=False):
+    from corpus.dedupe import article_signature
+    from corpus.readers import read_path
+
     for item in read_path(path, now=now, repeated=repeated):
         yield (item, article_signature(item) if isinstance(item, Article) else None)
 
@@ -238,6 +244,8 @@ def _reject_line(rejected: Rejected | Dropped, now: datetime) -> str:
 
 def load_articles(paths: Iterable[Path], *, now: datetime) -> Iterator[Article | Rejected]:
     """Read inputs without a store (for tools and benchmarks)."""
+    from corpus.readers import read_path
+
     for path in walk_inputs([Path(p) for p in paths]):
         for item in read_path(path, now=now):
             if not isinstance(item, (Skipped, Dropped)):
