@@ -1,7 +1,11 @@
 """Ingest: JSON lines and raw pages into the store; every record stored or rejected."""
 
 import json
+import shutil
+import subprocess
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 from corpus import ArticleStore, Home, ingest
 from corpus.article import Rejected
@@ -84,6 +88,32 @@ def test_reingesting_the_same_file_is_skipped(tmp_path):
     second = ingest([FIXTURES / "articles.jsonl"], store, tmp_path / "home" / "rejects.jsonl", now=NOW)
     assert first.stored == 12
     assert (second.files_skipped, second.read, second.stored) == (1, 0, 0)
+
+
+def test_a_folder_of_unchanged_pages_is_not_read_again(tmp_path, monkeypatch):
+    import corpus.boilerplate
+
+    crawl = Path(__file__).resolve().parents[1] / "corpus" / "sample" / "crawl"
+    home, store, first = _ingest(tmp_path, crawl)
+    assert first.stored > 0
+    read = []
+    real = corpus.boilerplate.repeated_lines
+    monkeypatch.setattr(corpus.boilerplate, "repeated_lines", lambda files: read.append(files) or real(files))
+    again = ingest([crawl], store, home.rejects_path, now=NOW, workers=0)
+    assert (again.files_skipped, again.read, read) == (first.files, 0, [])
+    page = sorted((crawl / "pages").iterdir())[0]
+    changed = tmp_path / "changed"
+    shutil.copytree(crawl / "pages", changed)
+    (changed / page.name).write_text(page.read_text() + "\nA line added to one page.\n")
+    ingest([changed], store, home.rejects_path, now=NOW, workers=0)
+    assert len(read) == 1 and len(read[0]) == len(list(changed.iterdir()))  # the whole folder, once
+
+
+def test_starting_the_command_line_loads_no_reader_and_no_engine():
+    code = ("import sys, search.cli; print(sorted(m for m in sys.modules if m == 'numpy' or "
+            "m.startswith(('corpus.readers', 'corpus.ingestion', 'search.engine', 'trafilatura'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_changed_article_replaces_the_old_one(tmp_path):
