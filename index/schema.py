@@ -26,7 +26,7 @@ from whoosh.util.times import datetime_to_long
 from corpus.article import Article
 from corpus.dates import to_utc
 
-SCHEMA_VERSION = 3  # 3: one exact title and body field; the date as a column only
+SCHEMA_VERSION = 4  # 3: one exact title and body field; the date as a column only; 4: author
 
 # Words: letters and digits, with an inner apostrophe, straight or typographic
 # ("Kenya's", "Kenya’s": one word, written with the straight one), dots and
@@ -120,7 +120,7 @@ class ValuesField(fields.KEYWORD):
 
 _VALUE = re.compile(r"[^,]+")
 
-NAME_FIELDS = ("person", "place", "source", "tag")
+NAME_FIELDS = ("person", "place", "source", "tag", "author")
 TEXT_FIELDS = ("title_exact", "body_exact")
 TITLE_BOOST = 2.5
 UNDATED = 2**64 - 1  # the date column's value for an article without a date
@@ -140,10 +140,12 @@ def build_schema() -> fields.Schema:
         place=NameWordsField(),
         source=NameWordsField(),
         tag=NameWordsField(),
+        author=NameWordsField(),  # the byline
         person_exact=ValuesField(),
         place_exact=ValuesField(),
         source_exact=ValuesField(),
         tag_exact=ValuesField(),
+        author_exact=ValuesField(),
         # Values as written, for facet counts a person can read.
         person_facet=ValuesField(),
         place_facet=ValuesField(),
@@ -183,12 +185,15 @@ def document_for(article: Article) -> dict:
         "place": article.places,
         "source": (article.source,) if article.source else (),
         "tag": article.tags,
+        "author": (article.author,) if article.author else (),
     }
     for name, values in names.items():
         if values:
             doc[name] = " \n ".join(values)
             doc[f"{name}_exact"] = ",".join(fold(v) for v in values)
     for name, values in names.items():
+        if name == "author":  # searchable, not a facet
+            continue
         if name == "person":  # the facet lists who articles are about, not everyone named
             values = article.people
         if values:

@@ -49,7 +49,7 @@ Query syntax:\n
   words          all required; every form matches (price finds prices)\n
   "exact phrase" adjacent, in order, not stemmed; "phrase"~N allows N words between (N at most 100)\n
   a OR b, NOT a, -a, ( )   boolean; AND is implied\n
-  person: place: source: tag: title: url: site:   fields (aliases people: places: tags:)\n
+  person: place: source: tag: title: url: site: author:   fields (aliases people: places: tags: by:)\n
   person:lavrov  any word of the name;  person:"sergey lavrov"  the whole name\n
   place:(syria OR iraq)  a field applied to a group;  url:"https://…"  site:example.com\n
   date:2014  date:2014-09  date:2014-09-24  date:2014-09-01..2014-10-15\n

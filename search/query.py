@@ -18,6 +18,8 @@ FIELD_ALIASES = {
     "source": "source",
     "tag": "tag",
     "tags": "tag",
+    "author": "author",
+    "by": "author",
     "title": "title",
     "url": "url",
     "site": "site",

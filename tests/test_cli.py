@@ -73,7 +73,7 @@ def test_unknown_field_error_lists_fields(cli_home):
     result = dateline(cli_home, "search", "writer:smith")
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: unknown field 'writer:' at column 1")
-    assert "known fields: date:" in result.stderr
+    assert "known fields: author:, date:" in result.stderr
 
 
 def test_bad_since_option_is_an_error(cli_home):

@@ -104,7 +104,7 @@ def test_unknown_field_lists_known_fields():
         parse_query("oil auther:smith", now=NOW)
     assert str(info.value) == (
         "unknown field 'auther:' at column 5 of query: oil auther:smith "
-        "(known fields: date:, person:, place:, site:, source:, tag:, title:, url:)"
+        "(known fields: author:, date:, person:, place:, site:, source:, tag:, title:, url:)"
     )
 
 

@@ -49,6 +49,13 @@ def test_quoted_person_matches_the_whole_name(ids):
     assert ids('person:"lavrov sergey"') == set()
 
 
+def test_author_field_searches_the_byline_not_the_people_named(ids):
+    marsh_named = ids("person:marsh")
+    assert ids("author:marsh") == ids("by:Marsh") == ids('author:"helen marsh"') == {"boe-holds"}
+    assert marsh_named and "boe-holds" not in marsh_named
+    assert ids('author:"marsh helen"') == set() and ids("author:mar*") == {"boe-holds"}
+
+
 def test_place_field_finds_only_tagged_articles(ids):
     # "Syria" is in the text of lavrov-kerry but only tagged on two articles.
     assert ids("place:syria") == {"lavrov-un", "oilfield-fire"}

@@ -82,6 +82,14 @@ def test_article_page_shows_full_text_and_every_field(client):
     assert "Near-duplicate copies" in html
 
 
+def test_article_page_links_the_byline_to_the_authors_articles(client):
+    html = page(client, "/article/boe-holds")
+    link = [h for h in hrefs(html, "author") if "q=" in h]
+    assert len(link) == 1 and "Helen Marsh" in html
+    found = client.get("/api/search?" + link[0].split("?", 1)[1]).get_json()
+    assert [hit["id"] for hit in found["hits"]] == ["boe-holds"]
+
+
 def test_api_article_returns_the_stored_record(client, web_home):
     shown = dateline(web_home, "show", "lavrov-un", "--json")
     assert client.get("/api/article/lavrov-un").get_json() == json.loads(shown.stdout)

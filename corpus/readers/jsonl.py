@@ -96,6 +96,7 @@ def article_from_record(
         date=date,
         date_source="record" if date else None,
         source=_text(record.get("source")) or None,
+        author=" ".join(_text(record.get("author")).split()) or None,
         origin=where,
         **lists,
     )
