@@ -36,6 +36,12 @@ _DATE_LINE = re.compile(
     rf"(?:,?\s+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{{2,5}})?)?\.?",
     re.IGNORECASE)
 _BYLINE = re.compile(r"by\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von)){0,5}", re.IGNORECASE)
+# A line that is only a byline: "By" and a capitalized name of two to five
+# words (a weekday or month first is a date: "By Tuesday Morning" is not one).
+_BYLINE_ONLY = re.compile(
+    r"By\s+(?P<name>(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)\b)[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|del|della|der|di|du|la|le|van|von|al|bin|ibn)){1,4})")
 _LINE_PARTS = re.compile(r"\s+[|•·–—-]\s+|\s*\|\s*")
 # "/2025/01/08/", "/2025-01-08-", "/20250108/"
 _DATE_IN_URL = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/-]|\b)")
@@ -84,6 +90,16 @@ def date_line(line: str) -> tuple[str, bool] | None:
         return None
     label = (dates[0].group("label") or "").lower()
     return dates[0].group("date"), label.endswith("updated")
+
+
+def byline(line: str) -> str | None:
+    """The author's name when a line is only a byline, perhaps beside the date
+    ("By Ann Lee", "By Ann Lee | Published on January 8, 2025"): furniture."""
+    parts = [p.strip() for p in _LINE_PARTS.split(line.strip()) if p.strip()]
+    if not parts or not all(_DATE_LINE.fullmatch(p) or _BYLINE_ONLY.fullmatch(p) for p in parts):
+        return None
+    names = [m.group("name") for p in parts if (m := _BYLINE_ONLY.fullmatch(p))]
+    return names[0] if len(names) == 1 else None
 
 
 def stated_date(lines: list[str]) -> str | None:

@@ -81,6 +81,16 @@ def test_a_published_on_line_dates_the_page_and_leaves_the_body():
     assert "Updated" not in article.body
 
 
+def test_a_byline_line_names_the_author_and_leaves_the_body():
+    dated = _read(f"{HEADLINE}\nBy Ann Lee | Published on January 8, 2025\n\n{STORY}")
+    alone = _read(f"{HEADLINE}\nBy Tomás de la Vega\n\n{STORY}")
+    assert (dated.author, alone.author) == ("Ann Lee", "Tomás de la Vega")
+    assert dated.body == alone.body == STORY.strip()
+    for line in ("By Tuesday Morning", "By the harbour wall", "Photo by Ann Lee"):
+        assert _read(f"{HEADLINE}\n{line}\n\n{STORY}").author is None
+    assert _read(f"{HEADLINE}\n\n{STORY}").author is None
+
+
 def test_a_text_pages_wire_dateline_is_stored_as_its_dateline():
     article = _read(f"{HEADLINE}\n\nNAIROBI, March 12 (Reuters) - {STORY}")
     assert article.dateline == "NAIROBI, March 12"

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from corpus.article import Article, Rejected
 from corpus.clean import Caption, is_boilerplate, line_key, parse_caption, tidy_line
-from corpus.extract import MIN_BODY_CHARS, Page, article_from_page, date_line, stated_date
+from corpus.extract import MIN_BODY_CHARS, Page, article_from_page, byline, date_line, stated_date
 from corpus.extract_sources import publisher
 from corpus.not_article import error_page, is_paywall_line, paywall_stub
 
@@ -37,7 +37,7 @@ def read_rawtext(
         if (m := _URL_LINE.match(line)) and url is None:
             url = m.group(1)
             continue
-        if is_boilerplate(line) or line_key(line) in repeated or date_line(line):
+        if is_boilerplate(line) or line_key(line) in repeated or date_line(line) or byline(line):
             furniture.append(line)
             continue
         if is_paywall_line(line):
@@ -70,7 +70,8 @@ def read_rawtext(
         return
     sitename = _site_part(masthead[0]) if masthead and not site else None
     page = Page(title=title, body=body, origin=origin, url=url, captions=captions,
-                furniture=furniture + pitch, sitename=sitename, stated_date=stated_date(furniture))
+                furniture=furniture + pitch, sitename=sitename, stated_date=stated_date(furniture),
+                author=next(filter(None, map(byline, furniture)), None))
     yield article_from_page(page, now=now)
 
 
