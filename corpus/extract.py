@@ -38,6 +38,8 @@ _DATE_LINE = re.compile(
 _BYLINE = re.compile(r"by\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von)){0,5}", re.IGNORECASE)
 # A line that is only a byline: "By" and a capitalized name of two to five
 # words (a weekday or month first is a date: "By Tuesday Morning" is not one).
+# Stricter than _BYLINE, which only has to tell a date line's other part from
+# text; this one names the author, so it must be a name.
 _BYLINE_ONLY = re.compile(
     r"By\s+(?P<name>(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|"
     r"June|July|August|September|October|November|December)\b)[A-Z][\w.'’-]*"
