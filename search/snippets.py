@@ -82,15 +82,18 @@ def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
                 phrases.append((words(t.text, stem=False), 0))
         elif isinstance(t, Phrase):
             phrases.append((words(t.text, stem=False), t.slop))
-    prefixes = [w for t in terms if isinstance(t, Prefix) for w in words(t.text, stem=False)[-1:]]
-    spans: set[tuple[int, int]] = set()
-    for i, (word, stem, start, end) in enumerate(tokens):
-        if stem in stems or any(word.startswith(p) for p in prefixes):
-            spans.add((start, end))
-        for phrase, slop in phrases:
+    prefixes = tuple(w for t in terms if isinstance(t, Prefix) for w in words(t.text, stem=False)[-1:])
+    # One pass per kind of term, each a comprehension: a Python-level test of
+    # every token against every term was most of a snippet's time.
+    spans = {(start, end) for word, stem, start, end in tokens
+             if stem in stems or (prefixes and word.startswith(prefixes))}
+    for phrase, slop in phrases:
+        if not phrase:
+            continue
+        for i in [i for i, word in enumerate(exact) if word == phrase[0]]:
             last = _phrase_end(exact, i, phrase, slop)
             if last is not None:
-                spans.add((start, tokens[last][3]))
+                spans.add((tokens[i][2], tokens[last][3]))
     return sorted(spans)
 
 
