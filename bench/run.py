@@ -165,7 +165,7 @@ def side_figures(result: dict) -> list[str]:
         f"Dateline ingest (read, clean, extract, store): {ingest['seconds']:.1f}s, "
         f"{ingest['articles'] / ingest['seconds']:.0f} articles/s, peak RSS {ingest['peak_rss_mb']:.0f} MB",
         f"Dateline update with 1% new articles ({update['articles']}): ingest "
-        f"{update['ingest_seconds']:.1f}s + index {update['index_seconds']:.1f}s = "
+        f"{update['ingest_seconds']:.1f}s + index {update['index_seconds']:.1f}s; the index part is "
         f"{100 * update['index_seconds'] / d['seconds']:.1f}% of a full index build",
         f"hits per query (engines in column order): {hits}",
     ]
