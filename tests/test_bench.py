@@ -35,7 +35,7 @@ def test_p95_is_a_time_that_happened():
     assert percentile([5.0], 95) == 5.0
 
 
-SGML_DOC = """<REUTERS TOPICS="YES" NEWID="{n}">
+SGML_DOC = """<REUTERS NEWID="{n}">
 <DATE>{day:2d}-MAR-1987 10:0{m}:00.00</DATE>
 <PLACES><D>{place}</D></PLACES><PEOPLE><D>halvorsen</D></PEOPLE>
 <TEXT><TITLE>{title} NUMBER {n}</TITLE>
