@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from typer.testing import CliRunner
 
 from corpus import ArticleStore, Home, ingest
 from index import IndexLocation, rebuild_index
 from search.archive import Archive
+from search.cli import app as cli_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -21,6 +23,23 @@ NOW = datetime(2015, 6, 15, 12, 0, tzinfo=timezone.utc)
 # busy machine, and a deadline would fail it for being slow, not wrong.
 settings.register_profile("dateline", deadline=None)
 settings.load_profile("dateline")
+
+
+CLI = CliRunner()
+
+
+def dateline(home: Path | Home, *args, **kwargs):
+    """`dateline --home HOME ARGS…`, run in this process (stdout and stderr apart)."""
+    root = home.root if isinstance(home, Home) else home
+    return CLI.invoke(cli_app, ["--home", str(root), *args], **kwargs)
+
+
+def indexed_cli_home(tmp_path_factory, name: str) -> Path:
+    """The fixture articles ingested and indexed through the command line."""
+    root = tmp_path_factory.mktemp(name) / "home"
+    assert dateline(root, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
+    assert dateline(root, "index").exit_code == 0
+    return root
 
 
 def build_home(root: Path, *inputs: Path) -> Home:

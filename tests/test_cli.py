@@ -6,21 +6,14 @@ import pytest
 from typer.testing import CliRunner
 
 from search.cli import app
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, dateline, indexed_cli_home
 
 runner = CliRunner()
 
 
-def dateline(home, *args):
-    return runner.invoke(app, ["--home", str(home), *args])
-
-
 @pytest.fixture(scope="module")
 def cli_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("cli") / "home"
-    assert dateline(home, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
-    assert dateline(home, "index").exit_code == 0
-    return home
+    return indexed_cli_home(tmp_path_factory, "cli")
 
 
 def test_ingest_prints_a_summary(tmp_path):

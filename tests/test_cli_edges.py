@@ -9,13 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from search.cli import app
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, dateline, indexed_cli_home
 
 runner = CliRunner()
-
-
-def dateline(home, *args, **kw):
-    return runner.invoke(app, ["--home", str(home), *args], **kw)
 
 
 def one_record(path, **fields):
@@ -28,11 +24,7 @@ def one_record(path, **fields):
 
 @pytest.fixture(scope="module")
 def edge_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("edges") / "home"
-    assert dateline(home, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
-    assert dateline(home, "index").exit_code == 0
-    return home
-
+    return indexed_cli_home(tmp_path_factory, "edges")
 
 
 def test_one_file_and_one_article_are_counted_in_the_singular(tmp_path):

@@ -6,20 +6,11 @@ import json
 import sqlite3
 
 import pytest
-from typer.testing import CliRunner
 
 from search import engine
-from search.archive import Archive
-from search.cli import app
 from search.engine import all_hits, search
 from search.export import KWIC_COLUMNS, write_export
-from tests.conftest import NOW
-
-runner = CliRunner()
-
-
-def dateline(home, *args):
-    return runner.invoke(app, ["--home", str(home.root), *args])
+from tests.conftest import NOW, dateline
 
 
 def test_jsonl_exports_every_hit_not_a_page(fixture_home, archive):

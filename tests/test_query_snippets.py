@@ -1,6 +1,5 @@
 """Snippets: the best fragments of the body, every matched word and phrase marked."""
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

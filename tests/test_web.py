@@ -7,29 +7,17 @@ import json
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 from corpus.home import Home
-from search.cli import app as cli_app
 from search.engine import MAX_LIMIT, MAX_PAGE
 from search.parser import MAX_QUERY_LENGTH
 from search.web import create_app
-from tests.conftest import FIXTURES, NOW
-
-runner = CliRunner()
-
-
-def dateline(home, *args):
-    result = runner.invoke(cli_app, ["--home", str(home), *args])
-    return result
+from tests.conftest import FIXTURES, NOW, dateline, indexed_cli_home
 
 
 @pytest.fixture(scope="module")
 def web_home(tmp_path_factory):
-    root = tmp_path_factory.mktemp("web") / "home"
-    assert dateline(root, "ingest", str(FIXTURES / "articles.jsonl")).exit_code == 0
-    assert dateline(root, "index").exit_code == 0
-    return root
+    return indexed_cli_home(tmp_path_factory, "web")
 
 
 @pytest.fixture(scope="module")
