@@ -19,5 +19,6 @@ def __getattr__(name: str):
         return getattr(ingestion, name)
     raise AttributeError(f"module 'corpus' has no attribute {name!r}")
 
+
 __all__ = ["Article", "ArticleStore", "Home", "IngestError", "IngestSummary", "Rejected",
            "StoreError", "ingest"]

@@ -80,6 +80,7 @@ app.command("index")(cli_write.index_command)
 app.command("update")(cli_write.update_command)
 app.command("remove")(cli_write.remove_command)
 
+
 @app.command("search", help="Search the archive.\n\n" + QUERY_HELP,
              context_settings={"ignore_unknown_options": True})  # "-paris oil" is a query
 def search_command(

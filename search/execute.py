@@ -37,6 +37,8 @@ MAX_PREFIX_WORDS = 1000
 
 class TooManyWords(ValueError):
     """A prefix matches too many words (str() is user-facing)."""
+
+
 _UNDATED = np.uint64(UNDATED)
 
 

@@ -36,6 +36,7 @@ def _libraries():
 
     return trafilatura, htmldate
 
+
 _UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 
 # A page starts as one: <!DOCTYPE html>, <html> or <head>, perhaps after an

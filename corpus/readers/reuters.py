@@ -25,6 +25,7 @@ _CONTROL = re.compile(r"&#(?:[0-8]|1[0-9]|2[0-9]|3[01]);")  # &#3; &#5; &#22; ..
 _DATE = re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}(?: \d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _D = re.compile(r"<D>(.*?)</D>", re.DOTALL)
 
+
 def looks_like_reuters(head: bytes) -> bool:
     return b"<REUTERS " in head or b'<!DOCTYPE lewis' in head
 
