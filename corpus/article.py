@@ -65,6 +65,10 @@ class Article:
     mentioned: tuple[str, ...] = ()
     author: str | None = None  # the byline, when the page names one (HTML: meta author, byline)
     content_hash: str = field(default="", compare=False)
+    # Whether `people` was read from the text (not given by the input, as the
+    # Reuters editors' tags are): only then may ingest add a headline's known
+    # people (`corpus.known_people`). Not stored: it matters before storing only.
+    people_from_text: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.date is not None and self.date.tzinfo is None:

@@ -210,6 +210,7 @@ def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
         mentioned=mentioned,
         author=page.author,
         dateline=wire_dateline(page.body),
+        people_from_text=True,
     )
 
 

@@ -100,10 +100,11 @@ def ingest(
         few = len(list(itertools.islice(walk_inputs(paths), MIN_FILES_FOR_WORKERS))) < MIN_FILES_FOR_WORKERS
         workers = 0 if few else (os.cpu_count() or 1)
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
+    known = _KnownPeopleOf(store)
     with open(rejects_path, "a", encoding="utf-8") as rejects, _pool(workers) as pool:
-        for path, stat, items in _read_ahead(paths, store, summary, pool, workers, now=now,
+        for path, stat, items, case in _read_ahead(paths, store, summary, pool, workers, now=now,
                                              skip_unchanged=skip_unchanged_inputs):
-            _store_file(path, stat, items, store, rejects, summary, now=now)
+            _store_file(path, stat, items, case, store, rejects, summary, now=now, known=known)
             if progress:
                 progress(summary, path)
     return summary
@@ -117,7 +118,9 @@ def _pool(workers: int):
 
 
 def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
-    """(path, stat, items) in input order; up to 2 files per worker read ahead."""
+    """(path, stat, items, case) in input order; up to 2 files per worker read
+    ahead. `case` counts how the file's articles case their words (see
+    `corpus.known_people`), complete once `items` has been consumed."""
     pending: deque = deque()
     for folder, files in itertools.groupby(walk_inputs(paths), key=lambda p: p.parent):
         files = list(files)
@@ -140,7 +143,8 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
                 # instead of crossing processes whole.
                 while pending:
                     yield pending.popleft().result()
-                yield path, stat, _read_with_signatures(path, now, repeated, stream=True)
+                case = (Counter(), Counter())
+                yield path, stat, _read_with_signatures(path, now, repeated, case), case
                 continue
             pending.append(pool.submit(_read_file, path, stat, now, repeated))
             while len(pending) >= 2 * workers:
@@ -154,16 +158,23 @@ MIN_FILES_FOR_WORKERS = 8
 
 
 def _read_file(path, stat, now, repeated):
-    """In a worker: one file's items, with near-duplicate signatures computed here."""
-    return path, stat, list(_read_with_signatures(path, now, repeated))
+    """In a worker: one file's items, with near-duplicate signatures and the
+    casing of words counted here (this process only writes the store)."""
+    case = (Counter(), Counter())
+    return path, stat, list(_read_with_signatures(path, now, repeated, case)), case
 
 
-def _read_with_signatures(path, now, repeated, stream=False):
+def _read_with_signatures(path, now, repeated, case):
     from corpus.dedupe import article_signature
+    from corpus.known_people import count_case
     from corpus.readers import read_path
 
     for item in read_path(path, now=now, repeated=repeated):
-        yield (item, article_signature(item) if isinstance(item, Article) else None)
+        if isinstance(item, Article):
+            count_case(item.body, *case)
+            yield item, article_signature(item)
+        else:
+            yield item, None
 
 
 def _stat(path: Path):
@@ -180,7 +191,28 @@ def _unchanged(store: ArticleStore, path: Path, stat) -> bool:
     return known[1] == stat.st_mtime_ns or known[2] == file_hash(path)
 
 
-def _store_file(path, stat, items, store, rejects, summary, *, now) -> None:
+class _KnownPeopleOf:
+    """The store's known people (`corpus.known_people`), read when a file
+    brings an article: an update with nothing new never reads them."""
+
+    def __init__(self, store: ArticleStore) -> None:
+        self.store = store
+        self._known = None
+
+    def get(self):
+        if self._known is None:
+            from corpus.known_people import load_known_people
+
+            self._known = load_known_people(self.store)
+        return self._known
+
+    def save(self) -> None:
+        """What was learned, into the store's current transaction."""
+        if self._known is not None:
+            self.store.add_known_people(*self._known.take_pending())
+
+
+def _store_file(path, stat, items, case, store, rejects, summary, *, now, known) -> None:
     summary.bytes += stat.st_size if stat else 0
     articles = 0
     reject_lines = []
@@ -200,6 +232,9 @@ def _store_file(path, stat, items, store, rejects, summary, *, now) -> None:
             reject_lines.append(_reject_line(item, now))
             continue
         summary.read += 1
+        if item.people_from_text:
+            # What the story alone cannot tell, what the archive stored before can.
+            item = known.get().with_headline_people(item)
         result = store.put(item, signature=signature)
         if result.status == "duplicate":
             summary.duplicates += 1
@@ -209,6 +244,11 @@ def _store_file(path, stat, items, store, rejects, summary, *, now) -> None:
         else:
             setattr(summary, result.status, getattr(summary, result.status) + 1)
             articles += 1
+            if result.status != "unchanged":
+                known.get().learn(item)
+    if articles:
+        known.get().learn_case(*case)
+    known.save()
     if stat is not None:
         store.record_input(str(path.resolve()), stat.st_size, stat.st_mtime_ns, file_hash(path), articles)
     # Rejects are logged before the commit: a crash in between re-reads the

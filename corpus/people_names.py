@@ -133,6 +133,7 @@ _HEAD_VERBS = (
     r"DENIES|BACKS|SUPPORTS|REJECTS|DEFENDS|WANTS|HOPES|PROPOSES|CONFIRMS|VOWS|MEETS|CONFIDENT)"
 )
 _HEAD_VERB = re.compile(_HEAD_VERBS)
+HEAD_VERBS = frozenset(_HEAD_VERBS[3:-1].split("|"))  # {"SAYS", "SAID", ...}
 _HEAD_WORD = r"[A-Z][A-Z'’-]*[A-Z]"
 _HEAD_TITLES = "|".join(
     re.escape(t.upper()) for t in sorted(TITLE_PHRASES, key=len, reverse=True)

@@ -58,6 +58,20 @@ CREATE TABLE IF NOT EXISTS inputs (
     file_hash TEXT NOT NULL,
     articles INTEGER NOT NULL
 );
+-- What corpus.known_people learns from the stored articles: the forms each
+-- surname was named by as a person (in how many articles), and how often each
+-- word is written in lower case or capitalized.
+CREATE TABLE IF NOT EXISTS known_names (
+    surname TEXT NOT NULL,
+    form TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    PRIMARY KEY (surname, form)
+);
+CREATE TABLE IF NOT EXISTS word_case (
+    word TEXT PRIMARY KEY,
+    lower INTEGER NOT NULL,
+    capital INTEGER NOT NULL
+);
 """
 
 
@@ -210,7 +224,26 @@ class ArticleStore:
             (path, size, mtime_ns, file_hash, articles),
         )
 
+    def add_known_people(self, forms: Iterable[tuple[str, str, int]],
+                         case: Iterable[tuple[str, int, int]]) -> None:
+        """Add to the known people's counts (in the current transaction)."""
+        self._db.executemany(
+            "INSERT INTO known_names VALUES (?,?,?) ON CONFLICT (surname, form) "
+            "DO UPDATE SET articles = articles + excluded.articles", forms)
+        self._db.executemany(
+            "INSERT INTO word_case VALUES (?,?,?) ON CONFLICT (word) DO UPDATE SET "
+            "lower = lower + excluded.lower, capital = capital + excluded.capital", case)
+        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('known_people', '1')")
+
     # -- reading ---------------------------------------------------------
+    def known_people_counts(self):
+        """(forms, case) rows for `corpus.known_people`, or None for a store
+        written before it kept them (its articles must be counted once)."""
+        if self._db.execute("SELECT 1 FROM meta WHERE key='known_people'").fetchone() is None:
+            return None
+        return (self._db.execute("SELECT surname, form, articles FROM known_names").fetchall(),
+                self._db.execute("SELECT word, lower, capital FROM word_case").fetchall())
+
     def input_record(self, path: str) -> tuple[int, int, str] | None:
         row = self._db.execute(
             "SELECT size, mtime_ns, file_hash FROM inputs WHERE path=?", (path,)

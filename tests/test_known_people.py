@@ -1,0 +1,122 @@
+"""A headline's bare surname is a person when the archive already knows them."""
+
+import json
+
+from corpus import ArticleStore, Home, ingest
+from corpus.article import Article
+from corpus.known_people import KnownPeople
+from tests.conftest import NOW
+
+BUDGET = ("Budget keeps the basic rate of tax\n\nChancellor of the Exchequer Nigel Lawson said on "
+          "Tuesday that the basic rate of income tax would stay where it is this year, and that "
+          "borrowing would fall.\n\nThe opposition said the budget did little for the regions.\n")
+STERLING = ("Sterling firm ahead of the budget\n\nSterling rose against the dollar on Monday as "
+            "dealers waited for the budget, and the pound was in a comfortable range, said "
+            "Chancellor Nigel Lawson.\n\nDealers said the market was thin.\n")
+FLASH = ("LAWSON SAYS INFLATION WILL FALL\n\nBritain's rate of inflation will fall below four "
+         "percent by the end of the year, the chancellor told parliament on Wednesday, as he set "
+         "out the government's plans for the coming year.\n\nThe opposition said the forecast "
+         "was too hopeful.\n")
+
+
+def _known(*people, prose=""):
+    """An archive that named each of `people` in two articles, and wrote `prose`."""
+    known = KnownPeople()
+    for _ in range(2):
+        for name in people:
+            known.learn_names([name], prose)
+    return known
+
+
+def test_a_headline_surname_the_archive_named_twice_is_that_person():
+    known = _known("Nigel Lawson")
+    assert known.headline_people("LAWSON SETS U.K. BORROWING AT 4.0 BILLION STG") == ["lawson"]
+    assert known.name_for("lawson") == "Nigel Lawson"
+
+
+def test_a_surname_named_once_or_never_is_nobody():
+    known = KnownPeople()
+    assert known.headline_people("LAWSON SAYS INFLATION WILL FALL") == []
+    known.learn_names(["Nigel Lawson"], "")
+    assert known.headline_people("LAWSON SAYS INFLATION WILL FALL") == []
+
+
+def test_a_known_surname_joined_to_a_company_is_not_a_person():
+    known = _known("Nigel Lawson", "Roger Douglas", prose="the group said it would raise its payout")
+    for headline in ("LAWSON PRODUCTS INC RAISES QTLY PAYOUT", "LAWSON <LAWS> RAISES PAYOUT",
+                     "LAWSON GROUP SETS DIVIDEND", "SWISSAIR ORDERS SIX MCDONNELL DOUGLAS JETS"):
+        assert known.headline_people(headline) == [], headline
+
+
+def test_a_surname_the_archive_writes_as_a_word_is_not_a_person():
+    known = _known("James Bond", prose="The bond market fell and bond yields rose. ")
+    assert known.headline_people("U.S. BOND PRICES FALL AFTER DATA") == []
+
+
+def test_a_place_is_not_read_as_a_surname():
+    known = _known("Miguel de la Madrid", "Nigel Lawson")
+    assert known.headline_people("MADRID METRO HALTED AS STRIKES SPREAD") == []
+
+
+def test_the_known_first_name_or_a_possessive_may_stand_before_the_surname():
+    known = _known("Howard Baker", "James Baker", prose="the chief of staff says")
+    assert known.headline_people("HOWARD BAKER SAYS TALKS GO ON") == ["baker"]
+    assert known.headline_people("TREASURY'S BAKER SAYS DOLLAR FIRM") == ["baker"]
+    assert known.headline_people("PETER BAKER APPAREL POSTS LOSS") == []
+    # Two full names, neither dominant: the person is named by the surname.
+    assert known.name_for("baker") == "Baker"
+
+
+def _ingest(home, *texts, names=None):
+    folder = home.root / f"crawl{len(list(home.root.glob('crawl*')))}"
+    folder.mkdir(parents=True)
+    for n, text in enumerate(texts):
+        (folder / (names[n] if names else f"page{n}.txt")).write_text(text)
+    store = ArticleStore(home.store_path)
+    ingest([folder], store, home.rejects_path, now=NOW, workers=0)
+    return store
+
+
+def _people_of(store, title):
+    [article] = [a for a in store if a.title == title]
+    return article.people
+
+
+def test_ingest_reads_a_flash_headline_by_what_earlier_stories_named(tmp_path):
+    home = Home(tmp_path / "home")
+    store = _ingest(home, BUDGET, STERLING, FLASH, names=["1.txt", "2.txt", "3.txt"])
+    assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
+
+
+def test_the_archive_remembers_people_between_ingests(tmp_path):
+    home = Home(tmp_path / "home")
+    _ingest(home, BUDGET, STERLING).close()
+    store = _ingest(home, FLASH)
+    assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
+
+
+def test_without_earlier_stories_the_flash_headline_names_nobody(tmp_path):
+    home = Home(tmp_path / "home")
+    store = _ingest(home, FLASH)
+    assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ()
+
+
+def test_a_store_older_than_the_counts_has_its_articles_counted_once(tmp_path):
+    home = Home(tmp_path / "home")
+    store = ArticleStore(home.store_path)
+    for n in range(2):  # stored as an older Dateline did: no counts kept
+        store.put(Article(id=f"old{n}", title=f"Budget day {n}", body="The chancellor spoke.",
+                          people=("Nigel Lawson",)))
+    store.commit()
+    store.close()
+    store = _ingest(home, FLASH)
+    assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
+
+
+def test_people_given_by_the_input_are_kept_as_given(tmp_path):
+    home = Home(tmp_path / "home")
+    _ingest(home, BUDGET, STERLING).close()
+    record = {"id": "given", "title": "LAWSON SAYS INFLATION WILL FALL",
+              "body": "The chancellor spoke to parliament about prices and wages.", "people": []}
+    store = _ingest(home, json.dumps(record) + "\n", names=["records.jsonl"])
+    assert store.get("given").people == ()
