@@ -34,6 +34,7 @@ from corpus.extract_people import subjects_and_mentioned  # noqa: E402
 from corpus.extract_places import extract_places  # noqa: E402
 from corpus.gazetteer import gazetteer  # noqa: E402
 from corpus.ingestion import load_articles  # noqa: E402
+from corpus.known_people import KnownPeople, surname_key  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -74,6 +75,22 @@ def surnames(people) -> set[str]:
     return {re.split(r"[\s-]+", name.strip())[-1].casefold() for name in people if name.strip()}
 
 
+def extracted_people(articles: list[Article]):
+    """(subjects, mentioned) of each article as ingest finds them when the
+    stories arrive in this order untagged: from the text, and from the people
+    the stories before it named (`corpus.known_people`, which learns here from
+    what was extracted, never from the editors' tags)."""
+    known = KnownPeople()
+    for a in articles:
+        subjects, mentioned = subjects_and_mentioned(a.title, a.body)
+        new = [s for s in known.headline_people(a.title)
+               if s not in {surname_key(n) for n in subjects}]
+        mentioned = tuple(n for n in mentioned if surname_key(n) not in new)
+        subjects += tuple(known.name_for(s) for s in new)
+        known.learn_names(subjects + mentioned, a.body)
+        yield subjects, mentioned
+
+
 def score_reuters(articles: list[Article]) -> tuple[Score, Score, Score, Score]:
     """Places; people (an article's `people`: who it is about); everyone
     named (`people` + `mentioned`: what `person:` searches), for reference;
@@ -81,10 +98,9 @@ def score_reuters(articles: list[Article]) -> tuple[Score, Score, Score, Score]:
     they tagged no person in at all, whoever the story is about)."""
     tagged = set().union(*(surnames(a.people) for a in articles))
     places, people, named, in_tagged = Score(), Score(), Score(), Score()
-    for a in articles:
+    for a, (subjects, mentioned) in zip(articles, extracted_people(articles)):
         places.add(countries(extract_places(a.title, a.body, dateline=a.dateline or "")),
                    countries(a.places))
-        subjects, mentioned = subjects_and_mentioned(a.title, a.body)
         gold = surnames(a.people)
         people.add(surnames(subjects) & tagged, gold)
         named.add(surnames(subjects + mentioned) & tagged, gold)
