@@ -49,6 +49,8 @@ TITLE_PHRASES = {
     # "IMF head Karim Nasser", "Chancellor of the Exchequer Ruth Ambler".
     "Chancellor of the Exchequer", "Treasurer", "Trade Representative", "representative",
     "Chief of Staff", "chief of staff", "chief", "head", "commissioner", "adviser", "aide",
+    "trader", "speculator", "financier", "investor", "arbitrager", "arbitrageur", "raider",
+    "developer", "publisher", "magnate", "tycoon", "industrialist", "oilman",
 }
 TITLE_WORDS = {w for phrase in TITLE_PHRASES for w in phrase.split()}
 _LOWER_TITLE_PHRASES = {t for t in TITLE_PHRASES if t.islower()} | {"manager", "rear-admiral"}

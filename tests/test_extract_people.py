@@ -23,6 +23,12 @@ def test_a_role_before_the_name_set_off_by_commas_is_found():
     assert extract_people("Rates", text) == ("Lena Marsh-Whitby",)
 
 
+def test_a_market_role_before_the_name_introduces_a_person():
+    text = ("A court froze the funds of two firms controlled by inside trader Dario Vance and "
+            "of a fund run by the financier Mona Castell.")
+    assert people_named("Court", text) == ("Dario Vance", "Mona Castell")
+
+
 def test_places_after_a_title_are_not_people():
     assert extract_people("Visit", "The President Kenya visit was delayed. Minister Russia said.") == ()
 
