@@ -7,6 +7,10 @@
   Log in") and not the story.
 - A page of links (a section front, an index): most of its text is the text
   of the page's own links, one headline a line.
+- A page of story summaries (a section front with teasers): at least
+  MIN_TEASERS headlines that are links, each with a paragraph or two below it,
+  and those paragraphs are most of the page's text. A story with a box of
+  related links at its end is still a story: its own text is most of it.
 
 A short brief is none of these: two sentences of news are an article.
 """
@@ -98,6 +102,25 @@ def link_page(lines: list[str], link_texts: set[str]) -> bool:
     total = sum(len(line) for line in lines)
     linked = [line for line in lines if _is_link_line(line, link_texts)]
     return len(linked) >= MIN_LINK_LINES and sum(len(line) for line in linked) > MAX_LINK_SHARE * total
+
+
+MIN_TEASERS = 4
+TEASER_KEY_CHARS = 60  # teasers are compared by their start: a "Read more" may follow
+
+
+def teaser_key(text: str) -> str:
+    return line_key(text)[:TEASER_KEY_CHARS]
+
+
+def summary_page(lines: list[str], headlines: int, teasers: set[str]) -> bool:
+    """Whether a page is a list of story summaries: `headlines` headlines that
+    are links, and more than MAX_LINK_SHARE of its text the `teasers` below
+    them (`teaser_key`s of their paragraphs)."""
+    if headlines < MIN_TEASERS:
+        return False
+    total = sum(len(line) for line in lines)
+    teasing = sum(len(line) for line in lines if teaser_key(line) in teasers)
+    return teasing > MAX_LINK_SHARE * total
 
 
 def _is_link_line(line: str, link_texts: set[str]) -> bool:

@@ -131,6 +131,47 @@ def test_a_section_page_of_headline_links_is_rejected_as_a_page_of_links():
     assert _reason(page) == "not an article: a page of links"
 
 
+SUMMARIES = [
+    ("Ferry crews walk out over rosters", "Crews on the island ferries stopped work on Monday in a "
+     "dispute over new rosters, leaving hundreds of commuters stranded at the quay."),
+    ("Port fees to rise by a fifth", "The harbour board said on Tuesday that fees for cargo ships "
+     "would rise by 20 percent from January to pay for dredging the channel."),
+    ("Council approves new sea wall", "Councillors voted to build a two-kilometre sea wall along "
+     "the northern shore after last winter's storms flooded dozens of homes."),
+    ("Fish market moves to the old docks", "The town's fish market will move to a renovated "
+     "warehouse on the old docks next spring, the traders' association said."),
+    ("Lifeboat crew rescues two sailors", "The volunteer lifeboat crew rescued two sailors whose "
+     "yacht lost its mast in a gale off the point on Saturday night."),
+]
+
+
+def _summaries(wrap: str, heading: str = "h2") -> str:
+    return "".join(wrap.format(f"<{heading}><a href='/story/{n}'>{h}</a></{heading}><p>{t} "
+                               f"<a href='/story/{n}'>Read more</a></p>")
+                   for n, (h, t) in enumerate(SUMMARIES))
+
+
+def test_a_section_front_of_linked_headlines_and_summaries_is_rejected():
+    for items in (_summaries("<article>{}</article>"), _summaries("<div class='teaser'>{}</div>", "h3"),
+                  _summaries("{}")):
+        page = (f"<!DOCTYPE html><html><head><title>Local news | Harbour Times</title></head>"
+                f"<body>{NAV}<main><h1>Local news</h1>{items}</main></body></html>")
+        assert _reason(page) == "not an article: a page of story summaries"
+
+
+def test_a_story_with_a_box_of_related_summaries_is_still_a_story():
+    story = "".join(f"<p>The crews said the new rosters would keep them from home for nine days at "
+                    f"a time, and the company would meet the union again on day {n}.</p>"
+                    for n in range(5))
+    related = f"<aside><h2>Related</h2>{_summaries('<div>{}</div>', 'h3')}</aside>"
+    page = _html("Ferry crews strike", story).replace("</article>", f"</article>{related}")
+    assert _reason(page) == "stored"
+    # Subheads that link to the story's own sections head sections, not summaries.
+    sections = "".join(f"<h2><a href='#s{n}'>{h}</a></h2><p>{t} {t} {t}</p><p>{t} {t} {t}</p>"
+                       for n, (h, t) in enumerate(SUMMARIES))
+    assert _reason(_html("Ferry crews strike", sections)) == "stored"
+
+
 def test_a_404_page_is_rejected_as_an_error_page():
     main = ("<p>Sorry, the page you were looking for could not be found. It may have been moved "
             "or deleted. Try searching the archive or go back to the home page.</p>")

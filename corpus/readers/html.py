@@ -20,7 +20,14 @@ from corpus.article import Article, Rejected
 from corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
 from corpus.extract import MIN_BODY_CHARS, Page, article_from_page, date_line, stated_date
 from corpus.extract_sources import split_tags
-from corpus.not_article import error_page, is_paywall_line, link_page, paywall_stub
+from corpus.not_article import (
+    error_page,
+    is_paywall_line,
+    link_page,
+    paywall_stub,
+    summary_page,
+    teaser_key,
+)
 
 # trafilatura and htmldate log every page they find hard; rejects say it once.
 for name in ("trafilatura", "htmldate"):
@@ -91,6 +98,8 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
         return Rejected(origin, "not an article: a paywall stub")
     if link_page(paragraphs, _link_texts(tree)):
         return Rejected(origin, "not an article: a page of links")
+    if summary_page(paragraphs, *_teasers(tree)):
+        return Rejected(origin, "not an article: a page of story summaries")
     body = "\n\n".join(paragraphs)
     if len(body) < MIN_BODY_CHARS:
         return Rejected(origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
@@ -131,6 +140,31 @@ def _split_text(text: str, title: str, repeated: frozenset[str]):
 def _link_texts(tree) -> set[str]:
     """The text of every link on the page, as compared with lines."""
     return {key for a in tree.iter("a") if (key := line_key(a.text_content()))}
+
+
+MAX_TEASER_CHARS = 600  # a summary is a paragraph or two; a longer run is a story's section
+
+
+def _teasers(tree) -> tuple[int, set[str]]:
+    """(how many headlines are links with a short summary below them, the
+    `teaser_key`s of those summaries' paragraphs)."""
+    headlines, teasers = 0, set()
+    for heading in tree.xpath("//h2[.//a]|//h3[.//a]|//h4[.//a]"):
+        text = line_key(heading.text_content())
+        if not text or line_key(" ".join(a.text_content() for a in heading.iter("a"))) != text:
+            continue  # a heading with a link inside it is not a link
+        below = []
+        for sibling in heading.itersiblings():
+            if not isinstance(sibling.tag, str):
+                continue  # a comment
+            if sibling.tag in ("h1", "h2", "h3", "h4") or sibling.xpath(".//h1|.//h2|.//h3|.//h4"):
+                break
+            paragraphs = [sibling] if sibling.tag == "p" else sibling.iter("p")
+            below += [t for p in paragraphs if (t := p.text_content().strip())]
+        if below and sum(len(t) for t in below) <= MAX_TEASER_CHARS:
+            headlines += 1
+            teasers.update(teaser_key(t) for t in below)
+    return headlines, teasers
 
 
 def _footer_lines(tree) -> list[str]:
