@@ -9,10 +9,11 @@ reader found on a page into an Article with date, people, places and tags.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from corpus.article import Article, Rejected, make_id
+from corpus.bylines import credited_author
 from corpus.clean import Caption
 from corpus.dates import DateParseError, parse_article_date
 from corpus.extract_people import subjects_and_mentioned
@@ -184,6 +185,8 @@ def page_date(page: Page, *, now: datetime) -> tuple[datetime | None, str | None
 
 
 def article_from_page(page: Page, *, now: datetime) -> Article | Rejected:
+    credited, body = credited_author(page.body)  # a byline run into the text leaves it
+    page = replace(page, body=body, author=page.author or credited)
     if len(page.body) < MIN_BODY_CHARS:
         return Rejected(page.origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
     if not page.title:

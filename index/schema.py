@@ -26,7 +26,8 @@ from whoosh.util.times import datetime_to_long
 from corpus.article import Article
 from corpus.dates import to_utc
 
-SCHEMA_VERSION = 4  # 3: one exact title and body field; the date as a column only; 4: author
+SCHEMA_VERSION = 5  # 3: one exact title and body field; the date as a column only; 4: author;
+# 5: each of several authors a value
 
 # Words: letters and digits, with an inner apostrophe, straight or typographic
 # ("Kenya's", "Kenya’s": one word, written with the straight one), dots and
@@ -185,7 +186,8 @@ def document_for(article: Article) -> dict:
         "place": article.places,
         "source": (article.source,) if article.source else (),
         "tag": article.tags,
-        "author": (article.author,) if article.author else (),
+        # Several authors are one string, "Ann Lee; Tom Ray": each is a value.
+        "author": tuple(a.strip() for a in (article.author or "").split(";") if a.strip()),
     }
     for name, values in names.items():
         if values:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from corpus.article import Article, Rejected, make_id
+from corpus.bylines import author_names
 from corpus.clean import tidy_text
 from corpus.dates import DateParseError, parse_article_date
 from corpus.gazetteer import gazetteer
@@ -125,6 +126,7 @@ def _article(attrs: dict, doc: str, origin: str, *, now: datetime) -> Article | 
         tags=tuple(dict.fromkeys(tags)),
         origin=where,
         dateline=_dateline(doc),
+        author=author_names(_plain(_element(doc, "AUTHOR"))),  # "By Peter Torday, Reuters"
     )
 
 
