@@ -123,6 +123,10 @@ def _is_state(words: list[str]) -> bool:
     )
 
 
+_PLURAL_TITLE_BEFORE = re.compile(r"\b(?:Ministers|Presidents)\s+[^.;:]{3,80}?\s+and\s+$")
+_OF_STATE = re.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)")
+
+
 def _national_at(body: str, at: int, end: int) -> bool:
     """Whether the name at body[at:end] is given a state's office: 'West German
     Finance Minister Ines Albrecht', "Japan's trade minister, Kenji Sato,",
@@ -132,6 +136,12 @@ def _national_at(body: str, at: int, end: int) -> bool:
         before[-1] = before[-1].rstrip(",")
         title = title_length([*before, "X"])
         if title == len(before) and _is_state(before[: title - 1]):
+            return True
+        # "Prime Minister Zhao Ziyang of China", "Prime Ministers Zhao Ziyang of
+        # China and Anibal Cavaco Silva of Portugal": the state after the name.
+        of = _OF_STATE.match(body, end)
+        if of and _is_state(of.group(1).split()) and (
+                title == len(before) or _PLURAL_TITLE_BEFORE.search(body, max(0, at - 120), at)):
             return True
     if not role_follows(body, end):
         return False

@@ -51,6 +51,10 @@ TITLE_PHRASES = {
     "Chief of Staff", "chief of staff", "chief", "head", "commissioner", "adviser", "aide",
     "trader", "speculator", "financier", "investor", "arbitrager", "arbitrageur", "raider",
     "developer", "publisher", "magnate", "tycoon", "industrialist", "oilman",
+    # Two office holders under one title: "Prime Ministers Zhao Ziyang of China
+    # and Anibal Cavaco Silva of Portugal" (see _PARTNER).
+    "Prime Ministers", "Foreign Ministers", "Finance Ministers", "Trade Ministers", "Ministers",
+    "Presidents",
 }
 TITLE_WORDS = {w for phrase in TITLE_PHRASES for w in phrase.split()}
 _LOWER_TITLE_PHRASES = {t for t in TITLE_PHRASES if t.islower()} | {"manager", "rear-admiral"}
@@ -182,6 +186,10 @@ _TITLE_ENDS = {t.split()[-1] for t in TITLE_PHRASES}
 _LOWER_TITLE_ENDS = {t.split()[-1] for t in _LOWER_TITLE_PHRASES}
 
 
+# After the first name under a plural title: its country, then "and" and the second.
+_PARTNER = re.compile(r"(?:\s+of\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?,?\s+and\s+")
+
+
 def title_length(words: list[str]) -> int:
     """How many of `words` precede the name: up to the end of the last title phrase."""
     for end in range(len(words) - 2, -1, -1):
@@ -267,6 +275,12 @@ def names_in(text: str) -> list[Mention]:
             if len(rest) == 1 and (before_words + words)[title_end - 1] in _WEAK_TITLES:
                 continue
             name = _clean_name(rest[:4])  # "Foreign Minister Sergey Lavrov"
+            title = (before_words + words)[title_end - 1]
+            if name and title.endswith("s") and title in TITLE_WORDS and (
+                    partner := _PARTNER.match(text, start + span.group().rfind(name) + len(name))):
+                second = _SPAN.match(text, partner.end())
+                if second and (other := _clean_name(second.group().split()[:4])):
+                    found.append(Mention(other, second.start()))
         elif " of " in before and _TITLE_OF_BEFORE.search(text, max(0, start - 60), start):
             name = _clean_name(words[-2:])  # "Minister of Mines and Energy Suharsono"
         elif before_words and (

@@ -29,6 +29,12 @@ def test_a_market_role_before_the_name_introduces_a_person():
     assert people_named("Court", text) == ("Dario Vance", "Mona Castell")
 
 
+def test_two_office_holders_under_one_plural_title_are_both_subjects():
+    text = ("Prime Ministers Ana Velloso of Portugal and Kenji Sato of Japan signed a fisheries "
+            "agreement on Tuesday.")
+    assert extract_people("Fisheries pact", text) == ("Ana Velloso", "Kenji Sato")
+
+
 def test_places_after_a_title_are_not_people():
     assert extract_people("Visit", "The President Kenya visit was delayed. Minister Russia said.") == ()
 
