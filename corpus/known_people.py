@@ -168,7 +168,9 @@ class KnownPeople:
                 continue
             before = tokens[i - 1] if i else ""
             after = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if not (self._stands_after(before, surname) and self._stands_before(after)):
+            # "THATCHER'S CONSERVATIVES": what follows a possessive is the person's.
+            owns = bool(_POSSESSIVE.search(token))
+            if not (self._stands_after(before, surname) and (owns or self._stands_before(after))):
                 continue
             if surname not in found:
                 found.append(surname)

@@ -67,6 +67,12 @@ def test_the_known_first_name_or_a_possessive_may_stand_before_the_surname():
     assert known.name_for("baker") == "Baker"
 
 
+def test_whatever_follows_a_known_surnames_possessive_is_the_persons():
+    known = _known("Margaret Thatcher", prose="the poll puts")
+    assert known.headline_people("LATEST POLL PUTS THATCHER'S CONSERVATIVES AHEAD") == ["thatcher"]
+    assert known.headline_people("LATEST POLL PUTS THATCHER CONSERVATIVES AHEAD") == []
+
+
 def _ingest(home, *texts, names=None):
     folder = home.root / f"crawl{len(list(home.root.glob('crawl*')))}"
     folder.mkdir(parents=True)
