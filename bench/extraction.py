@@ -34,7 +34,7 @@ from corpus.extract_people import subjects_and_mentioned  # noqa: E402
 from corpus.extract_places import extract_places  # noqa: E402
 from corpus.gazetteer import gazetteer  # noqa: E402
 from corpus.ingestion import load_articles  # noqa: E402
-from corpus.known_people import KnownPeople, surname_key  # noqa: E402
+from corpus.known_people import KnownPeople  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -75,20 +75,25 @@ def surnames(people) -> set[str]:
     return {re.split(r"[\s-]+", name.strip())[-1].casefold() for name in people if name.strip()}
 
 
-def extracted_people(articles: list[Article]):
-    """(subjects, mentioned) of each article as ingest finds them when the
-    stories arrive in this order untagged: from the text, and from the people
-    the stories before it named (`corpus.known_people`, which learns here from
-    what was extracted, never from the editors' tags)."""
+def extracted_people(articles: list[Article]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(subjects, mentioned) of each article as one ingest of the stories, in
+    this order and untagged, finds them: from the text, from the people the
+    stories before it named (`corpus.known_people`, which learns here from what
+    was extracted, never from the editors' tags), and, at the end, from the
+    people the stories after it named."""
     known = KnownPeople()
-    for a in articles:
+    found = []
+    waiting: dict[str, list[int]] = {}  # a headline word nobody was known by yet -> articles
+    for n, a in enumerate(articles):
         subjects, mentioned = subjects_and_mentioned(a.title, a.body)
-        new = [s for s in known.headline_people(a.title)
-               if s not in {surname_key(n) for n in subjects}]
-        mentioned = tuple(n for n in mentioned if surname_key(n) not in new)
-        subjects += tuple(known.name_for(s) for s in new)
+        subjects, mentioned = known.headline_subjects(a.title, subjects, mentioned)
+        for surname in known.unknown_in_headline(a.title):
+            waiting.setdefault(surname, []).append(n)
         known.learn_names(subjects + mentioned, a.body)
-        yield subjects, mentioned
+        found.append((subjects, mentioned))
+    for n in sorted({n for s, ns in waiting.items() if known.is_known(s) for n in ns}):
+        found[n] = known.headline_subjects(articles[n].title, *found[n])
+    return found
 
 
 def score_reuters(articles: list[Article]) -> tuple[Score, Score, Score, Score]:

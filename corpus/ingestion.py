@@ -45,6 +45,8 @@ class IngestSummary:
     dropped: int = 0
     dropped_by_reason: Counter = field(default_factory=Counter)
     bytes: int = 0
+    # Stories stored earlier whose headline names someone the archive came to know since.
+    people_from_later_stories: int = 0
 
     def as_dict(self) -> dict:
         data = {k: v for k, v in self.__dict__.items() if not k.endswith("_by_reason")}
@@ -107,6 +109,7 @@ def ingest(
             _store_file(path, stat, items, case, store, rejects, summary, now=now, known=known)
             if progress:
                 progress(summary, path)
+    known.read_headlines_again(summary)
     return summary
 
 
@@ -211,6 +214,24 @@ class _KnownPeopleOf:
         if self._known is not None:
             self.store.add_known_people(*self._known.take_pending())
 
+    def read_headlines_again(self, summary: IngestSummary) -> None:
+        """Stories stored with a headline word nobody the archive knew, read
+        again now that it knows more: the order files come in (in this
+        ingest or an earlier one) does not decide who a story is about."""
+        if self._known is None:
+            return  # nothing was stored: nothing new is known
+        known = self._known
+        surnames = [s for s in self.store.unknown_headline_surnames() if known.is_known(s)]
+        if not surnames:
+            return
+        for article_id in self.store.ids_with_unknown_headline_names(surnames):
+            article = self.store.get(article_id)
+            changed = known.with_headline_people(article) if article else article
+            if changed is not article and self.store.put(changed).status == "updated":
+                summary.people_from_later_stories += 1
+        self.store.forget_unknown_headline_names(surnames)
+        self.store.commit()
+
 
 def _store_file(path, stat, items, case, store, rejects, summary, *, now, known) -> None:
     summary.bytes += stat.st_size if stat else 0
@@ -236,6 +257,8 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known)
             # What the story alone cannot tell, what the archive stored before can.
             item = known.get().with_headline_people(item)
         result = store.put(item, signature=signature)
+        if item.people_from_text and result.status in ("stored", "updated"):
+            store.add_unknown_headline_names(result.id, known.get().unknown_in_headline(item.title))
         if result.status == "duplicate":
             summary.duplicates += 1
             reject_lines.append(

@@ -67,6 +67,15 @@ CREATE TABLE IF NOT EXISTS known_names (
     articles INTEGER NOT NULL,
     PRIMARY KEY (surname, form)
 );
+-- Headline words of stories whose people were read from the text, that stood
+-- as a surname would but were nobody the archive knew then: read again once
+-- the archive knows them (corpus.known_people).
+CREATE TABLE IF NOT EXISTS unknown_headline_names (
+    surname TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (surname, id)
+);
+CREATE INDEX IF NOT EXISTS unknown_headline_names_id ON unknown_headline_names(id);
 CREATE TABLE IF NOT EXISTS word_case (
     word TEXT PRIMARY KEY,
     lower INTEGER NOT NULL,
@@ -208,6 +217,7 @@ class ArticleStore:
         removed = 0
         for article_id in ids:
             cur = self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+            self._db.execute("DELETE FROM unknown_headline_names WHERE id=?", (article_id,))
             self._db.execute("DELETE FROM near_dup WHERE id=?", (article_id,))
             self._db.execute("DELETE FROM near_dup_bands WHERE id=?", (article_id,))
             if cur.rowcount:
@@ -235,7 +245,30 @@ class ArticleStore:
             "lower = lower + excluded.lower, capital = capital + excluded.capital", case)
         self._db.execute("INSERT OR IGNORE INTO meta VALUES ('known_people', '1')")
 
+    def add_unknown_headline_names(self, article_id: str, surnames: Iterable[str]) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO unknown_headline_names VALUES (?,?)",
+                             [(s, article_id) for s in surnames])
+
+    def forget_unknown_headline_names(self, surnames: list[str]) -> None:
+        for start in range(0, len(surnames), 500):
+            chunk = surnames[start : start + 500]
+            self._db.execute("DELETE FROM unknown_headline_names WHERE surname IN "
+                             f"({','.join('?' * len(chunk))})", chunk)
+
     # -- reading ---------------------------------------------------------
+    def unknown_headline_surnames(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT DISTINCT surname FROM unknown_headline_names")]
+
+    def ids_with_unknown_headline_names(self, surnames: list[str]) -> list[str]:
+        ids: dict[str, None] = {}
+        for start in range(0, len(surnames), 500):
+            chunk = surnames[start : start + 500]
+            for (article_id,) in self._db.execute(
+                    "SELECT id FROM unknown_headline_names WHERE surname IN "
+                    f"({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
+                ids[article_id] = None
+        return list(ids)
+
     def known_people_counts(self):
         """(forms, case) rows for `corpus.known_people`, or None for a store
         written before it kept them (its articles must be counted once)."""

@@ -70,6 +70,9 @@ def print_ingest_summary(summary, home, *, as_json: bool) -> None:
             f"{summary.updated} updated, {summary.unchanged} unchanged, "
             f"{plural(summary.duplicates, 'duplicate')}, {summary.rejected} rejected."
         )
+    if summary.people_from_later_stories:
+        typer.echo(f"  headlines read again: {summary.people_from_later_stories} × "
+                   "now naming a person whom later stories introduced")
     for reason, count in summary.rejected_by_reason.most_common():
         typer.echo(f"  rejected: {count} × {reason}")
     # Not articles and not errors (a WARC's requests, images, redirects): counted

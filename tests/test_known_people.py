@@ -73,13 +73,15 @@ def test_whatever_follows_a_known_surnames_possessive_is_the_persons():
     assert known.headline_people("LATEST POLL PUTS THATCHER CONSERVATIVES AHEAD") == []
 
 
-def _ingest(home, *texts, names=None):
+def _ingest(home, *texts, names=None, summaries=None):
     folder = home.root / f"crawl{len(list(home.root.glob('crawl*')))}"
     folder.mkdir(parents=True)
     for n, text in enumerate(texts):
         (folder / (names[n] if names else f"page{n}.txt")).write_text(text)
     store = ArticleStore(home.store_path)
-    ingest([folder], store, home.rejects_path, now=NOW, workers=0)
+    summary = ingest([folder], store, home.rejects_path, now=NOW, workers=0)
+    if summaries is not None:
+        summaries.append(summary)
     return store
 
 
@@ -99,6 +101,40 @@ def test_the_archive_remembers_people_between_ingests(tmp_path):
     _ingest(home, BUDGET, STERLING).close()
     store = _ingest(home, FLASH)
     assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
+
+
+def test_a_flash_read_before_the_story_that_introduces_the_person_is_read_again(tmp_path):
+    home = Home(tmp_path / "home")
+    summaries = []
+    store = _ingest(home, FLASH, BUDGET, STERLING, names=["1.txt", "2.txt", "3.txt"],
+                    summaries=summaries)
+    assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
+    assert summaries[0].people_from_later_stories == 1
+
+
+def test_the_ingest_summary_says_how_many_headlines_were_read_again(tmp_path):
+    from tests.conftest import dateline
+
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    for name, text in (("1.txt", FLASH), ("2.txt", BUDGET), ("3.txt", STERLING)):
+        (folder / name).write_text(text)
+    result = dateline(tmp_path / "home", "ingest", str(folder))
+    assert result.exit_code == 0
+    assert "headlines read again: 1 × now naming a person whom later stories introduced" in result.stdout
+
+
+def test_a_later_ingest_reads_an_earlier_flash_again_and_logs_the_change(tmp_path):
+    home = Home(tmp_path / "home")
+    store = _ingest(home, FLASH)
+    assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ()
+    seq = store.last_seq()
+    store.close()
+    store = _ingest(home, BUDGET, STERLING)
+    [flash] = [a for a in store if a.title == "LAWSON SAYS INFLATION WILL FALL"]
+    assert flash.people == ("Nigel Lawson",)
+    assert flash.id in {article_id for _, article_id, _ in store.changes_since(seq)}
+    assert "lawson" not in store.unknown_headline_surnames()  # nothing waits for him now
 
 
 def test_without_earlier_stories_the_flash_headline_names_nobody(tmp_path):
