@@ -78,6 +78,24 @@ def test_article_page_links_the_byline_to_the_authors_articles(client):
     assert [hit["id"] for hit in found["hits"]] == ["boe-holds"]
 
 
+def test_each_of_several_authors_links_to_their_articles(tmp_path):
+    from tests.conftest import build_home
+
+    record = {"id": "fees", "title": "Port fees to rise", "author": "Ann Lee; Tom Ray",
+              "body": "The harbour board voted on Tuesday to raise fees for cargo ships."}
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    app = create_app(build_home(tmp_path / "home", tmp_path / "a.jsonl"), clock=lambda: NOW)
+    try:
+        html = page(app.test_client(), "/article/fees")
+        links = [h for h in hrefs(html, "author") if "q=" in h]
+        assert len(links) == 2
+        for link in links:
+            found = app.test_client().get("/api/search?" + link.split("?", 1)[1]).get_json()
+            assert [hit["id"] for hit in found["hits"]] == ["fees"], link
+    finally:
+        app.extensions["dateline"].close()
+
+
 def test_api_article_returns_the_stored_record(client, web_home):
     shown = dateline(web_home, "show", "lavrov-un", "--json")
     assert client.get("/api/article/lavrov-un").get_json() == json.loads(shown.stdout)
