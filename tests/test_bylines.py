@@ -65,3 +65,14 @@ def test_a_reuters_storys_author_element_is_its_author():
              "\n Reuter\n</BODY></TEXT></REUTERS>\n")
     [article] = read_reuters(story, "r.sgm", now=NOW)
     assert article.author == "Ann Lee" and "Ann Lee" not in article.body
+
+
+def test_json_lines_give_several_authors_as_a_list_or_separated():
+    from corpus.readers.jsonl import read_jsonl
+
+    lines = [{"id": "a", "title": "T", "body": STORY, "author": ["Ann Lee", "Tom Ray"]},
+             {"id": "b", "title": "T", "body": STORY, "author": "Ann  Lee ; Tom Ray"},
+             {"id": "c", "title": "T", "body": STORY, "author": 7}]
+    a, b, c = read_jsonl("\n".join(json.dumps(x) for x in lines), "r.jsonl", now=NOW)
+    assert a.author == b.author == "Ann Lee; Tom Ray"
+    assert c.reason == "field 'author' must be a list or a ';'-separated string"

@@ -18,7 +18,7 @@ from corpus.extract_places import with_countries
 from corpus.readers.decode import with_replaced_bytes
 from corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
 
-LIST_FIELDS = ("people", "places", "tags")
+LIST_FIELDS = ("people", "places", "tags", "author")  # several authors: a list or "a; b"
 
 
 def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | Rejected | Dropped]:
@@ -79,6 +79,7 @@ def article_from_record(
             yield Rejected(where, f"field {name!r} must be a list or a ';'-separated string")
             return
     lists["places"] = with_countries(lists["places"])  # "Moscow" also tags Russia
+    author = "; ".join(lists.pop("author")) or None
     date = None
     raw_date = record.get("date")
     if raw_date not in (None, ""):
@@ -96,7 +97,7 @@ def article_from_record(
         date=date,
         date_source="record" if date else None,
         source=_text(record.get("source")) or None,
-        author=" ".join(_text(record.get("author")).split()) or None,
+        author=author,
         origin=where,
         **lists,
     )
