@@ -73,16 +73,47 @@ def surname_key(name: str) -> str:
 
 
 class KnownPeople:
-    """The names the archive has stored as people, and how it cases its words."""
+    """The names the archive has stored as people, and how it cases its words.
 
-    def __init__(self) -> None:
-        self.forms: defaultdict[str, Counter] = defaultdict(Counter)  # surname -> form -> articles
-        self.lower: Counter = Counter()  # word -> times written in lower case
-        self.capital: Counter = Counter()  # word -> times written capitalized
-        # Learned since the last `take_pending`, not yet saved in the store.
-        self._pending_forms: Counter = Counter()  # (surname, form) -> articles
+    With a store, the counts stay in the store and are read a word at a time
+    (an ingest holds at most CACHE_SIZE of each, so memory does not grow with
+    the archive); without one (tests, benchmarks) they are all held here.
+    """
+
+    CACHE_SIZE = 200_000
+
+    def __init__(self, store: ArticleStore | None = None) -> None:
+        self._store = store
+        self._forms: dict[str, Counter] = {}  # surname -> form -> articles (store + learned)
+        self._case: dict[str, list[int]] = {}  # word -> [lower, capital] (store + learned)
+        # Learned since the last `take_pending`, not yet in the store.
+        self._pending_forms: defaultdict[str, Counter] = defaultdict(Counter)
         self._pending_lower: Counter = Counter()
         self._pending_capital: Counter = Counter()
+
+    # -- the counts --------------------------------------------------------
+    def forms(self, surname: str) -> Counter:
+        """How many articles named the person of this surname by each form."""
+        forms = self._forms.get(surname)
+        if forms is None:
+            forms = Counter(self._store.known_forms(surname) if self._store else {})
+            forms.update(self._pending_forms.get(surname, {}))
+            self._remember(self._forms, surname, forms)
+        return forms
+
+    def word_case(self, word: str) -> list[int]:
+        """[times written in lower case, times capitalized]."""
+        case = self._case.get(word)
+        if case is None:
+            lower, capital = self._store.word_case(word) if self._store else (0, 0)
+            case = [lower + self._pending_lower[word], capital + self._pending_capital[word]]
+            self._remember(self._case, word, case)
+        return case
+
+    def _remember(self, cache: dict, key: str, value) -> None:
+        if self._store is not None and len(cache) >= self.CACHE_SIZE:
+            cache.clear()  # what is not pending is in the store, to be read again
+        cache[key] = value
 
     # -- learning ----------------------------------------------------------
     def learn(self, article: Article) -> None:
@@ -93,14 +124,18 @@ class KnownPeople:
     def learn_people(self, names: Iterable[str]) -> None:
         """One article's people, each counted once."""
         for name in dict.fromkeys(n.strip() for n in names if n.strip()):
-            self._add_form(surname_key(name), name, 1)
+            surname = surname_key(name)
+            self._pending_forms[surname][name] += 1
+            if (cached := self._forms.get(surname)) is not None:
+                cached[name] += 1
 
     def learn_case(self, lower: Counter, capital: Counter) -> None:
         """How some articles case their words (`count_case`)."""
-        for counts in (self.lower, self._pending_lower):
-            counts.update(lower)
-        for counts in (self.capital, self._pending_capital):
-            counts.update(capital)
+        self._pending_lower.update(lower)
+        self._pending_capital.update(capital)
+        for counts, column in ((lower, 0), (capital, 1)):
+            for word in counts.keys() & self._case.keys():
+                self._case[word][column] += counts[word]
 
     def learn_names(self, names: Iterable[str], body: str) -> None:
         """One article's people and the casing of its words."""
@@ -109,46 +144,32 @@ class KnownPeople:
         count_case(body, lower, capital)
         self.learn_case(lower, capital)
 
-    def _add_form(self, surname: str, form: str, count: int, *, pending: bool = True) -> None:
-        self.forms[surname][form] += count
-        if pending:
-            self._pending_forms[surname, form] += count
-
-    # -- saving and loading (the store keeps the counts) ------------------
+    # -- saving (the store keeps the counts) -------------------------------
     def take_pending(self) -> tuple[list[tuple[str, str, int]], list[tuple[str, int, int]]]:
         """The counts learned since the last call, as rows to add to the store."""
-        forms = [(s, f, n) for (s, f), n in self._pending_forms.items()]
+        if self._store is None:
+            raise RuntimeError("counts held in memory are not saved")
+        forms = [(s, f, n) for s, counts in self._pending_forms.items() for f, n in counts.items()]
         lower, capital = self._pending_lower, self._pending_capital
         case = [(w, lower[w], capital[w]) for w in lower.keys() | capital.keys()]
         for pending in (self._pending_forms, lower, capital):
             pending.clear()
         return forms, case
 
-    @classmethod
-    def from_rows(cls, forms: Iterable[tuple[str, str, int]],
-                  case: Iterable[tuple[str, int, int]]) -> KnownPeople:
-        known = cls()
-        for surname, form, count in forms:
-            known._add_form(surname, form, count, pending=False)
-        for word, lower, capital in case:
-            known.lower[word] += lower
-            known.capital[word] += capital
-        return known
-
     # -- reading headlines -------------------------------------------------
     def is_known(self, surname: str) -> bool:
-        return sum(self.forms.get(surname, {}).values()) >= MIN_ARTICLES
+        return sum(self.forms(surname).values()) >= MIN_ARTICLES
 
     def _is_prose(self, word: str) -> bool:
         if word.upper() in _ALWAYS_PROSE:
             return True
-        word = word.casefold()
-        return self.lower[word] > self.capital[word]
+        lower, capital = self.word_case(word.casefold())
+        return lower > capital
 
     def name_for(self, surname: str) -> str:
         """The form the archive names the person by: the full name when one
         dominates ('Nigel Lawson'), else the surname as written ('Lawson')."""
-        forms = self.forms[surname]
+        forms = self.forms(surname)
         full = Counter({f: n for f, n in forms.items() if " " in f})
         if full:
             form, count = full.most_common(1)[0]
@@ -192,7 +213,7 @@ class KnownPeople:
             return True
         # A first name the archive gave the person twice: one odd find
         # ("McDonnell Douglas" once named as a man) does not make a first name.
-        firsts = {f.split()[0].casefold() for f, n in self.forms[surname].items()
+        firsts = {f.split()[0].casefold() for f, n in self.forms(surname).items()
                   if " " in f and n >= MIN_ARTICLES}
         return before.casefold() in firsts or self._is_prose(before)
 
@@ -225,13 +246,15 @@ class KnownPeople:
 
 def load_known_people(store: ArticleStore) -> KnownPeople:
     """The store's known people; a store older than the counts has its
-    articles counted once, here."""
-    counts = store.known_people_counts()
-    if counts is not None:
-        return KnownPeople.from_rows(*counts)
-    known = KnownPeople()
-    for article in store:
+    articles counted once, here (their words' casing is not: it is learned
+    from the files read from now on)."""
+    known = KnownPeople(store)
+    if store.known_people_counts_kept():
+        return known
+    for n, article in enumerate(store, 1):
         known.learn(article)
+        if n % 10_000 == 0:
+            store.add_known_people(*known.take_pending())
     store.add_known_people(*known.take_pending())
     store.commit()
     return known

@@ -269,13 +269,18 @@ class ArticleStore:
                 ids[article_id] = None
         return list(ids)
 
-    def known_people_counts(self):
-        """(forms, case) rows for `corpus.known_people`, or None for a store
-        written before it kept them (its articles must be counted once)."""
-        if self._db.execute("SELECT 1 FROM meta WHERE key='known_people'").fetchone() is None:
-            return None
-        return (self._db.execute("SELECT surname, form, articles FROM known_names").fetchall(),
-                self._db.execute("SELECT word, lower, capital FROM word_case").fetchall())
+    def known_people_counts_kept(self) -> bool:
+        """Whether the store keeps `corpus.known_people`'s counts (a store
+        written before it did must have its articles counted once)."""
+        return self._db.execute("SELECT 1 FROM meta WHERE key='known_people'").fetchone() is not None
+
+    def known_forms(self, surname: str) -> dict[str, int]:
+        return dict(self._db.execute(
+            "SELECT form, articles FROM known_names WHERE surname=?", (surname,)))
+
+    def word_case(self, word: str) -> tuple[int, int]:
+        row = self._db.execute("SELECT lower, capital FROM word_case WHERE word=?", (word,)).fetchone()
+        return tuple(row) if row else (0, 0)
 
     def input_record(self, path: str) -> tuple[int, int, str] | None:
         row = self._db.execute(

@@ -137,6 +137,15 @@ def test_a_later_ingest_reads_an_earlier_flash_again_and_logs_the_change(tmp_pat
     assert "lawson" not in store.unknown_headline_surnames()  # nothing waits for him now
 
 
+def test_counts_read_back_from_the_store_give_the_same_people(tmp_path, monkeypatch):
+    # A cache of one: every count is read from the store, plus what is not saved yet.
+    monkeypatch.setattr(KnownPeople, "CACHE_SIZE", 1)
+    home = Home(tmp_path / "home")
+    store = _ingest(home, BUDGET, FLASH, STERLING, names=["1.txt", "2.txt", "3.txt"])
+    assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
+    assert KnownPeople(store).name_for("lawson") == "Nigel Lawson"
+
+
 def test_without_earlier_stories_the_flash_headline_names_nobody(tmp_path):
     home = Home(tmp_path / "home")
     store = _ingest(home, FLASH)
