@@ -2,6 +2,9 @@
 
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from corpus.bylines import author_names, credited_author
 from corpus.readers.rawtext import read_rawtext
 from search.archive import Archive
@@ -76,3 +79,12 @@ def test_json_lines_give_several_authors_as_a_list_or_separated():
     a, b, c = read_jsonl("\n".join(json.dumps(x) for x in lines), "r.jsonl", now=NOW)
     assert a.author == b.author == "Ann Lee; Tom Ray"
     assert c.reason == "field 'author' must be a list or a ';'-separated string"
+
+
+@given(st.text(), st.sampled_from(["", "By Ann Lee ", "By Ann Lee and Tom Ray LONDON - ",
+                                   "\n\n(Reporting by Ann Lee; Editing by Bo Li)"]))
+def test_any_text_keeps_everything_but_a_leading_byline(text, credit):
+    body = credit + text if credit.startswith("By") else text + credit
+    author, rest = credited_author(body)
+    assert body.endswith(rest)  # only a byline at the start is taken off
+    assert author is None or all(name and name.casefold() in body.casefold() for name in author.split("; "))

@@ -2,6 +2,9 @@
 
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from corpus import ArticleStore, Home, ingest
 from corpus.article import Article
 from corpus.known_people import KnownPeople
@@ -171,3 +174,16 @@ def test_people_given_by_the_input_are_kept_as_given(tmp_path):
               "body": "The chancellor spoke to parliament about prices and wages.", "people": []}
     store = _ingest(home, json.dumps(record) + "\n", names=["records.jsonl"])
     assert store.get("given").people == ()
+
+
+HEADLINE_WORDS = st.sampled_from(["LAWSON", "Lawson's", "SAYS", "<LAWS>", "INC", "U.S.", "-", ",",
+                                  "MADRID", "BOND", "HOWARD", "BAKER", "O'NEILL", "TREASURY'S"])
+
+
+@given(st.lists(st.one_of(HEADLINE_WORDS, st.text(max_size=12)), max_size=12))
+def test_any_headline_is_read_and_names_only_words_it_contains(words):
+    known = _known("Nigel Lawson", "Howard Baker", "Mark O'Neill", "James Bond",
+                   prose="the bond says that")
+    title = " ".join(words)
+    for surname in known.headline_people(title) + known.unknown_in_headline(title):
+        assert surname in title.casefold()
