@@ -14,7 +14,8 @@ reads a headline with it: a word is a person when
   - it stands alone: the word before it is prose ("SAYS", "OF"), a
     possessive ("TREASURY'S"), punctuation or one of the person's known first
     names, and the word after it is prose or punctuation, not a ticker or a
-    company's word ("MCDONNELL DOUGLAS", "BAKER <BKO>", "WILSON FOODS").
+    company's word ("MCDONNELL DOUGLAS", "BAKER <BKO>", "WILSON FOODS"); after
+    its own possessive any word is the person's ("THATCHER'S CONSERVATIVES").
 
 A story is read with what the archive knows when it is stored; a headline
 word that stood as a surname would but was nobody known then is kept
