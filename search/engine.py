@@ -52,6 +52,7 @@ class Hit:
             "date_source": a.date_source,
             "url": a.url,
             "source": a.source,
+            "author": a.author,
             "people": list(a.people),
             "places": list(a.places),
             "tags": list(a.tags),

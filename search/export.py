@@ -15,7 +15,7 @@ from search.query import positive_terms
 from search.snippets import find_occurrences
 
 FORMATS = ("jsonl", "csv", "kwic")
-CSV_COLUMNS = ("id", "date", "date_source", "title", "source", "url", "people", "places",
+CSV_COLUMNS = ("id", "date", "date_source", "title", "source", "author", "url", "people", "places",
                "tags", "similar", "score", "body")
 KWIC_COLUMNS = ("id", "date", "field", "left", "match", "right")
 KWIC_CONTEXT = 60  # characters of context on each side of a match
@@ -50,7 +50,7 @@ def _write_csv(hits, out: TextIO) -> int:
         a = hit.article
         writer.writerow([
             a.id, a.date.isoformat() if a.date else "", a.date_source or "", a.title,
-            a.source or "", a.url or "", "; ".join(a.people), "; ".join(a.places),
+            a.source or "", a.author or "", a.url or "", "; ".join(a.people), "; ".join(a.places),
             "; ".join(a.tags), hit.similar, round(hit.score, 4), a.body,
         ])
         count += 1

@@ -139,14 +139,15 @@ def print_results(results, *, show_facets: bool, tz: tzinfo = timezone.utc) -> N
         date = a.date.astimezone(tz).date().isoformat() if a.date else "undated"
         if a.date and a.date_source and a.date_source not in ("record", "metadata"):
             date += f" ({a.date_source})"
+        where = (a.source or "-") + (f" · by {a.author}" if a.author else "")
         typer.echo("")
         if tty:
-            console.print(f"[bold]{n}. {escape(a.title)}[/bold]  [dim]{date} · {escape(a.source or '-')}[/dim]")
+            console.print(f"[bold]{n}. {escape(a.title)}[/bold]  [dim]{date} · {escape(where)}[/dim]")
             console.print("   " + "".join(f"[bold yellow]{escape(t)}[/bold yellow]" if m else escape(t)
                                           for t, m in _one_line(hit.snippet.segments())))
             console.print(f"   [dim]id {escape(a.id)}{'  ' + escape(a.url) if a.url else ''}[/dim]")
         else:
-            typer.echo(f"{n}. {a.title}  [{date} · {a.source or '-'}]")
+            typer.echo(f"{n}. {a.title}  [{date} · {where}]")
             typer.echo("   " + "".join(f"**{t}**" if m else t for t, m in _one_line(hit.snippet.segments())))
             typer.echo(f"   id {a.id}{'  ' + a.url if a.url else ''}")
         if hit.similar:
@@ -189,6 +190,7 @@ def print_article(article, *, as_json: bool) -> None:
         ("id", article.id),
         ("date", f"{article.date.isoformat()} (from {article.date_source})" if article.date else "undated"),
         ("source", article.source),
+        ("by", article.author),
         ("url", article.url),
         ("people", "; ".join(article.people)),
         ("named", "; ".join(article.mentioned)),

@@ -41,9 +41,10 @@ def test_search_json_follows_the_contract(cli_home):
     assert doc["total"] == 2
     assert {h["id"] for h in doc["hits"]} == {"boe-holds", "undated-essay"}
     for hit in doc["hits"]:
-        assert set(hit) >= {"id", "title", "date", "url", "source", "people", "places", "tags",
-                            "score", "snippet"}
+        assert set(hit) >= {"id", "title", "date", "url", "source", "author", "people", "places",
+                            "tags", "score", "snippet"}
         assert "<mark>Bank of England</mark>" in hit["snippet"]
+    assert {h["id"]: h["author"] for h in doc["hits"]}["boe-holds"] == "Helen Marsh"
     assert "facets" in doc
 
 
@@ -53,6 +54,13 @@ def test_search_prints_title_date_source_and_marked_snippet(cli_home):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("2 results for person:lavrov")
     assert "1. Lavrov addresses the Security Council  [2014-10-01 · Reuters]" in lines
+
+
+def test_a_result_with_a_byline_names_its_author(cli_home):
+    result = dateline(cli_home, "search", "author:marsh")
+    assert "1. Bank of England holds interest rates  [2014-09-24 · Reuters · by Helen Marsh]" in (
+        result.stdout.splitlines())
+    assert "by: Helen Marsh" in dateline(cli_home, "show", "boe-holds").stdout
 
 
 def test_malformed_query_is_one_line_and_exit_2(cli_home):

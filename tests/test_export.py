@@ -35,6 +35,9 @@ def test_csv_has_a_header_and_one_row_per_hit(fixture_home):
     kerry = next(r for r in rows if r["id"] == "lavrov-kerry")
     assert kerry["people"] == "John Kerry; Sergey Lavrov"
     assert kerry["body"].startswith("Secretary of State John Kerry")
+    [boe] = csv.DictReader(io.StringIO(dateline(fixture_home, "search", "author:marsh",
+                                                "--format", "csv").stdout))
+    assert boe["author"] == "Helen Marsh"
 
 
 def kwic(home, query):

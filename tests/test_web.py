@@ -78,6 +78,10 @@ def test_article_page_links_the_byline_to_the_authors_articles(client):
     assert [hit["id"] for hit in found["hits"]] == ["boe-holds"]
 
 
+def test_a_result_with_a_byline_names_its_author(client):
+    assert "· by Helen Marsh" in page(client, "/?q=author%3Amarsh")
+
+
 def test_each_of_several_authors_links_to_their_articles(tmp_path):
     from tests.conftest import build_home
 
