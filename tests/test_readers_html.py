@@ -132,16 +132,16 @@ def test_a_section_page_of_headline_links_is_rejected_as_a_page_of_links():
 
 
 SUMMARIES = [
-    ("Ferry crews walk out over rosters", "Crews on the island ferries stopped work on Monday in a "
-     "dispute over new rosters, leaving hundreds of commuters stranded at the quay."),
-    ("Port fees to rise by a fifth", "The harbour board said on Tuesday that fees for cargo ships "
-     "would rise by 20 percent from January to pay for dredging the channel."),
-    ("Council approves new sea wall", "Councillors voted to build a two-kilometre sea wall along "
-     "the northern shore after last winter's storms flooded dozens of homes."),
-    ("Fish market moves to the old docks", "The town's fish market will move to a renovated "
-     "warehouse on the old docks next spring, the traders' association said."),
-    ("Lifeboat crew rescues two sailors", "The volunteer lifeboat crew rescued two sailors whose "
-     "yacht lost its mast in a gale off the point on Saturday night."),
+    ("Ferry crews walk out over rosters", ("Crews on the island ferries stopped work on Monday in "
+     "a dispute over new rosters, leaving hundreds of commuters stranded at the quay.")),
+    ("Port fees to rise by a fifth", ("The harbour board said on Tuesday that fees for cargo "
+     "ships would rise by 20 percent from January to pay for dredging the channel.")),
+    ("Council approves new sea wall", ("Councillors voted to build a two-kilometre sea wall "
+     "along the northern shore after last winter's storms flooded dozens of homes.")),
+    ("Fish market moves to the old docks", ("The town's fish market will move to a renovated "
+     "warehouse on the old docks next spring, the traders' association said.")),
+    ("Lifeboat crew rescues two sailors", ("The volunteer lifeboat crew rescued two sailors whose "
+     "yacht lost its mast in a gale off the point on Saturday night.")),
 ]
 
 
