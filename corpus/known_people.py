@@ -247,14 +247,16 @@ class KnownPeople:
 
 def load_known_people(store: ArticleStore) -> KnownPeople:
     """The store's known people; a store older than the counts has its
-    articles counted once, here (their words' casing is not: it is learned
-    from the files read from now on)."""
+    articles counted once, here."""
     known = KnownPeople(store)
     if store.known_people_counts_kept():
         return known
     for n, article in enumerate(store, 1):
         known.learn(article)
-        if n % 10_000 == 0:
+        lower, capital = Counter(), Counter()
+        count_case(article.body, lower, capital)
+        known.learn_case(lower, capital)
+        if n % 10_000 == 0:  # what is pending is held in memory until saved
             store.add_known_people(*known.take_pending())
     store.add_known_people(*known.take_pending())
     store.commit()

@@ -165,6 +165,7 @@ def test_a_store_older_than_the_counts_has_its_articles_counted_once(tmp_path):
     store.close()
     store = _ingest(home, FLASH)
     assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
+    assert store.word_case("chancellor") == (3, 0)  # the two old articles, and the flash
 
 
 def test_people_given_by_the_input_are_kept_as_given(tmp_path):
