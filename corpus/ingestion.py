@@ -146,7 +146,7 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
                 # instead of crossing processes whole.
                 while pending:
                     yield pending.popleft().result()
-                case = (Counter(), Counter())
+                case = (Counter(), Counter(), Counter())
                 yield path, stat, _read_with_signatures(path, now, repeated, case), case
                 continue
             pending.append(pool.submit(_read_file, path, stat, now, repeated))
@@ -163,7 +163,7 @@ MIN_FILES_FOR_WORKERS = 8
 def _read_file(path, stat, now, repeated):
     """In a worker: one file's items, with near-duplicate signatures and the
     casing of words counted here (this process only writes the store)."""
-    case = (Counter(), Counter())
+    case = (Counter(), Counter(), Counter())
     return path, stat, list(_read_with_signatures(path, now, repeated, case)), case
 
 

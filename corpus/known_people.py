@@ -10,7 +10,9 @@ the names found (or given) as people, and how the archive writes each word
 reads a headline with it: a word is a person when
   - its surname was named as a person in at least two articles;
   - it is not a place the gazetteer knows, nor a word the archive mostly
-    writes in lower case ("BOND", "YOUNG");
+    writes in lower case ("BOND"), nor one it writes as a company's name at
+    least half as often as it names the person ("Ford Motor Co", "Baker
+    International": counted as the text is read);
   - it stands alone: the word before it is prose ("SAYS", "OF"), a
     possessive ("TREASURY'S"), punctuation or one of the person's known first
     names, and the word after it is prose or punctuation, not a ticker or a
@@ -57,15 +59,23 @@ MIN_ARTICLES = 2  # named as a person in this many articles before a bare surnam
 _FULL_FORM_SHARE = 0.8  # a full name stands for the surname when it is this share of them
 _TOKEN = re.compile(r"<[^>]*>|[A-Za-z][A-Za-z'’.-]*|\S")
 _PROSE_WORD = re.compile(r"\b[A-Za-z][a-z]{1,19}\b")
+# A capitalized word naming a company in running text: "Ford Motor Co", "Baker
+# International", "Bloomberg News", "Dell's shares"... only the first of these shapes.
+_COMPANY_USE = re.compile(
+    r"\b([A-Z][a-z]{1,19})\s+(?:Corp|Corporation|Inc|Co|Cos|Ltd|Plc|PLC|Group|Holdings|Motors?|"
+    r"International|Industries|Brothers|Bros|Foods|Products|Communications|News|LP|LLC|AG|SA|NV|"
+    r"Airlines|Airways|Pharmaceuticals|Entertainment|Electronics|Stores)\b")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
-def count_case(body: str, lower: Counter, capital: Counter) -> None:
-    """Add the body's words written in lower case, and those capitalized."""
+def count_case(body: str, lower: Counter, capital: Counter, company: Counter) -> None:
+    """Add the body's words written in lower case, those capitalized, and
+    those naming a company ("Ford" in "Ford Motor Co")."""
     words = _PROSE_WORD.findall(body)
     # Counter.update over a list counts in C: this runs for every article read.
     lower.update([w for w in words if w.islower()])
     capital.update([w.casefold() for w in words if not w.islower()])
+    company.update([w.casefold() for w in _COMPANY_USE.findall(body)])
 
 
 def surname_key(name: str) -> str:
@@ -86,11 +96,12 @@ class KnownPeople:
     def __init__(self, store: ArticleStore | None = None) -> None:
         self._store = store
         self._forms: dict[str, Counter] = {}  # surname -> form -> articles (store + learned)
-        self._case: dict[str, list[int]] = {}  # word -> [lower, capital] (store + learned)
+        self._case: dict[str, list[int]] = {}  # word -> [lower, capital, company] (store + learned)
         # Learned since the last `take_pending`, not yet in the store.
         self._pending_forms: defaultdict[str, Counter] = defaultdict(Counter)
         self._pending_lower: Counter = Counter()
         self._pending_capital: Counter = Counter()
+        self._pending_company: Counter = Counter()
 
     # -- the counts --------------------------------------------------------
     def forms(self, surname: str) -> Counter:
@@ -103,11 +114,12 @@ class KnownPeople:
         return forms
 
     def word_case(self, word: str) -> list[int]:
-        """[times written in lower case, times capitalized]."""
+        """[times written in lower case, times capitalized, times naming a company]."""
         case = self._case.get(word)
         if case is None:
-            lower, capital = self._store.word_case(word) if self._store else (0, 0)
-            case = [lower + self._pending_lower[word], capital + self._pending_capital[word]]
+            saved = self._store.word_case(word) if self._store else (0, 0, 0)
+            pending = (self._pending_lower, self._pending_capital, self._pending_company)
+            case = [n + counts[word] for n, counts in zip(saved, pending)]
             self._remember(self._case, word, case)
         return case
 
@@ -130,30 +142,30 @@ class KnownPeople:
             if (cached := self._forms.get(surname)) is not None:
                 cached[name] += 1
 
-    def learn_case(self, lower: Counter, capital: Counter) -> None:
+    def learn_case(self, lower: Counter, capital: Counter, company: Counter) -> None:
         """How some articles case their words (`count_case`)."""
-        self._pending_lower.update(lower)
-        self._pending_capital.update(capital)
-        for counts, column in ((lower, 0), (capital, 1)):
+        pending = (self._pending_lower, self._pending_capital, self._pending_company)
+        for column, (counts, waiting) in enumerate(zip((lower, capital, company), pending)):
+            waiting.update(counts)
             for word in counts.keys() & self._case.keys():
                 self._case[word][column] += counts[word]
 
     def learn_names(self, names: Iterable[str], body: str) -> None:
         """One article's people and the casing of its words."""
         self.learn_people(names)
-        lower, capital = Counter(), Counter()
-        count_case(body, lower, capital)
-        self.learn_case(lower, capital)
+        case = (Counter(), Counter(), Counter())
+        count_case(body, *case)
+        self.learn_case(*case)
 
     # -- saving (the store keeps the counts) -------------------------------
-    def take_pending(self) -> tuple[list[tuple[str, str, int]], list[tuple[str, int, int]]]:
+    def take_pending(self) -> tuple[list[tuple[str, str, int]], list[tuple[str, int, int, int]]]:
         """The counts learned since the last call, as rows to add to the store."""
         if self._store is None:
             raise RuntimeError("counts held in memory are not saved")
         forms = [(s, f, n) for s, counts in self._pending_forms.items() for f, n in counts.items()]
-        lower, capital = self._pending_lower, self._pending_capital
-        case = [(w, lower[w], capital[w]) for w in lower.keys() | capital.keys()]
-        for pending in (self._pending_forms, lower, capital):
+        lower, capital, company = self._pending_lower, self._pending_capital, self._pending_company
+        case = [(w, lower[w], capital[w], company[w]) for w in lower.keys() | capital.keys()]
+        for pending in (self._pending_forms, lower, capital, company):
             pending.clear()
         return forms, case
 
@@ -164,8 +176,13 @@ class KnownPeople:
     def _is_prose(self, word: str) -> bool:
         if word.upper() in _ALWAYS_PROSE:
             return True
-        lower, capital = self.word_case(word.casefold())
+        lower, capital, _ = self.word_case(word.casefold())
         return lower > capital
+
+    def _names_a_company(self, surname: str) -> bool:
+        """Whether the archive writes the word as a company's ("Ford Motor Co")
+        at least half as often as it names a person by it."""
+        return 2 * self.word_case(surname)[2] >= sum(self.forms(surname).values())
 
     def name_for(self, surname: str) -> str:
         """The form the archive names the person by: the full name when one
@@ -206,7 +223,7 @@ class KnownPeople:
             # "THATCHER'S CONSERVATIVES": what follows a possessive is the person's.
             owns = bool(_POSSESSIVE.search(token))
             if self._stands_after(before, surname) and (owns or self._stands_before(after)):
-                found[surname] = self.is_known(surname)
+                found[surname] = self.is_known(surname) and not self._names_a_company(surname)
         return list(found.items())
 
     def _stands_after(self, before: str, surname: str) -> bool:
@@ -253,9 +270,9 @@ def load_known_people(store: ArticleStore) -> KnownPeople:
         return known
     for n, article in enumerate(store, 1):
         known.learn(article)
-        lower, capital = Counter(), Counter()
-        count_case(article.body, lower, capital)
-        known.learn_case(lower, capital)
+        case = (Counter(), Counter(), Counter())
+        count_case(article.body, *case)
+        known.learn_case(*case)
         if n % 10_000 == 0:  # what is pending is held in memory until saved
             store.add_known_people(*known.take_pending())
     store.add_known_people(*known.take_pending())

@@ -79,7 +79,8 @@ CREATE INDEX IF NOT EXISTS unknown_headline_names_id ON unknown_headline_names(i
 CREATE TABLE IF NOT EXISTS word_case (
     word TEXT PRIMARY KEY,
     lower INTEGER NOT NULL,
-    capital INTEGER NOT NULL
+    capital INTEGER NOT NULL,
+    company INTEGER NOT NULL DEFAULT 0  -- "Ford" in "Ford Motor Co"
 );
 """
 
@@ -109,8 +110,16 @@ class ArticleStore:
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
+            self._add_missing_columns()
             self._check_format()
         self._db.execute("PRAGMA busy_timeout=10000")
+
+    def _add_missing_columns(self) -> None:
+        """Columns added to a table after stores were written with it."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(word_case)")}
+        if "company" not in columns:
+            with self._db:
+                self._db.execute("ALTER TABLE word_case ADD COLUMN company INTEGER NOT NULL DEFAULT 0")
 
     def _check_format(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
@@ -235,14 +244,15 @@ class ArticleStore:
         )
 
     def add_known_people(self, forms: Iterable[tuple[str, str, int]],
-                         case: Iterable[tuple[str, int, int]]) -> None:
+                         case: Iterable[tuple[str, int, int, int]]) -> None:
         """Add to the known people's counts (in the current transaction)."""
         self._db.executemany(
             "INSERT INTO known_names VALUES (?,?,?) ON CONFLICT (surname, form) "
             "DO UPDATE SET articles = articles + excluded.articles", forms)
         self._db.executemany(
-            "INSERT INTO word_case VALUES (?,?,?) ON CONFLICT (word) DO UPDATE SET "
-            "lower = lower + excluded.lower, capital = capital + excluded.capital", case)
+            "INSERT INTO word_case VALUES (?,?,?,?) ON CONFLICT (word) DO UPDATE SET "
+            "lower = lower + excluded.lower, capital = capital + excluded.capital, "
+            "company = company + excluded.company", case)
         self._db.execute("INSERT OR IGNORE INTO meta VALUES ('known_people', '1')")
 
     def add_unknown_headline_names(self, article_id: str, surnames: Iterable[str]) -> None:
@@ -278,9 +288,10 @@ class ArticleStore:
         return dict(self._db.execute(
             "SELECT form, articles FROM known_names WHERE surname=?", (surname,)))
 
-    def word_case(self, word: str) -> tuple[int, int]:
-        row = self._db.execute("SELECT lower, capital FROM word_case WHERE word=?", (word,)).fetchone()
-        return tuple(row) if row else (0, 0)
+    def word_case(self, word: str) -> tuple[int, int, int]:
+        row = self._db.execute(
+            "SELECT lower, capital, company FROM word_case WHERE word=?", (word,)).fetchone()
+        return tuple(row) if row else (0, 0, 0)
 
     def input_record(self, path: str) -> tuple[int, int, str] | None:
         row = self._db.execute(

@@ -51,6 +51,13 @@ def test_a_known_surname_joined_to_a_company_is_not_a_person():
         assert known.headline_people(headline) == [], headline
 
 
+def test_a_surname_the_archive_writes_as_a_companys_name_is_not_a_person():
+    known = _known("Gerald Ford", "Nigel Lawson",
+                   prose="Shares of Ford Motor Co rose after Ford Motor Co said it will cut jobs. ")
+    assert known.headline_people("FORD TO CUT 5,000 JOBS") == []
+    assert known.headline_people("LAWSON TO CUT TAXES") == ["lawson"]
+
+
 def test_a_surname_the_archive_writes_as_a_word_is_not_a_person():
     known = _known("James Bond", prose="The bond market fell and bond yields rose. ")
     assert known.headline_people("U.S. BOND PRICES FALL AFTER DATA") == []
@@ -165,7 +172,7 @@ def test_a_store_older_than_the_counts_has_its_articles_counted_once(tmp_path):
     store.close()
     store = _ingest(home, FLASH)
     assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
-    assert store.word_case("chancellor") == (3, 0)  # the two old articles, and the flash
+    assert store.word_case("chancellor") == (3, 0, 0)  # the two old articles, and the flash
 
 
 def test_people_given_by_the_input_are_kept_as_given(tmp_path):
