@@ -220,8 +220,11 @@ class _KnownPeopleOf:
         ingest or an earlier one) does not decide who a story is about."""
         if self._known is None:
             return  # nothing was stored: nothing new is known
+        from corpus.known_people import MIN_ARTICLES
+
         known = self._known
-        surnames = [s for s in self.store.unknown_headline_surnames() if known.is_known(s)]
+        self.save()  # the counts the query below reads
+        surnames = self.store.unknown_headline_surnames(named_in=MIN_ARTICLES)
         if not surnames:
             return
         for article_id in self.store.ids_with_unknown_headline_names(surnames):

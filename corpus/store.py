@@ -266,8 +266,15 @@ class ArticleStore:
                              f"({','.join('?' * len(chunk))})", chunk)
 
     # -- reading ---------------------------------------------------------
-    def unknown_headline_surnames(self) -> list[str]:
-        return [row[0] for row in self._db.execute("SELECT DISTINCT surname FROM unknown_headline_names")]
+    def unknown_headline_surnames(self, *, named_in: int = 0) -> list[str]:
+        """The headline words waiting to be known; with `named_in`, only those
+        now named as a person in at least that many articles."""
+        if not named_in:
+            return [r[0] for r in self._db.execute("SELECT DISTINCT surname FROM unknown_headline_names")]
+        return [r[0] for r in self._db.execute(
+            "SELECT k.surname FROM known_names k WHERE k.surname IN "
+            "(SELECT DISTINCT surname FROM unknown_headline_names) "
+            "GROUP BY k.surname HAVING SUM(k.articles) >= ?", (named_in,))]
 
     def ids_with_unknown_headline_names(self, surnames: list[str]) -> list[str]:
         ids: dict[str, None] = {}
