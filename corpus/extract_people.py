@@ -30,7 +30,7 @@ is held back by people tagged though named once in passing (a minister in
 paragraph nine), whom tagging would bring in with nearly four times as many the
 editors leave out, and by flash headlines that are a bare surname ("REYES
 SAYS ..."), a shape companies share: the story cannot tell them apart, the
-archive can (`corpus.known_people`, applied at ingest: 0.823 and 0.820 with
+archive can (`corpus.known_people`, applied at ingest: 0.821 and 0.821 with
 it, with market roles such as "inside trader" and plural titles).
 """
 

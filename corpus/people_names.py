@@ -252,13 +252,42 @@ def _untitled_name(words: list[str]) -> str | None:
     return name
 
 
+@dataclass(frozen=True)
+class _Run:
+    """A run of capitalized words (the part of a `_SPAN` match it stands for)."""
+
+    text: str
+    start: int
+
+    def span(self) -> tuple[int, int]:
+        return self.start, self.start + len(self.text)
+
+    def group(self) -> str:
+        return self.text
+
+
+_POSSESSIVE_END = re.compile(r"['’]s(?=\s)")
+
+
+def _runs(text: str):
+    """The runs of capitalized words, each cut after a possessive: "President
+    Reagan's National Security Adviser Frank Carlucci" is two runs, two people."""
+    for span in _SPAN.finditer(text):
+        run, begin = span.group(), 0
+        for cut in _POSSESSIVE_END.finditer(run):
+            yield _Run(run[begin : cut.end()], span.start() + begin)
+            begin = cut.end() + len(run[cut.end():]) - len(run[cut.end():].lstrip())
+        if begin < len(run):
+            yield _Run(run[begin:], span.start() + begin)
+
+
 def names_in(text: str) -> list[Mention]:
     """Names a title, a role or a quotation marks as people's."""
     found: list[Mention] = []
     lone: list[Mention] = []  # "Pickens said": a person if written in full elsewhere
     sure: set[str] = set()  # lone words that are people anyway
     runs: list[list[str]] = []
-    for span in _SPAN.finditer(text):
+    for span in _runs(text):
         start, end = span.span()
         before = text[max(0, start - 40) : start]
         before_words = before.split()[-4:] if before[-1:].isspace() else []

@@ -35,6 +35,12 @@ def test_two_office_holders_under_one_plural_title_are_both_subjects():
     assert extract_people("Fisheries pact", text) == ("Ana Velloso", "Kenji Sato")
 
 
+def test_a_possessive_ends_a_name_so_a_title_after_it_names_the_next_person():
+    text = ("The talks failed, President Amolo's National Security Adviser Kenji Sato said on "
+            "Tuesday.")
+    assert people_named("Talks", text) == ("Amolo", "Kenji Sato")
+
+
 def test_places_after_a_title_are_not_people():
     assert extract_people("Visit", "The President Kenya visit was delayed. Minister Russia said.") == ()
 
