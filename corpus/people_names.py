@@ -54,7 +54,7 @@ TITLE_PHRASES = {
     # Two office holders under one title: "Prime Ministers Zhao Ziyang of China
     # and Anibal Cavaco Silva of Portugal" (see _PARTNER).
     "Prime Ministers", "Foreign Ministers", "Finance Ministers", "Trade Ministers", "Ministers",
-    "Presidents",
+    "Presidents", "central banker",
 }
 TITLE_WORDS = {w for phrase in TITLE_PHRASES for w in phrase.split()}
 _LOWER_TITLE_PHRASES = {t for t in TITLE_PHRASES if t.islower()} | {"manager", "rear-admiral"}
@@ -78,6 +78,7 @@ _SAID_AFTER = re.compile(r"\s+(?:said|says|told|added)\b")  # "Daniel Serwer sai
 _QUOTED_AFTER = re.compile(r":\s*[“\"]")  # "cite Daniel Serwer: “The airstrikes ...”"
 # "its governor, Marta Okonjo-Reyes, said", "Minister of Trade, Kenji Sato, will"
 _ROLE_COMMA_BEFORE = re.compile(rf"\b(?:{_TITLE_RE})(?:\s+of\s+[\w .'’-]{{1,60}}?)?,\s*$")
+_APPOSITION_END = re.compile(r",|\.(?:\s|$)")  # the name set off by commas ends at one, or the sentence's end
 _SAID_BEFORE = {"said", "says", "told", "cite", "quoted"}  # "said Daniel Serwer"
 _SAYS_HE_AFTER = re.compile(r"\s+(?:says|said|told\s+\w+)\s+(?:he|she|his|her)\b")
 # "Minister of Mines and Energy Suharsono", "Governor of the Bank of Norway Erik Lund"
@@ -333,7 +334,8 @@ def names_in(text: str) -> list[Mention]:
                 lone.append(Mention(name, start))
                 continue
         elif role_follows(text, end) or (
-            text.startswith(",", end) and _ROLE_COMMA_BEFORE.search(text, max(0, start - 90), start)
+            # "its governor, Marta Okonjo-Reyes, said", "... of the central bank, Miguel Mancera."
+            _APPOSITION_END.match(text, end) and _ROLE_COMMA_BEFORE.search(text, max(0, start - 90), start)
         ):
             name = _clean_name(words[-4:])  # "Tomas Pereira, chairman of"
         else:

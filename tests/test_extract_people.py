@@ -41,6 +41,13 @@ def test_a_possessive_ends_a_name_so_a_title_after_it_names_the_next_person():
     assert people_named("Talks", text) == ("Amolo", "Kenji Sato")
 
 
+def test_a_role_set_off_by_a_comma_may_end_the_sentence_with_the_name():
+    text = "Peru held talks with the governor of the Bank of Mexico, Miguel Mancera. Peru froze it."
+    assert people_named("Silver", text) == ("Miguel Mancera",)
+    assert people_named("Talks", "Balladur came with his central banker Jacques de Larosiere.") == (
+        "Jacques de Larosiere",)
+
+
 def test_places_after_a_title_are_not_people():
     assert extract_people("Visit", "The President Kenya visit was delayed. Minister Russia said.") == ()
 
