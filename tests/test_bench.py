@@ -78,3 +78,29 @@ def test_the_bm25_baseline_takes_title_words_with_apostrophes(tmp_path):
     ]) + "\n")
     baseline = Bm25Baseline(records, tmp_path / "tantivy")
     assert baseline.ranked(["norway's", "salmon", "farmers"], 10) == ["a"]
+
+
+EXTRACTION_STORIES = [
+    # (title, body, the editors' PEOPLE tags)
+    ("ROSS SETS OUT BUDGET", "Finance Minister Ana Velloso said the budget would cut borrowing.",
+     "velloso"),
+    ("TAX RATES STAY", "Ana Velloso, the finance minister, said tax rates would not change.",
+     "velloso"),
+    ("VELLOSO SAYS INFLATION TO FALL", "VELLOSO SAYS INFLATION TO FALL", "velloso"),
+    ("PORT FEES RISE", "Fees rose at the port, its board said on Tuesday in a statement.", ""),
+]
+
+
+def test_the_extraction_bench_scores_people_as_one_ingest_finds_them(tmp_path, capsys):
+    from bench.extraction import main
+
+    docs = "".join(
+        f'<REUTERS NEWID="{n}"><DATE>2-MAR-1987 10:00:00.00</DATE><PLACES><D>portugal</D></PLACES>'
+        f"<PEOPLE>{''.join(f'<D>{t}</D>' for t in tags.split())}</PEOPLE><TEXT><TITLE>{title}"
+        f"</TITLE><BODY>{body}\n Reuter\n</BODY></TEXT></REUTERS>\n"
+        for n, (title, body, tags) in enumerate(EXTRACTION_STORIES, 1))
+    (tmp_path / "reut2-000.sgm").write_text(docs, encoding="latin-1")
+    assert main(["--corpus", str(tmp_path), "--no-speed"]) == 0
+    out = capsys.readouterr().out
+    # The flash headline is read by the two stories before it: 3 of 3 tagged, none wrong.
+    assert "people  precision 1.000" in out and "recall 1.000" in out and "tp=3 fp=0 fn=0" in out
