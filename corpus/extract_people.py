@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from corpus.gazetteer import Entry, gazetteer
 from corpus.people_names import (
     PARTICLES,
+    PLURAL_TITLES,
     STATE_KINDS,
     TITLE_WORDS,
     find_mentions,
@@ -123,7 +124,7 @@ def _is_state(words: list[str]) -> bool:
     )
 
 
-_PLURAL_TITLE_BEFORE = re.compile(r"\b(?:Ministers|Presidents)\s+[^.;:]{3,80}?\s+and\s+$")
+_PLURAL_TITLE_BEFORE = re.compile(rf"\b(?:{'|'.join(PLURAL_TITLES)})\s+[^.;:]{{3,80}}?\s+and\s+$")
 _OF_STATE = re.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)")
 
 

@@ -51,11 +51,12 @@ TITLE_PHRASES = {
     "Chief of Staff", "chief of staff", "chief", "head", "commissioner", "adviser", "aide",
     "trader", "speculator", "financier", "investor", "arbitrager", "arbitrageur", "raider",
     "developer", "publisher", "magnate", "tycoon", "industrialist", "oilman",
-    # Two office holders under one title: "Prime Ministers Zhao Ziyang of China
-    # and Anibal Cavaco Silva of Portugal" (see _PARTNER).
-    "Prime Ministers", "Foreign Ministers", "Finance Ministers", "Trade Ministers", "Ministers",
-    "Presidents", "central banker",
+    "central banker",
 }
+# Two office holders under one title: "Prime Ministers Zhao Ziyang of China and
+# Anibal Cavaco Silva of Portugal" (see _PARTNER).
+PLURAL_TITLES = {"Ministers", "Presidents"}
+TITLE_PHRASES |= PLURAL_TITLES | {f"{kind} Ministers" for kind in ("Prime", "Foreign", "Finance", "Trade")}
 TITLE_WORDS = {w for phrase in TITLE_PHRASES for w in phrase.split()}
 _LOWER_TITLE_PHRASES = {t for t in TITLE_PHRASES if t.islower()} | {"manager", "rear-admiral"}
 _TITLE_RE = "|".join(re.escape(t) for t in sorted(TITLE_PHRASES, key=len, reverse=True))
@@ -253,33 +254,19 @@ def _untitled_name(words: list[str]) -> str | None:
     return name
 
 
-@dataclass(frozen=True)
-class _Run:
-    """A run of capitalized words (the part of a `_SPAN` match it stands for)."""
-
-    text: str
-    start: int
-
-    def span(self) -> tuple[int, int]:
-        return self.start, self.start + len(self.text)
-
-    def group(self) -> str:
-        return self.text
-
-
 _POSSESSIVE_END = re.compile(r"['’]s(?=\s)")
 
 
 def _runs(text: str):
-    """The runs of capitalized words, each cut after a possessive: "President
-    Reagan's National Security Adviser Frank Carlucci" is two runs, two people."""
+    """(start, text) of each run of capitalized words, cut after a possessive:
+    "President Reagan's National Security Adviser Frank Carlucci" is two runs."""
     for span in _SPAN.finditer(text):
         run, begin = span.group(), 0
         for cut in _POSSESSIVE_END.finditer(run):
-            yield _Run(run[begin : cut.end()], span.start() + begin)
+            yield span.start() + begin, run[begin : cut.end()]
             begin = cut.end() + len(run[cut.end():]) - len(run[cut.end():].lstrip())
         if begin < len(run):
-            yield _Run(run[begin:], span.start() + begin)
+            yield span.start() + begin, run[begin:]
 
 
 def names_in(text: str) -> list[Mention]:
@@ -288,11 +275,11 @@ def names_in(text: str) -> list[Mention]:
     lone: list[Mention] = []  # "Pickens said": a person if written in full elsewhere
     sure: set[str] = set()  # lone words that are people anyway
     runs: list[list[str]] = []
-    for span in _runs(text):
-        start, end = span.span()
+    for start, run in _runs(text):
+        end = start + len(run)
         before = text[max(0, start - 40) : start]
         before_words = before.split()[-4:] if before[-1:].isspace() else []
-        words = span.group().split()
+        words = run.split()
         if text[start - 1 : start] == "." and words[0].endswith("."):
             words = words[1:]  # "U.S. Agriculture ...", "L.M. Ericsson": not initials
             if not words:
@@ -306,8 +293,8 @@ def names_in(text: str) -> list[Mention]:
                 continue
             name = _clean_name(rest[:4])  # "Foreign Minister Sergey Lavrov"
             title = (before_words + words)[title_end - 1]
-            if name and title.endswith("s") and title in TITLE_WORDS and (
-                    partner := _PARTNER.match(text, start + span.group().rfind(name) + len(name))):
+            if name and title in PLURAL_TITLES and (
+                    partner := _PARTNER.match(text, start + run.rfind(name) + len(name))):
                 second = _SPAN.match(text, partner.end())
                 if second and (other := _clean_name(second.group().split()[:4])):
                     found.append(Mention(other, second.start()))
@@ -341,7 +328,7 @@ def names_in(text: str) -> list[Mention]:
         else:
             continue
         if name and not _COMPANY_AFTER.match(text, end):
-            found.append(Mention(name, start + span.group().rfind(name.split()[0])))
+            found.append(Mention(name, start + run.rfind(name.split()[0])))
     for mention in lone:  # "T. Boone Pickens ... Pickens told Reuters"
         full = next((n for w in runs if w[-1].startswith(mention.name)
                      and (n := _untitled_name(w[-3:])) and n.endswith(f" {mention.name}")), None)

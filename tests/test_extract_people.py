@@ -35,6 +35,10 @@ def test_two_office_holders_under_one_plural_title_are_both_subjects():
     assert extract_people("Fisheries pact", text) == ("Ana Velloso", "Kenji Sato")
 
 
+def test_only_a_plural_title_gives_the_name_after_and_a_title_too():
+    assert people_named("Launch", "Mrs Ann Lee and Tom Ray attended the launch.") == ("Ann Lee",)
+
+
 def test_a_possessive_ends_a_name_so_a_title_after_it_names_the_next_person():
     text = ("The talks failed, President Amolo's National Security Adviser Kenji Sato said on "
             "Tuesday.")
