@@ -86,8 +86,8 @@ def extracted_people(articles: list[Article]) -> list[tuple[tuple[str, ...], tup
     waiting: dict[str, list[int]] = {}  # a headline word nobody was known by yet -> articles
     for n, a in enumerate(articles):
         subjects, mentioned = subjects_and_mentioned(a.title, a.body)
-        subjects, mentioned = known.headline_subjects(a.title, subjects, mentioned)
-        for surname in known.unknown_in_headline(a.title):
+        subjects, mentioned, unknown = known.read_headline(a.title, subjects, mentioned)
+        for surname in unknown:
             waiting.setdefault(surname, []).append(n)
         known.learn_names(subjects + mentioned, a.body)
         found.append((subjects, mentioned))

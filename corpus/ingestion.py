@@ -256,12 +256,13 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known)
             reject_lines.append(_reject_line(item, now))
             continue
         summary.read += 1
+        unknown = []  # headline words that may name a person the archive comes to know
         if item.people_from_text:
             # What the story alone cannot tell, what the archive stored before can.
-            item = known.get().with_headline_people(item)
+            item, unknown = known.get().read_headline_of(item)
         result = store.put(item, signature=signature)
-        if item.people_from_text and result.status in ("stored", "updated"):
-            store.add_unknown_headline_names(result.id, known.get().unknown_in_headline(item.title))
+        if unknown and result.status in ("stored", "updated"):
+            store.add_unknown_headline_names(result.id, unknown)
         if result.status == "duplicate":
             summary.duplicates += 1
             reject_lines.append(

@@ -245,21 +245,34 @@ class KnownPeople:
     def with_headline_people(self, article: Article) -> Article:
         """The article with the known people its headline names among its
         subjects (moved there from `mentioned` when the body named them too)."""
-        people, mentioned = self.headline_subjects(article.title, article.people, article.mentioned)
-        if people == article.people:
-            return article
-        return article.with_changes(people=people, mentioned=mentioned)
+        return self.read_headline_of(article)[0]
+
+    def read_headline_of(self, article: Article) -> tuple[Article, list[str]]:
+        """(`with_headline_people`, the headline's `unknown_in_headline`), from one reading."""
+        people, mentioned, unknown = self.read_headline(article.title, article.people,
+                                                        article.mentioned)
+        if people != article.people:
+            article = article.with_changes(people=people, mentioned=mentioned)
+        return article, unknown
 
     def headline_subjects(self, title: str, people: tuple[str, ...], mentioned: tuple[str, ...]
                           ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(people, mentioned) with the headline's known people among the people."""
+        return self.read_headline(title, people, mentioned)[:2]
+
+    def read_headline(self, title: str, people: tuple[str, ...], mentioned: tuple[str, ...]
+                      ) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
+        """(people, mentioned) as `headline_subjects` gives them, and the
+        headline's `unknown_in_headline`, from one reading of the headline."""
+        standing = self._standing_alone(title)
+        unknown = [surname for surname, known in standing if not known]
         have = {surname_key(n) for n in people}
-        new = [s for s in self.headline_people(title) if s not in have]
+        new = [surname for surname, known in standing if known and surname not in have]
         if not new:
-            return people, mentioned
+            return people, mentioned, unknown
         named = {surname_key(n): n for n in mentioned}
         return (people + tuple(named.get(s) or self.name_for(s) for s in new),
-                tuple(n for n in mentioned if surname_key(n) not in new))
+                tuple(n for n in mentioned if surname_key(n) not in new), unknown)
 
 
 def load_known_people(store: ArticleStore) -> KnownPeople:
