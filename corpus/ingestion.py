@@ -222,8 +222,7 @@ class _KnownPeopleOf:
             return  # nothing was stored: nothing new is known
         from corpus.known_people import MIN_ARTICLES
 
-        known = self._known
-        self.save()  # the counts the query below reads
+        known = self._known  # its counts were saved with each file's articles
         surnames = self.store.unknown_headline_surnames(named_in=MIN_ARTICLES)
         if not surnames:
             return

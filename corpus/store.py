@@ -110,16 +110,8 @@ class ArticleStore:
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
-            self._add_missing_columns()
             self._check_format()
         self._db.execute("PRAGMA busy_timeout=10000")
-
-    def _add_missing_columns(self) -> None:
-        """Columns added to a table after stores were written with it."""
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(word_case)")}
-        if "company" not in columns:
-            with self._db:
-                self._db.execute("ALTER TABLE word_case ADD COLUMN company INTEGER NOT NULL DEFAULT 0")
 
     def _check_format(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
