@@ -19,10 +19,11 @@ _NAME = rf"{_WORD}(?:\s+(?:{_WORD}|{_PARTICLE})){{1,3}}"
 _MIXED_WORD = r"(?:[A-Z][a-z][\w'’-]*|[A-Z]\.)"
 _MIXED_NAME = rf"{_MIXED_WORD}(?:\s+(?:{_MIXED_WORD}|{_PARTICLE})){{1,3}}"
 _AND = r"(?:\s*,\s*|\s+and\s+|\s*&\s*)"
-# The first line: "By Ann Lee and Tom Ray" before a dateline in capitals.
-_NOT_A_NAME = (r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|"
+# A weekday or month after "By" is a date ("By Tuesday Morning"), not a name.
+NOT_A_NAME = (r"(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|"
                r"May|June|July|August|September|October|November|December)\b)")
-_LEAD = re.compile(rf"By\s+{_NOT_A_NAME}(?P<names>{_MIXED_NAME}(?:{_AND}{_MIXED_NAME})*)\s+(?=[A-Z]{{2,}}\b)")
+# The first line: "By Ann Lee and Tom Ray" before a dateline in capitals.
+_LEAD = re.compile(rf"By\s+{NOT_A_NAME}(?P<names>{_MIXED_NAME}(?:{_AND}{_MIXED_NAME})*)\s+(?=[A-Z]{{2,}}\b)")
 # The last paragraph, whole: "(Reporting by ...; Writing by ...; Editing by ...)".
 _CREDIT_PART = re.compile(
     r"(?P<role>(?:additional\s+)?(?:reporting|writing|written|reported)|editing|edited|"

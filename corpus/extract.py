@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from corpus.article import Article, Rejected, make_id
-from corpus.bylines import credited_author
+from corpus.bylines import NOT_A_NAME, credited_author
 from corpus.clean import Caption
 from corpus.dates import DateParseError, parse_article_date
 from corpus.extract_people import subjects_and_mentioned
@@ -42,8 +42,7 @@ _BYLINE = re.compile(r"by\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|v
 # Stricter than _BYLINE, which only has to tell a date line's other part from
 # text; this one names the author, so it must be a name.
 _BYLINE_ONLY = re.compile(
-    r"By\s+(?P<name>(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|(?:January|February|March|April|May|"
-    r"June|July|August|September|October|November|December)\b)[A-Z][\w.'’-]*"
+    rf"By\s+(?P<name>{NOT_A_NAME}[A-Z][\w.'’-]*"
     r"(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|del|della|der|di|du|la|le|van|von|al|bin|ibn)){1,4})")
 _LINE_PARTS = re.compile(r"\s+[|•·–—-]\s+|\s*\|\s*")
 # "/2025/01/08/", "/2025-01-08-", "/20250108/"
