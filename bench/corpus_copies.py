@@ -16,8 +16,8 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from corpus.article import Article
-from corpus.ingestion import load_articles
+from dateline.corpus.article import Article
+from dateline.corpus.ingestion import load_articles
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)  # only used to reject future dates
 

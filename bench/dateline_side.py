@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bench.corpus_copies import NOW
 from bench.queries import BenchQuery
-from corpus import ArticleStore, Home, ingest
-from index import IndexLocation, rebuild_index, sync_index
+from dateline.corpus import ArticleStore, Home, ingest
+from dateline.index import IndexLocation, rebuild_index, sync_index
 
 
 def ingest_inputs(home_dir: Path, inputs: list[Path]) -> dict:
@@ -40,12 +40,12 @@ class DatelineEngine:
     name = "Dateline"
 
     def __init__(self, home_dir: Path):
-        from search.archive import Archive
+        from dateline.search.archive import Archive
 
         self.archive = Archive(Home(home_dir))
 
     def run(self, q: BenchQuery) -> tuple[int, list[str]]:
-        from search.engine import search
+        from dateline.search.engine import search
 
         results = search(self.archive, q.dateline(), limit=10, facets=q.facets, now=NOW)
         return results.total, [hit.article.id for hit in results.hits]

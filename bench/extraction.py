@@ -29,12 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.article import Article  # noqa: E402
-from corpus.extract_people import subjects_and_mentioned  # noqa: E402
-from corpus.extract_places import extract_places  # noqa: E402
-from corpus.gazetteer import gazetteer  # noqa: E402
-from corpus.ingestion import load_articles  # noqa: E402
-from corpus.known_people import KnownPeople  # noqa: E402
+from dateline.corpus.article import Article  # noqa: E402
+from dateline.corpus.extract_people import subjects_and_mentioned  # noqa: E402
+from dateline.corpus.extract_places import extract_places  # noqa: E402
+from dateline.corpus.gazetteer import gazetteer  # noqa: E402
+from dateline.corpus.ingestion import load_articles  # noqa: E402
+from dateline.corpus.known_people import KnownPeople  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -122,8 +122,8 @@ def in_half(path: Path, half: str) -> bool:
 
 def ingest_speed(paths: list[Path]) -> tuple[int, float, float]:
     """(articles, articles/s, MB/s) for a full ingest into a fresh store."""
-    from corpus.ingestion import ingest, walk_inputs
-    from corpus.store import ArticleStore
+    from dateline.corpus.ingestion import ingest, walk_inputs
+    from dateline.corpus.store import ArticleStore
 
     size = sum(p.stat().st_size for p in walk_inputs(paths))
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,7 +188,7 @@ def make_html_folder(folder: Path, copies: int = 12) -> Path:
     """A few hundred HTML pages made from the bundled sample crawl's articles."""
     from html import escape
 
-    from corpus.sample import sample_path
+    from dateline.corpus.sample import sample_path
 
     folder.mkdir(parents=True)
     sample = [a for a in load_articles([sample_path()], now=NOW) if isinstance(a, Article)]

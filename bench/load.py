@@ -45,7 +45,7 @@ QUERIES = ["oil", "coffee", "bank", "dollar", '"interest rates"', '"trade defici
 
 
 def dateline(*args: str, home: Path) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "search.cli", "--home", str(home), *args]
+    cmd = [sys.executable, "-m", "dateline.search.cli", "--home", str(home), *args]
     return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=True)
 
 
@@ -64,7 +64,7 @@ def free_port() -> int:
 
 
 def start_server(home: Path, port: int, threads: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "search.cli", "--home", str(home), "serve",
+    cmd = [sys.executable, "-m", "dateline.search.cli", "--home", str(home), "serve",
            "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)]
     server = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

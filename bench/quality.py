@@ -117,7 +117,7 @@ class DatelineRanker:
         self.name = "Dateline, any word (OR)" if any_word else "Dateline, all words (default)"
 
     def ranked(self, words: list[str], k: int) -> list[str]:
-        from search.engine import search
+        from dateline.search.engine import search
 
         query = (" OR " if self.any_word else " ").join(words)
         results = search(self.archive, query, limit=k, all_copies=True, suggest=False, now=NOW)
@@ -192,7 +192,7 @@ def ndcg_at_10(ranker, topics) -> float:
 
 def latency_by_type(archive, *, repeat: int) -> dict[str, dict]:
     """Median and p95 (ms) per query type, samples pooled over its queries."""
-    from search.engine import search
+    from dateline.search.engine import search
 
     table = {}
     for kind, queries in LATENCY_QUERIES.items():
@@ -215,8 +215,8 @@ def latency_by_type(archive, *, repeat: int) -> dict[str, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from search.archive import Archive
-    from corpus import Home
+    from dateline.search.archive import Archive
+    from dateline.corpus import Home
 
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="dateline-quality-"))
     originals = read_originals(reuters_files(Path(args.corpus), every=8 if args.quick else 1))

@@ -32,8 +32,8 @@ from pathlib import Path
 from bench.common import cpu_description, format_table
 from bench.corpus_copies import NOW, read_originals, record, reuters_files
 from bench.queries import QUERIES
-from corpus import ArticleStore, Home, ingest
-from index import (IndexLocation, bring_index_up_to_date, open_live_index, rebuild_index,
+from dateline.corpus import ArticleStore, Home, ingest
+from dateline.index import (IndexLocation, bring_index_up_to_date, open_live_index, rebuild_index,
                    segment_count, update_archive)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,8 +81,8 @@ def timed(run) -> tuple[float, object]:
 def paired_latency(updated: Home, rebuilt: Home, *, rounds: int = 9) -> dict:
     """Each query's median latency (ms) on both homes, their samples interleaved
     so that a burst of load elsewhere on the machine hits both alike."""
-    from search.archive import Archive
-    from search.engine import search
+    from dateline.search.archive import Archive
+    from dateline.search.engine import search
 
     medians: dict[str, dict[str, float]] = {"updated": {}, "rebuilt": {}}
     with Archive(updated) as first, Archive(rebuilt) as second:
@@ -112,7 +112,7 @@ def cli_seconds(home: Home, *args: str, repeat: int = 3) -> float:
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "search.cli", "--home", str(home.root), *args],
+        subprocess.run([sys.executable, "-m", "dateline.search.cli", "--home", str(home.root), *args],
                        cwd=REPO, check=True, capture_output=True)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)

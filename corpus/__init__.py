@@ -3,9 +3,9 @@
 Knows nothing of the search engine.
 """
 
-from corpus.article import Article, IngestError, Rejected
-from corpus.home import Home
-from corpus.store import ArticleStore, StoreError
+from dateline.corpus.article import Article, IngestError, Rejected
+from dateline.corpus.home import Home
+from dateline.corpus.store import ArticleStore, StoreError
 
 # The readers and extractors (`corpus.ingestion`) are imported when ingest is
 # first used: a search, or --help, need not load them.
@@ -14,7 +14,7 @@ _INGESTION = ("IngestSummary", "ingest")
 
 def __getattr__(name: str):
     if name in _INGESTION:
-        from corpus import ingestion
+        from dateline.corpus import ingestion
 
         return getattr(ingestion, name)
     raise AttributeError(f"module 'corpus' has no attribute {name!r}")

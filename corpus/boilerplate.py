@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from corpus.clean import line_key
-from corpus.readers.limits import MAX_HTML_PAGE_BYTES, MAX_TEXT_PAGE_BYTES
+from dateline.corpus.clean import line_key
+from dateline.corpus.readers.limits import MAX_HTML_PAGE_BYTES, MAX_TEXT_PAGE_BYTES
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MIN_PAGES = 4

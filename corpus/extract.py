@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from corpus.article import Article, Rejected, make_id
-from corpus.bylines import NOT_A_NAME, credited_author
-from corpus.clean import Caption
-from corpus.dates import DateParseError, parse_article_date
-from corpus.extract_people import subjects_and_mentioned
-from corpus.extract_places import extract_places
-from corpus.extract_sources import agencies_credited, publisher
+from dateline.corpus.article import Article, Rejected, make_id
+from dateline.corpus.bylines import NOT_A_NAME, credited_author
+from dateline.corpus.clean import Caption
+from dateline.corpus.dates import DateParseError, parse_article_date
+from dateline.corpus.extract_people import subjects_and_mentioned
+from dateline.corpus.extract_places import extract_places
+from dateline.corpus.extract_sources import agencies_credited, publisher
 
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"

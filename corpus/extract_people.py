@@ -39,8 +39,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.gazetteer import Entry, gazetteer
-from corpus.people_names import (
+from dateline.corpus.gazetteer import Entry, gazetteer
+from dateline.corpus.people_names import (
     PARTICLES,
     PLURAL_TITLES,
     STATE_KINDS,

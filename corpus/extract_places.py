@@ -36,7 +36,7 @@ from dataclasses import replace
 from functools import cache
 from typing import NamedTuple
 
-from corpus.gazetteer import Entry, Gazetteer, gazetteer
+from dateline.corpus.gazetteer import Entry, Gazetteer, gazetteer
 
 # A word of a name: capitalized words, "U.S.", "Cote d'Ivoire"; lower-case
 # joiners only inside a name ("Bosnia and Herzegovina").

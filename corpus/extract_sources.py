@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.article import site_of
+from dateline.corpus.article import site_of
 
 AGENCIES = {
     "reuters": "Reuters", "ap": "AP", "associated press": "AP", "afp": "AFP",

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from corpus.article import Article, Dropped, IngestError, Rejected, Skipped
-from corpus.store import ArticleStore
+from dateline.corpus.article import Article, Dropped, IngestError, Rejected, Skipped
+from dateline.corpus.store import ArticleStore
 
 # The readers, cleaners and extractors (and numpy, for signatures) are
 # imported by the functions that read a file: an update where every input is
@@ -137,8 +137,8 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
             if repeated is None:
                 # Over all the folder's files, unchanged ones too: boilerplate
                 # is what recurs across the site's pages, old and new.
-                from corpus.boilerplate import repeated_lines
-                from corpus.readers.stream import content_size
+                from dateline.corpus.boilerplate import repeated_lines
+                from dateline.corpus.readers.stream import content_size
 
                 repeated = repeated_lines(files)
             if pool is None or (stat is not None and content_size(path, stat.st_size) > MAX_WORKER_BYTES):
@@ -168,9 +168,9 @@ def _read_file(path, stat, now, repeated):
 
 
 def _read_with_signatures(path, now, repeated, case):
-    from corpus.dedupe import article_signature
-    from corpus.known_people import count_case
-    from corpus.readers import read_path
+    from dateline.corpus.dedupe import article_signature
+    from dateline.corpus.known_people import count_case
+    from dateline.corpus.readers import read_path
 
     for item in read_path(path, now=now, repeated=repeated):
         if isinstance(item, Article):
@@ -204,7 +204,7 @@ class _KnownPeopleOf:
 
     def get(self):
         if self._known is None:
-            from corpus.known_people import load_known_people
+            from dateline.corpus.known_people import load_known_people
 
             self._known = load_known_people(self.store)
         return self._known
@@ -220,7 +220,7 @@ class _KnownPeopleOf:
         ingest or an earlier one) does not decide who a story is about."""
         if self._known is None:
             return  # nothing was stored: nothing new is known
-        from corpus.known_people import MIN_ARTICLES
+        from dateline.corpus.known_people import MIN_ARTICLES
 
         known = self._known  # its counts were saved with each file's articles
         surnames = self.store.unknown_headline_surnames(named_in=MIN_ARTICLES)
@@ -310,7 +310,7 @@ def _reject_line(rejected: Rejected | Dropped, now: datetime) -> str:
 
 def load_articles(paths: Iterable[Path], *, now: datetime) -> Iterator[Article | Rejected]:
     """Read inputs without a store (for tools and benchmarks)."""
-    from corpus.readers import read_path
+    from dateline.corpus.readers import read_path
 
     for path in walk_inputs([Path(p) for p in paths]):
         for item in read_path(path, now=now):

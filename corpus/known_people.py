@@ -38,11 +38,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from corpus.article import Article
-from corpus.people_names import HEAD_VERBS
+from dateline.corpus.article import Article
+from dateline.corpus.people_names import HEAD_VERBS
 
 if TYPE_CHECKING:
-    from corpus.store import ArticleStore
+    from dateline.corpus.store import ArticleStore
 
 # Company words after a name, also written in lower case as prose ("group").
 _COMPANY_WORDS = {
@@ -207,7 +207,7 @@ class KnownPeople:
 
     def _standing_alone(self, title: str) -> list[tuple[str, bool]]:
         """(surname, known as a person) for each headline word that may be one."""
-        from corpus.gazetteer import gazetteer
+        from dateline.corpus.gazetteer import gazetteer
 
         places = gazetteer().in_text
         tokens = _TOKEN.findall(title)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.clean import line_key
+from dateline.corpus.clean import line_key
 
 _SEPARATOR = re.compile(r"\s+[|•·–—-]\s+|\s*\|\s*")
 # What an error page's title says, whole: "404", "Error 404 - Page not found",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.gazetteer import Entry, gazetteer
+from dateline.corpus.gazetteer import Entry, gazetteer
 
 STATE_KINDS = ("country", "alias", "historical", "demonym")
 _CITY = Entry("", "city", "")  # a word that is at most a city may still be a surname

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from dataclasses import replace
 
-from corpus.article import Article
-from corpus.dates import to_utc
+from dateline.corpus.article import Article
+from dateline.corpus.dates import to_utc
 
 STORE_FORMAT = 1
 
@@ -170,7 +170,7 @@ class ArticleStore:
     def _with_cluster(self, article: Article, sig=None) -> Article:
         """The article in the near-duplicate cluster of the most similar stored one
         (or its own), recording its signature for the articles still to come."""
-        from corpus import dedupe  # numpy: loaded by the processes that store articles only
+        from dateline.corpus import dedupe  # numpy: loaded by the processes that store articles only
 
         if sig is None:
             sig = dedupe.article_signature(article)

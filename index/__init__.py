@@ -1,6 +1,6 @@
 """index: here is an Article, make it searchable (Whoosh, from the store)."""
 
-from index.build import (
+from dateline.index.build import (
     HOME_FORMATS,
     IndexIncompatible,
     IndexMissing,
@@ -11,8 +11,8 @@ from index.build import (
     segment_count,
     sync_index,
 )
-from index.generations import IndexLocation, index_size_bytes
-from index.update import bring_index_up_to_date, remove_articles, update_archive, writing_home
+from dateline.index.generations import IndexLocation, index_size_bytes
+from dateline.index.update import bring_index_up_to_date, remove_articles, update_archive, writing_home
 
 __all__ = ["HOME_FORMATS", "IndexIncompatible", "IndexLocation", "IndexMissing",
            "IndexUnavailable", "bring_index_up_to_date", "index_size_bytes", "open_live_index",

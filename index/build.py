@@ -36,14 +36,14 @@ from contextlib import contextmanager
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
-from corpus.home import HomeVersionError, check_manifest
-from corpus.store import STORE_FORMAT, ArticleStore
-from index.codec import codec
-from index.faults import crash_point
-from index.generations import (GracefulStorage, IndexLocation, new_generation_dir, read_meta,
+from dateline.corpus.home import HomeVersionError, check_manifest
+from dateline.corpus.store import STORE_FORMAT, ArticleStore
+from dateline.index.codec import codec
+from dateline.index.faults import crash_point
+from dateline.index.generations import (GracefulStorage, IndexLocation, new_generation_dir, read_meta,
                                remove_old_generations, switch_to, write_meta)
-from index.merge import log_merge_policy
-from index.schema import SCHEMA_VERSION, build_schema, document_for
+from dateline.index.merge import log_merge_policy
+from dateline.index.schema import SCHEMA_VERSION, build_schema, document_for
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
 

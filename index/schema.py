@@ -23,8 +23,8 @@ from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 from whoosh.util.times import datetime_to_long
 
-from corpus.article import Article
-from corpus.dates import to_utc
+from dateline.corpus.article import Article
+from dateline.corpus.dates import to_utc
 
 SCHEMA_VERSION = 5  # 3: one exact title and body field; the date as a column only; 4: author;
 # 5: each of several authors a value

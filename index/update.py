@@ -10,15 +10,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus.home import Home, check_manifest, record_manifest
-from corpus.lock import WriterLock
-from corpus.store import ArticleStore
-from index.build import HOME_FORMATS, ProgressCallback, open_live_index, rebuild_index, sync_index
-from index.faults import crash_point
-from index.generations import IndexLocation
+from dateline.corpus.home import Home, check_manifest, record_manifest
+from dateline.corpus.lock import WriterLock
+from dateline.corpus.store import ArticleStore
+from dateline.index.build import HOME_FORMATS, ProgressCallback, open_live_index, rebuild_index, sync_index
+from dateline.index.faults import crash_point
+from dateline.index.generations import IndexLocation
 
 if TYPE_CHECKING:
-    from corpus.ingestion import IngestSummary
+    from dateline.corpus.ingestion import IngestSummary
 
 
 @contextmanager
@@ -57,7 +57,7 @@ def update_archive(
     location = IndexLocation.in_home(home.root)
     if location.current_dir() is not None:
         open_live_index(location)[0].close()  # an unusable index fails before we ingest
-    from corpus.ingestion import ingest  # loaded by the commands that read crawls only
+    from dateline.corpus.ingestion import ingest  # loaded by the commands that read crawls only
 
     summary = ingest(list(paths), store, home.rejects_path, now=now, progress=ingest_progress)
     crash_point("after-ingest")

@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 from datetime import timezone, tzinfo
 
-from corpus.home import Home
-from corpus.store import ArticleStore
-from index.build import IndexLocation, open_live_index
-from index.generations import read_meta
+from dateline.corpus.home import Home
+from dateline.corpus.store import ArticleStore
+from dateline.index.build import IndexLocation, open_live_index
+from dateline.index.generations import read_meta
 
 
 class Archive:

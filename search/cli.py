@@ -15,12 +15,12 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from corpus import Home, StoreError
-from index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_index
-from search import cli_write, output
-from search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
-from search.dates import TimezoneConfigError
-from search.parser import QuerySyntaxError, parse_query
+from dateline.corpus import Home, StoreError
+from dateline.index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_index
+from dateline.search import cli_write, output
+from dateline.search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
+from dateline.search.dates import TimezoneConfigError
+from dateline.search.parser import QuerySyntaxError, parse_query
 
 
 class _QuietPipe(TyperGroup):
@@ -105,7 +105,7 @@ def search_command(
 ) -> None:
     # Imported here, not at the top: the engine and numpy take a tenth of a
     # second, which the commands that do not search should not pay.
-    from search.engine import SORTS, SearchError, search as run_search
+    from dateline.search.engine import SORTS, SearchError, search as run_search
 
     home = home_of(ctx)
     if sort not in SORTS:
@@ -139,8 +139,8 @@ def search_command(
 def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: str,
                     all_copies: bool, as_json: bool) -> None:
     """`search --format`: every hit, written to stdout as it is read."""
-    from search.engine import SearchError, all_hits
-    from search.export import FORMATS as EXPORT_FORMATS, write_export
+    from dateline.search.engine import SearchError, all_hits
+    from dateline.search.export import FORMATS as EXPORT_FORMATS, write_export
 
     if fmt not in EXPORT_FORMATS:
         fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
@@ -229,7 +229,7 @@ def serve_command(
     threads: int = typer.Option(8, min=1, max=64, help="Worker threads."),
 ) -> None:
     """Serve the search page and its JSON API (read-only; notices index updates)."""
-    from search.web.serve import BadAddress, serve  # Flask and waitress load only for this command
+    from dateline.search.web.serve import BadAddress, serve  # Flask and waitress load only for this command
 
     if not 0 <= port <= 65535:
         fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")

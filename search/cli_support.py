@@ -7,10 +7,10 @@ from typing import NoReturn
 
 import typer
 
-from corpus import ArticleStore, Home, StoreError
-from index import IndexUnavailable
-from search.archive import Archive
-from search.dates import TimezoneConfigError, configured_timezone
+from dateline.corpus import ArticleStore, Home, StoreError
+from dateline.index import IndexUnavailable
+from dateline.search.archive import Archive
+from dateline.search.dates import TimezoneConfigError, configured_timezone
 
 
 def fail(message: str, *, hint: str | None = None, code: int = 2) -> NoReturn:

@@ -16,20 +16,20 @@ from typing import Optional
 
 import typer
 
-from corpus import ArticleStore, Home, IngestError
-from corpus.home import HomeVersionError
-from corpus.lock import HomeBusy
-from corpus.sample import sample_path
-from index import (IndexLocation, IndexUnavailable, bring_index_up_to_date, optimize_index,
+from dateline.corpus import ArticleStore, Home, IngestError
+from dateline.corpus.home import HomeVersionError
+from dateline.corpus.lock import HomeBusy
+from dateline.corpus.sample import sample_path
+from dateline.index import (IndexLocation, IndexUnavailable, bring_index_up_to_date, optimize_index,
                    rebuild_index, remove_articles, update_archive, writing_home)
-from search import output
-from search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
-from search.parser import QuerySyntaxError, parse_query
+from dateline.search import output
+from dateline.search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
+from dateline.search.parser import QuerySyntaxError, parse_query
 
 
 def _ingest_paths(home: Home, paths: list[Path], *, quiet: bool):
     store = open_store(home)
-    from corpus.ingestion import ingest  # the readers load only for the commands that read
+    from dateline.corpus.ingestion import ingest  # the readers load only for the commands that read
 
     with output.progress(quiet=quiet, label="ingest") as report:
         try:
@@ -206,7 +206,7 @@ def _print_remove_result(result: dict, *, as_json: bool) -> None:
 
 
 def _ids_to_remove(home: Home, store: ArticleStore, ids, source, query) -> list[str]:
-    from search.engine import SearchError, matching_ids  # numpy: only when a query is run
+    from dateline.search.engine import SearchError, matching_ids  # numpy: only when a query is run
 
     if ids:
         return list(dict.fromkeys(ids))

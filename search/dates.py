@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
 
-from corpus.dates import DateParseError, parse_when
-from search.query import DateRange
+from dateline.corpus.dates import DateParseError, parse_when
+from dateline.search.query import DateRange
 
 CONFIG_FILE = "config.toml"
 TZ_ENV = "DATELINE_TZ"

@@ -13,19 +13,19 @@ from datetime import datetime, timezone, tzinfo
 
 import numpy as np
 
-from corpus.article import Article
-from corpus.dates import DateParseError
-from search.archive import Archive
-from search.collapse import Copies, find_copies
-from search.execute import Matches, TooManyWords, rank
-from search.execute import find_matches as _find_matches
-from search.dates import resolve_date
-from search.facets import compute_facets
-from search.lower import lower
-from search.parser import QuerySyntaxError, parse_query
-from search.query import And, DateRange, Node, Phrase, Term, positive_terms
-from search.snippets import Snippet, make_snippet
-from search.suggest import FEW_HITS, suggest_query
+from dateline.corpus.article import Article
+from dateline.corpus.dates import DateParseError
+from dateline.search.archive import Archive
+from dateline.search.collapse import Copies, find_copies
+from dateline.search.execute import Matches, TooManyWords, rank
+from dateline.search.execute import find_matches as _find_matches
+from dateline.search.dates import resolve_date
+from dateline.search.facets import compute_facets
+from dateline.search.lower import lower
+from dateline.search.parser import QuerySyntaxError, parse_query
+from dateline.search.query import And, DateRange, Node, Phrase, Term, positive_terms
+from dateline.search.snippets import Snippet, make_snippet
+from dateline.search.suggest import FEW_HITS, suggest_query
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000

@@ -23,10 +23,10 @@ from pickle import loads
 import numpy as np
 from whoosh.system import _INT_SIZE
 
-from index.schema import UNDATED, date_key
-from search.lower import (AllOp, AndOp, DateOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp, StemOp,
+from dateline.index.schema import UNDATED, date_key
+from dateline.search.lower import (AllOp, AndOp, DateOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp, StemOp,
                           TermOp)
-from search.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
+from dateline.search.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searcher uses
 # A prefix expanding to more words than this is refused: 'a*' would read the

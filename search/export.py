@@ -11,8 +11,8 @@ import json
 import re
 from typing import TextIO
 
-from search.query import positive_terms
-from search.snippets import find_occurrences
+from dateline.search.query import positive_terms
+from dateline.search.snippets import find_occurrences
 
 FORMATS = ("jsonl", "csv", "kwic")
 CSV_COLUMNS = ("id", "date", "date_source", "title", "source", "author", "url", "people", "places",

@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 import numpy as np
 
-from index.schema import UNDATED, fold
-from search.execute import date_values
-from search.facet_counts import count_values
+from dateline.index.schema import UNDATED, fold
+from dateline.search.execute import date_values
+from dateline.search.facet_counts import count_values
 
 FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
                 "sources": "source_facet", "tags": "tag_facet"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from index.schema import NAME_FIELDS, fold, index_words
-from index.schema import stem as stem_of
-from search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
+from dateline.index.schema import NAME_FIELDS, fold, index_words
+from dateline.index.schema import stem as stem_of
+from dateline.search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
 
 
 def words(text: str, *, stem: bool) -> list[str]:

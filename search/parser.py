@@ -17,9 +17,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
-from corpus.dates import DateParseError
-from search.dates import resolve_date
-from search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, MatchAll, Node, Not, Or, Phrase,
+from dateline.corpus.dates import DateParseError
+from dateline.search.dates import resolve_date
+from dateline.search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, MatchAll, Node, Not, Or, Phrase,
                           Prefix, Term)
 
 MAX_QUERY_LENGTH = 2000

@@ -29,7 +29,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from index.schema import stem as stem_of
+from dateline.index.schema import stem as stem_of
 
 # Field lengths are stored as one byte per document (Whoosh's lossy encoding).
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)

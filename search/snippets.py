@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from search.lower import words
-from search.query import Phrase, Prefix, Term
-from index.schema import TOKEN_PATTERN, index_words, stem
+from dateline.search.lower import words
+from dateline.search.query import Phrase, Prefix, Term
+from dateline.index.schema import TOKEN_PATTERN, index_words, stem
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3

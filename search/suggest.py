@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from index.schema import NAME_FIELDS
-from search.lower import words
-from search.parser import QuerySyntaxError, tokenize
+from dateline.index.schema import NAME_FIELDS
+from dateline.search.lower import words
+from dateline.search.parser import QuerySyntaxError, tokenize
 
 # Suggest only when a query finds fewer hits than this.
 FEW_HITS = 3

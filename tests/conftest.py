@@ -9,10 +9,10 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from corpus import ArticleStore, Home, ingest
-from index import IndexLocation, rebuild_index
-from search.archive import Archive
-from search.cli import app as cli_app
+from dateline.corpus import ArticleStore, Home, ingest
+from dateline.index import IndexLocation, rebuild_index
+from dateline.search.archive import Archive
+from dateline.search.cli import app as cli_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -64,7 +64,7 @@ def archive(fixture_home):
 @pytest.fixture()
 def ids(archive):
     """ids(query, **options) -> the set of article ids a search finds (all pages)."""
-    from search.engine import search
+    from dateline.search.engine import search
 
     def run(query: str, **options) -> set[str]:
         results = search(archive, query, limit=1000, now=NOW, **options)

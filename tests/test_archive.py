@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from corpus import ArticleStore, Home, ingest
-from index import IndexLocation, rebuild_index, sync_index
-from search.archive import Archive
+from dateline.corpus import ArticleStore, Home, ingest
+from dateline.index import IndexLocation, rebuild_index, sync_index
+from dateline.search.archive import Archive
 from tests.conftest import FIXTURES, NOW, build_home
 
 

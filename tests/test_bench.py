@@ -9,8 +9,8 @@ import pytest
 from bench.common import percentile
 from bench.corpus_copies import record
 from bench.queries import QUERIES
-from corpus.article import Article, text_hash
-from search.parser import parse_query
+from dateline.corpus.article import Article, text_hash
+from dateline.search.parser import parse_query
 from tests.conftest import NOW
 
 

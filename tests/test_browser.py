@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corpus.home import Home
-from corpus.sample import sample_path
-from search.cli import app as cli_app
+from dateline.corpus.home import Home
+from dateline.corpus.sample import sample_path
+from dateline.search.cli import app as cli_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
@@ -33,7 +33,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    from search.web.serve import make_server
+    from dateline.search.web.serve import make_server
 
     root = tmp_path_factory.mktemp("browser") / "home"
     runner = CliRunner()

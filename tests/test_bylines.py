@@ -5,10 +5,10 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.bylines import author_names, credited_author
-from corpus.readers.rawtext import read_rawtext
-from search.archive import Archive
-from search.engine import search
+from dateline.corpus.bylines import author_names, credited_author
+from dateline.corpus.readers.rawtext import read_rawtext
+from dateline.search.archive import Archive
+from dateline.search.engine import search
 from tests.conftest import NOW, build_home
 
 STORY = ("The harbour board voted on Tuesday to raise fees for cargo ships by a fifth from "
@@ -60,7 +60,7 @@ def test_each_of_several_authors_is_found_by_author(tmp_path):
 
 
 def test_a_reuters_storys_author_element_is_its_author():
-    from corpus.readers.reuters import read_reuters
+    from dateline.corpus.readers.reuters import read_reuters
 
     story = ('<REUTERS NEWID="8"><DATE>26-FEB-1987 15:01:01.79</DATE><TEXT><TITLE>FERRY FARES RISE'
              "</TITLE><AUTHOR>    By Ann Lee, Reuters</AUTHOR><DATELINE>    NAIROBI, Feb 26 - "
@@ -71,7 +71,7 @@ def test_a_reuters_storys_author_element_is_its_author():
 
 
 def test_json_lines_give_several_authors_as_a_list_or_separated():
-    from corpus.readers.jsonl import read_jsonl
+    from dateline.corpus.readers.jsonl import read_jsonl
 
     lines = [{"id": "a", "title": "T", "body": STORY, "author": ["Ann Lee", "Tom Ray"]},
              {"id": "b", "title": "T", "body": STORY, "author": "Ann  Lee ; Tom Ray"},

@@ -5,17 +5,17 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.article import Article, Dropped, Rejected, Skipped
-from corpus.boilerplate import repeated_lines
-from corpus.clean import line_key, parse_caption, tidy_text
-from corpus.extract import date_line, wire_dateline
-from corpus.extract_people import extract_people
-from corpus.extract_places import extract_places, with_countries
-from corpus.not_article import error_page, is_paywall_line, link_page
-from corpus.readers import read_path
-from corpus.readers.decode import decode_bytes, line_decoder
-from corpus.readers.html import read_html
-from corpus.readers.rawtext import is_masthead, read_rawtext
+from dateline.corpus.article import Article, Dropped, Rejected, Skipped
+from dateline.corpus.boilerplate import repeated_lines
+from dateline.corpus.clean import line_key, parse_caption, tidy_text
+from dateline.corpus.extract import date_line, wire_dateline
+from dateline.corpus.extract_people import extract_people
+from dateline.corpus.extract_places import extract_places, with_countries
+from dateline.corpus.not_article import error_page, is_paywall_line, link_page
+from dateline.corpus.readers import read_path
+from dateline.corpus.readers.decode import decode_bytes, line_decoder
+from dateline.corpus.readers.html import read_html
+from dateline.corpus.readers.rawtext import is_masthead, read_rawtext
 
 LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

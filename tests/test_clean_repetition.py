@@ -2,7 +2,7 @@
 
 import json
 
-from corpus import ArticleStore, ingest
+from dateline.corpus import ArticleStore, ingest
 from tests.conftest import NOW
 
 STORY = ("The river authority said on Monday that water levels in the upper basin had fallen "

@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from search.cli import app
+from dateline.search.cli import app
 from tests.conftest import FIXTURES, dateline, indexed_cli_home
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from search.cli import app
+from dateline.search.cli import app
 from tests.conftest import FIXTURES, dateline, indexed_cli_home
 
 runner = CliRunner()
@@ -87,7 +87,7 @@ def test_a_named_pipe_in_a_crawl_folder_is_reported_not_waited_on(tmp_path):
         (crawl / name).write_text("Ferry news\n\nThe ferry left the harbour on time this morning, "
                                   "the pilots and the harbour office said.\n")
     home = tmp_path / "h"
-    result = subprocess.run([sys.executable, "-m", "search.cli", "--home", str(home), "ingest",
+    result = subprocess.run([sys.executable, "-m", "dateline.search.cli", "--home", str(home), "ingest",
                              str(crawl)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "rejected: 1 × not a regular file" in result.stdout
@@ -126,7 +126,7 @@ def test_search_piped_into_a_reader_that_stops_exits_quietly(edge_home):
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader (`| head`) has stopped before the results come
     try:
-        search = subprocess.run([sys.executable, "-m", "search.cli", "--home", str(edge_home),
+        search = subprocess.run([sys.executable, "-m", "dateline.search.cli", "--home", str(edge_home),
                                  "search", "oil"], stdout=write_end, stderr=subprocess.PIPE,
                                 text=True, timeout=120)
     finally:

@@ -21,7 +21,7 @@ def test_posting_blocks_use_the_current_pickle_protocol_uncompressed(archive):
 
 
 def test_spilled_posting_runs_round_trip_with_the_current_protocol(tmp_path):
-    import index.codec  # noqa: F401 - rebinds Whoosh's pickling
+    import dateline.index.codec  # noqa: F401 - rebinds Whoosh's pickling
     from whoosh.externalsort import SortingPool
 
     pool = SortingPool(maxsize=3, tempdir=str(tmp_path))

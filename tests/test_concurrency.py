@@ -19,9 +19,9 @@ BASE, BATCH, UPDATES = 400, 50, 4
 # CLI does; "long" keeps one Archive that follows commits, as the web server does.
 READER = textwrap.dedent("""
     import json, sys, pathlib
-    from corpus import Home
-    from search.archive import Archive
-    from search.engine import search
+    from dateline.corpus import Home
+    from dateline.search.archive import Archive
+    from dateline.search.engine import search
     home, mode, stop = Home(pathlib.Path(sys.argv[1])), sys.argv[2], pathlib.Path(sys.argv[3])
     seen, errors, gaps = [], [], []
     archive = Archive(home) if mode == "long" else None

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus import ArticleStore, Home
-from index import IndexLocation, rebuild_index, sync_index
-from index.faults import CRASH_ENV, CRASH_POINTS
+from dateline.corpus import ArticleStore, Home
+from dateline.index import IndexLocation, rebuild_index, sync_index
+from dateline.index.faults import CRASH_ENV, CRASH_POINTS
 from tests.test_update import (REPO, applied_seq, index_ids, invoke, run_cli, store_ids,
                                write_articles)
 
@@ -99,7 +99,7 @@ def test_rebuild_killed_between_writes_keeps_a_searchable_index(tmp_path, point)
 
 
 def _kill_after(args: list[str], home: Path, delay: float) -> int:
-    proc = subprocess.Popen([sys.executable, "-m", "search.cli", "--home", str(home), *args],
+    proc = subprocess.Popen([sys.executable, "-m", "dateline.search.cli", "--home", str(home), *args],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus import Home
-from search import postings
-from search.archive import Archive
-from search.engine import search
+from dateline.corpus import Home
+from dateline.search import postings
+from dateline.search.archive import Archive
+from dateline.search.engine import search
 from tests.conftest import NOW
 from tests.test_update import invoke, write_articles
 

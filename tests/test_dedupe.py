@@ -1,7 +1,7 @@
 """Near-duplicates: republished wire copies share a cluster; other stories do not."""
 
-from corpus import ArticleStore, ingest
-from corpus.sample import sample_path
+from dateline.corpus import ArticleStore, ingest
+from dateline.corpus.sample import sample_path
 from tests.conftest import NOW
 from datetime import datetime, timezone
 

@@ -5,9 +5,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from corpus.home import Home
-from search.cli import app
-from search.web import create_app
+from dateline.corpus.home import Home
+from dateline.search.cli import app
+from dateline.search.web import create_app
 
 runner = CliRunner()
 

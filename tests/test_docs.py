@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from search.cli import app
-from search.parser import parse_query
+from dateline.search.cli import app
+from dateline.search.parser import parse_query
 from tests.conftest import NOW
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()

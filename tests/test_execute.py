@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from corpus import ArticleStore, Home
-from search.archive import Archive
-from search.execute import find_matches, rank
-from search.lower import lower
-from search.parser import parse_query
+from dateline.corpus import ArticleStore, Home
+from dateline.search.archive import Archive
+from dateline.search.execute import find_matches, rank
+from dateline.search.lower import lower
+from dateline.search.parser import parse_query
 from tests.conftest import NOW
 from tests.test_update import invoke, write_articles
 from tests.whoosh_reference import build_reference, sort_facet, to_whoosh

@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from search import engine
-from search.engine import all_hits, search
-from search.export import KWIC_COLUMNS, write_export
+from dateline.search import engine
+from dateline.search.engine import all_hits, search
+from dateline.search.export import KWIC_COLUMNS, write_export
 from tests.conftest import NOW, dateline
 
 
@@ -73,9 +73,9 @@ def test_kwic_context_is_the_text_around_the_match(fixture_home, archive):
 
 
 def test_kwic_lines_stay_on_one_line(tmp_path):
-    from search.export import kwic_lines
-    from search.parser import parse_query
-    from search.query import positive_terms
+    from dateline.search.export import kwic_lines
+    from dateline.search.parser import parse_query
+    from dateline.search.query import positive_terms
     terms = list(positive_terms(parse_query("storm", now=NOW)))
     [(left, match, right)] = kwic_lines("Heavy\train.\n\nThe storm\nhit\tthe coast.", terms)
     assert (left, match, right) == ("Heavy rain. The ", "storm", " hit the coast.")

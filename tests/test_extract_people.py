@@ -1,6 +1,6 @@
 """People: names introduced by titles or roles, kept when the story is about them."""
 
-from corpus.extract_people import extract_people, merge_names, people_named
+from dateline.corpus.extract_people import extract_people, merge_names, people_named
 
 
 def test_titled_names_are_found_without_their_title():
@@ -170,8 +170,8 @@ def test_capitals_headlines_name_people_only_by_a_title_an_institution_or_a_he()
 
 
 def test_person_search_finds_a_name_mentioned_in_passing_but_the_facet_lists_only_subjects(tmp_path):
-    from search.archive import Archive
-    from search.engine import search
+    from dateline.search.archive import Archive
+    from dateline.search.engine import search
     from tests.conftest import NOW, build_home
 
     page = tmp_path / "crawl" / "page.txt"
@@ -197,7 +197,7 @@ def test_person_search_finds_a_name_mentioned_in_passing_but_the_facet_lists_onl
         # Shown with the article, apart from the people it is about.
         from typer.testing import CliRunner
 
-        from search.cli import app
+        from dateline.search.cli import app
         shown = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "show", hit.article.id])
         assert "people: Ingrid Malmberg" in shown.output
         assert "named: Oskar Lindqvist" in shown.output

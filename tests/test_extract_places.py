@@ -2,9 +2,9 @@
 
 import pytest
 
-from corpus.extract_places import dateline_place, extract_places
-from corpus.gazetteer import gazetteer
-from corpus.readers.reuters import place_values
+from dateline.corpus.extract_places import dateline_place, extract_places
+from dateline.corpus.gazetteer import gazetteer
+from dateline.corpus.readers.reuters import place_values
 
 
 def test_a_city_tags_its_country():

@@ -9,13 +9,13 @@ import pytest
 from whoosh import query as wq
 from whoosh import sorting
 
-from corpus import ArticleStore
-from corpus.dates import to_utc
-from search.execute import find_matches
-from search.facet_counts import count_values
-from search.facets import day_counts
-from search.lower import lower
-from search.parser import parse_query
+from dateline.corpus import ArticleStore
+from dateline.corpus.dates import to_utc
+from dateline.search.execute import find_matches
+from dateline.search.facet_counts import count_values
+from dateline.search.facets import day_counts
+from dateline.search.lower import lower
+from dateline.search.parser import parse_query
 from tests.conftest import NOW
 
 FIELDS = ["person_facet", "place_facet", "source_facet", "tag_facet"]
@@ -57,7 +57,7 @@ def test_day_counts_are_the_stored_articles_utc_days(archive, fixture_home, quer
 
 
 def test_a_second_count_reuses_the_segment_tables(archive):
-    from search import facet_counts
+    from dateline.search import facet_counts
 
     searcher = archive.searcher()
     count_values(searcher, matching(searcher, "*"), ["place_facet"])

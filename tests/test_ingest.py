@@ -7,9 +7,9 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from corpus import ArticleStore, Home, ingest
-from corpus.article import Rejected
-from corpus.readers.rawtext import read_rawtext
+from dateline.corpus import ArticleStore, Home, ingest
+from dateline.corpus.article import Rejected
+from dateline.corpus.readers.rawtext import read_rawtext
 from tests.conftest import FIXTURES, NOW, REUTERS, requires_reuters
 
 
@@ -91,14 +91,14 @@ def test_reingesting_the_same_file_is_skipped(tmp_path):
 
 
 def test_a_folder_of_unchanged_pages_is_not_read_again(tmp_path, monkeypatch):
-    import corpus.boilerplate
+    import dateline.corpus.boilerplate
 
     crawl = Path(__file__).resolve().parents[1] / "corpus" / "sample" / "crawl"
     home, store, first = _ingest(tmp_path, crawl)
     assert first.stored > 0
     read = []
-    real = corpus.boilerplate.repeated_lines
-    monkeypatch.setattr(corpus.boilerplate, "repeated_lines", lambda files: read.append(files) or real(files))
+    real = dateline.corpus.boilerplate.repeated_lines
+    monkeypatch.setattr(dateline.corpus.boilerplate, "repeated_lines", lambda files: read.append(files) or real(files))
     again = ingest([crawl], store, home.rejects_path, now=NOW, workers=0)
     assert (again.files_skipped, again.read, read) == (first.files, 0, [])
     page = sorted((crawl / "pages").iterdir())[0]
@@ -110,8 +110,8 @@ def test_a_folder_of_unchanged_pages_is_not_read_again(tmp_path, monkeypatch):
 
 
 def test_starting_the_command_line_loads_no_reader_and_no_engine():
-    code = ("import sys, search.cli; print(sorted(m for m in sys.modules if m == 'numpy' or "
-            "m.startswith(('corpus.readers', 'corpus.ingestion', 'search.engine', 'trafilatura'))))")
+    code = ("import sys, dateline.search.cli; print(sorted(m for m in sys.modules if m == 'numpy' or "
+            "m.startswith(('dateline.corpus.readers', 'dateline.corpus.ingestion', 'dateline.search.engine', 'trafilatura'))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
 
@@ -184,7 +184,7 @@ def test_a_date_in_the_future_of_the_clock_is_not_taken():
 
 
 def test_a_json_line_with_a_raw_line_separator_in_a_string_is_one_record(tmp_path):
-    from corpus.readers import read_path
+    from dateline.corpus.readers import read_path
 
     path = tmp_path / "sep.jsonl"
     path.write_text('{"title": "Split\u2028title", "body": "Body\u2029text"}\n', encoding="utf-8")
@@ -193,8 +193,8 @@ def test_a_json_line_with_a_raw_line_separator_in_a_string_is_one_record(tmp_pat
 
 
 def test_a_jsonl_file_of_blank_lines_is_rejected_not_silently_dropped(tmp_path):
-    from corpus.article import Rejected
-    from corpus.readers import read_path
+    from dateline.corpus.article import Rejected
+    from dateline.corpus.readers import read_path
 
     path = tmp_path / "blank.jsonl"
     path.write_bytes(b"\n \x1c\n\t\n")
@@ -218,8 +218,8 @@ def test_files_that_are_not_a_crawl_format_are_reported_not_read(tmp_path):
 
 
 def test_a_file_with_a_body_tag_is_not_html_without_a_page_start(tmp_path):
-    from corpus.readers import reader_for
-    from corpus.readers.html import read_html
+    from dateline.corpus.readers import reader_for
+    from dateline.corpus.readers.html import read_html
 
     notes = b"Notes on the SGML files\n\nEach story sits in a <BODY> element, its title in <TITLE>.\n"
     assert reader_for("NOTES", notes) is not read_html
@@ -244,7 +244,7 @@ def test_a_text_file_of_short_lines_is_reported_as_not_an_article(tmp_path):
 
 @requires_reuters
 def test_the_reuters_folder_yields_its_stories_and_reports_its_notes():
-    from corpus.readers import read_path
+    from dateline.corpus.readers import read_path
 
     def reasons(name):
         return [item.reason for item in read_path(REUTERS / name, now=NOW)]
@@ -280,7 +280,7 @@ SGML_STORY = ('<!DOCTYPE lewis SYSTEM "lewis.dtd">\n<REUTERS NEWID="7"><DATE>26-
 
 
 def test_a_reuters_file_saved_as_txt_is_read_as_reuters(tmp_path):
-    from corpus.readers import read_path
+    from dateline.corpus.readers import read_path
 
     path = tmp_path / "reut2-000.txt"
     path.write_text(SGML_STORY, encoding="latin-1")
@@ -290,7 +290,7 @@ def test_a_reuters_file_saved_as_txt_is_read_as_reuters(tmp_path):
 
 
 def test_json_lines_saved_as_txt_are_read_as_records(tmp_path):
-    from corpus.readers import read_path
+    from dateline.corpus.readers import read_path
 
     path = write(tmp_path / "export.txt", [
         {"id": "j1", "title": "Ferry fares rise", "body": "Fares rose on Monday."},
@@ -301,7 +301,7 @@ def test_json_lines_saved_as_txt_are_read_as_records(tmp_path):
 
 
 def test_html_and_warc_saved_as_txt_are_read_by_content(tmp_path):
-    from corpus.readers import read_path
+    from dateline.corpus.readers import read_path
     from tests.test_readers_warc import write_warc
 
     page = tmp_path / "page.txt"
@@ -315,7 +315,7 @@ def test_html_and_warc_saved_as_txt_are_read_by_content(tmp_path):
 
 
 def test_a_text_page_that_begins_with_a_brace_is_still_a_page(tmp_path):
-    from corpus.readers import read_path
+    from dateline.corpus.readers import read_path
 
     path = tmp_path / "page.txt"
     path.write_text("{Updated} Ferry fares rise across the harbour\n\n" + (
@@ -326,8 +326,8 @@ def test_a_text_page_that_begins_with_a_brace_is_still_a_page(tmp_path):
 
 
 def test_a_city_given_in_places_also_tags_its_country(tmp_path):
-    from search.archive import Archive
-    from search.engine import search
+    from dateline.search.archive import Archive
+    from dateline.search.engine import search
     from tests.conftest import build_home
 
     src = write(tmp_path / "in.jsonl", [
@@ -349,7 +349,7 @@ def test_a_city_given_in_places_also_tags_its_country(tmp_path):
 def test_the_ingest_summary_lists_what_was_stored_with_a_loss(tmp_path):
     from typer.testing import CliRunner
 
-    from search.cli import app
+    from dateline.search.cli import app
 
     src = write(tmp_path / "in.jsonl", [
         {"id": "future", "title": "Future", "body": "The tram ran.", "date": "2999-01-01"},

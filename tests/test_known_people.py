@@ -5,9 +5,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus import ArticleStore, Home, ingest
-from corpus.article import Article
-from corpus.known_people import KnownPeople
+from dateline.corpus import ArticleStore, Home, ingest
+from dateline.corpus.article import Article
+from dateline.corpus.known_people import KnownPeople
 from tests.conftest import NOW
 
 BUDGET = ("Budget keeps the basic rate of tax\n\nChancellor of the Exchequer Nigel Lawson said on "

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from search.parser import QuerySyntaxError, UnknownField, parse_query
-from search.query import And, DateRange, MatchAll, Not, Or, Phrase, Prefix, Term
+from dateline.search.parser import QuerySyntaxError, UnknownField, parse_query
+from dateline.search.query import And, DateRange, MatchAll, Not, Or, Phrase, Prefix, Term
 
 NOW = datetime(2015, 6, 15, 12, 0, tzinfo=timezone.utc)
 UTC = timezone.utc

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 from whoosh.formats import Positions
 
-from index.schema import stem
-from search.execute import _positions
-from search.postings import segment_arrays
+from dateline.index.schema import stem
+from dateline.search.execute import _positions
+from dateline.search.postings import segment_arrays
 
 
 def leaves(archive):

@@ -5,7 +5,7 @@ import json
 from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
-from search.cli import app
+from dateline.search.cli import app
 
 runner = CliRunner()
 

@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 import pytest
 from typer.testing import CliRunner
 
-from corpus import ArticleStore, Home
-from corpus.article import Article
-from index import IndexLocation, rebuild_index
-from search.archive import Archive
-from search.cli import app
-from search.engine import search
+from dateline.corpus import ArticleStore, Home
+from dateline.corpus.article import Article
+from dateline.index import IndexLocation, rebuild_index
+from dateline.search.archive import Archive
+from dateline.search.cli import app
+from dateline.search.engine import search
 from tests.conftest import NOW
 
 
@@ -115,7 +115,7 @@ def test_cli_says_how_many_copies_are_folded(wire):
 
 
 def test_copies_indexed_by_a_later_update_still_collapse(tmp_path):
-    from index import sync_index
+    from dateline.index import sync_index
     home = Home(tmp_path)
     with ArticleStore(home.store_path) as store:
         store.put(ARTICLES[0])

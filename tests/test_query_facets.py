@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from search.cli import app
-from search.engine import search
-from search.facets import histogram
+from dateline.search.cli import app
+from dateline.search.engine import search
+from dateline.search.facets import histogram
 from tests.conftest import NOW
 
 
@@ -80,8 +80,8 @@ def test_facets_are_always_in_json_and_shown_with_the_flag(fixture_home):
 
 
 def test_a_value_spelled_in_different_cases_is_one_facet_counting_each_article_once(tmp_path):
-    from index.schema import fold
-    from search.archive import Archive
+    from dateline.index.schema import fold
+    from dateline.search.archive import Archive
     from tests.conftest import build_home
 
     rows = [{"id": "a", "title": "Budget vote", "body": "Lawmakers voted.", "tags": ["Politics"]},

@@ -3,7 +3,7 @@
 import pytest
 from typer.testing import CliRunner
 
-from search.cli import app
+from dateline.search.cli import app
 
 HELP = CliRunner().invoke(app, ["search", "--help"], terminal_width=200).output
 

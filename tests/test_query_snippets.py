@@ -3,10 +3,10 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.engine import search
-from search.parser import parse_query
-from search.query import positive_terms
-from search.snippets import MAX_FRAGMENTS, SEPARATOR, find_occurrences, make_snippet
+from dateline.search.engine import search
+from dateline.search.parser import parse_query
+from dateline.search.query import positive_terms
+from dateline.search.snippets import MAX_FRAGMENTS, SEPARATOR, find_occurrences, make_snippet
 from tests.conftest import NOW
 
 
@@ -81,8 +81,8 @@ def test_a_body_without_matches_gives_its_opening():
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("abcXYZ éÉüß'.-_ 12\n\tİıﬁ")), max_size=80))
 def test_snippet_tokens_are_the_index_analyzers_tokens(text):
-    from index.schema import exact_analyzer, stem
-    from search.snippets import _tokens
+    from dateline.index.schema import exact_analyzer, stem
+    from dateline.search.snippets import _tokens
 
     exact = [(t.text, t.startchar, t.endchar) for t in exact_analyzer()(text, chars=True)]
     assert _tokens(text) == [(w, stem(w), a, b) for w, a, b in exact]

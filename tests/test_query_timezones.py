@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from search.archive import Archive
-from search.cli import app
-from search.dates import TimezoneConfigError, configured_timezone
-from search.engine import search
-from search.parser import parse_query
-from search.query import DateRange
+from dateline.search.archive import Archive
+from dateline.search.cli import app
+from dateline.search.dates import TimezoneConfigError, configured_timezone
+from dateline.search.engine import search
+from dateline.search.parser import parse_query
+from dateline.search.query import DateRange
 from tests.conftest import NOW
 
 NEW_YORK = ZoneInfo("America/New_York")  # UTC-4 in October 2014, UTC-5 from 2 November
@@ -141,10 +141,10 @@ def test_histogram_days_are_the_days_date_filters_use(fixture_home, tz):
                 # The day the histogram counts it on is one a date filter finds it in.
                 found = search(archive, f"date:{day}", limit=100, now=NOW, suggest=False)
                 assert hit.article.id in {h.article.id for h in found.hits}
-    from search.facets import day_counts
-    from search.execute import find_matches
-    from search.lower import lower
-    from search.parser import parse_query
+    from dateline.search.facets import day_counts
+    from dateline.search.execute import find_matches
+    from dateline.search.lower import lower
+    from dateline.search.parser import parse_query
 
     with Archive(fixture_home, tz=tz) as archive:
         searcher = archive.searcher()
@@ -153,9 +153,9 @@ def test_histogram_days_are_the_days_date_filters_use(fixture_home, tz):
 
 
 def test_a_daylight_saving_day_counts_each_article_on_its_local_day(tmp_path):
-    from search.facets import _offsets
+    from dateline.search.facets import _offsets
     import numpy as np
-    from index.schema import date_key
+    from dateline.index.schema import date_key
 
     # New York falls back at 06:00Z on 2 November 2014 (02:00 EDT -> 01:00 EST).
     moments = [utc(2014, 11, 2, 3, 30), utc(2014, 11, 2, 5, 59), utc(2014, 11, 2, 6, 1),

@@ -3,10 +3,10 @@ reported); only text that is really in another encoding goes to detection."""
 
 import json
 
-from corpus import ArticleStore, Home, ingest
-from corpus.article import Article
-from corpus.readers import read_path
-from corpus.readers.decode import decode_bytes
+from dateline.corpus import ArticleStore, Home, ingest
+from dateline.corpus.article import Article
+from dateline.corpus.readers import read_path
+from dateline.corpus.readers.decode import decode_bytes
 from tests.conftest import NOW
 
 CAFE_STORY = ("Café owners in the old town protested on Monday against new rules that would "

@@ -2,9 +2,9 @@
 
 from datetime import datetime, timezone
 
-from corpus.article import Rejected
-from corpus.readers import read_path
-from corpus.readers.html import read_html
+from dateline.corpus.article import Rejected
+from dateline.corpus.readers import read_path
+from dateline.corpus.readers.html import read_html
 from tests.conftest import FIXTURES
 
 CRAWL = FIXTURES / "crawl" / "harbourtimes"
@@ -206,7 +206,7 @@ def test_a_short_brief_on_a_page_full_of_links_is_an_article():
 
 
 def test_the_pages_author_is_kept_in_the_stored_record(tmp_path):
-    from corpus import ArticleStore, ingest
+    from dateline.corpus import ArticleStore, ingest
 
     store = ArticleStore(tmp_path / "a.sqlite")
     ingest([CRAWL / "ferry-strike.html"], store, tmp_path / "rejects.jsonl", now=LATER)

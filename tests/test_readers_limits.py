@@ -4,9 +4,9 @@ import gzip
 import json
 import tracemalloc
 
-from corpus.article import Article, Rejected
-from corpus.readers import read_path
-from corpus.readers.reuters import read_reuters, read_reuters_chunks
+from dateline.corpus.article import Article, Rejected
+from dateline.corpus.readers import read_path
+from dateline.corpus.readers.reuters import read_reuters, read_reuters_chunks
 from tests.conftest import NOW
 
 PARAGRAPH = ("The ferry company said on Monday that crossings to the island would run every "
@@ -77,7 +77,7 @@ def test_sgml_read_in_pieces_gives_the_same_documents_as_read_whole():
 
 
 def test_an_unclosed_sgml_document_past_the_limit_is_rejected_and_reading_goes_on(monkeypatch):
-    monkeypatch.setattr("corpus.readers.reuters.MAX_SGML_RECORD_BYTES", 1000)
+    monkeypatch.setattr("dateline.corpus.readers.reuters.MAX_SGML_RECORD_BYTES", 1000)
     broken = '<REUTERS NEWID="99"><TEXT><BODY>' + "quay " * 400
     pieces = [broken[:900], broken[900:], SGML]
     items = list(read_reuters_chunks(pieces, "r.sgm", now=NOW))

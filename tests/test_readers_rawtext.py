@@ -1,6 +1,6 @@
 """Raw text pages: the masthead above the headline is the site's, not the title."""
 
-from corpus.readers.rawtext import read_rawtext
+from dateline.corpus.readers.rawtext import read_rawtext
 from tests.conftest import NOW
 
 HEADLINE = "Ferry operator orders two electric boats for the island route"
@@ -47,7 +47,7 @@ def test_a_headline_with_a_dash_above_the_story_stays_the_title():
 
 
 def test_a_text_page_that_is_a_paywall_stub_or_an_error_page_is_rejected():
-    from corpus.article import Rejected
+    from dateline.corpus.article import Rejected
 
     stub = ("Port fees to double next year\n\nThis article is for subscribers only.\n"
             "Subscribe now for unlimited access to the Harbour Times, from only $1 a week.\n"

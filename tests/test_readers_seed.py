@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from corpus.readers import read_path
+from dateline.corpus.readers import read_path
 from tests.conftest import SHARED
 
 SEED = SHARED / "seed" / "000_7d0f94760525050b.txt"

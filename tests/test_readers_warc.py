@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from corpus.article import Article, Rejected, Skipped
-from corpus.readers import read_path
+from dateline.corpus.article import Article, Rejected, Skipped
+from dateline.corpus.readers import read_path
 from tests.conftest import FIXTURES
 
 LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -78,7 +78,7 @@ def test_garbage_named_warc_is_rejected(tmp_path):
 def test_ingest_summary_counts_the_skipped_records_by_reason(tmp_path):
     from typer.testing import CliRunner
 
-    from search.cli import app
+    from dateline.search.cli import app
 
     warc = write_warc(tmp_path / "crawl.warc.gz")
     result = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "ingest", str(warc)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from index.schema import exact_analyzer, index_words, stem
+from dateline.index.schema import exact_analyzer, index_words, stem
 
 TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ éÉüß'’.-_ 12\n\tİıﬁñÑçå")), max_size=120)
 
@@ -33,7 +33,7 @@ def test_inflected_forms_share_a_stem():
 def test_indexed_positions_are_what_whoosh_writes(words):
     from whoosh.formats import Positions
 
-    from index.schema import WordsField
+    from dateline.index.schema import WordsField
 
     field = WordsField()
     expected = {}
@@ -48,7 +48,7 @@ def test_indexed_positions_are_what_whoosh_writes(words):
 def test_name_words_are_indexed_as_whoosh_indexes_a_text_field(words):
     from whoosh import fields
 
-    from index.schema import NameWordsField
+    from dateline.index.schema import NameWordsField
 
     text = " ".join(words)
     plain = fields.TEXT(analyzer=exact_analyzer(), phrase=False)
@@ -60,7 +60,7 @@ def test_name_words_are_indexed_as_whoosh_indexes_a_text_field(words):
 def test_values_are_indexed_as_whoosh_indexes_a_comma_keyword_field(values):
     from whoosh import fields
 
-    from index.schema import ValuesField
+    from dateline.index.schema import ValuesField
 
     text = ",".join(values)
     plain = fields.KEYWORD(commas=True, scorable=False)

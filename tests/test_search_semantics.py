@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from search.engine import SearchError, search
+from dateline.search.engine import SearchError, search
 from tests.conftest import NOW
 
 
@@ -190,7 +190,7 @@ def test_sorting_by_date_keeps_the_exact_total(archive):
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     """ids(query) over a few articles written for one behaviour each."""
-    from search.archive import Archive
+    from dateline.search.archive import Archive
     from tests.conftest import build_home
 
     root = tmp_path_factory.mktemp("small")
@@ -221,10 +221,10 @@ def test_typographic_and_straight_apostrophes_are_one_word(small):
 
 
 def test_a_prefix_of_too_many_words_is_refused_with_a_reason(tmp_path, monkeypatch):
-    from search import execute
+    from dateline.search import execute
 
     monkeypatch.setattr(execute, "MAX_PREFIX_WORDS", 3)
-    from search.archive import Archive
+    from dateline.search.archive import Archive
     from tests.conftest import FIXTURES, build_home
 
     with Archive(build_home(tmp_path / "home", FIXTURES / "articles.jsonl")) as archive:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.engine import search
+from dateline.search.engine import search
 from tests.conftest import NOW
 
 

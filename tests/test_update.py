@@ -12,10 +12,10 @@ from types import SimpleNamespace
 
 from typer.testing import CliRunner
 
-from corpus import ArticleStore, Home
-from index import IndexLocation, open_live_index, segment_count
-from index.merge import MAX_SMALL_SEGMENTS, MERGE_FACTOR, segments_to_merge
-from search.cli import app
+from dateline.corpus import ArticleStore, Home
+from dateline.index import IndexLocation, open_live_index, segment_count
+from dateline.index.merge import MAX_SMALL_SEGMENTS, MERGE_FACTOR, segments_to_merge
+from dateline.search.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS = ("harbour tariff grain rally budget drought ferry senate copper strike vaccine "
@@ -45,7 +45,7 @@ def run_cli(home: Path, *args: str, env: dict | None = None, timeout: float = 12
     import os
 
     return subprocess.run(
-        [sys.executable, "-m", "search.cli", "--home", str(home), *args],
+        [sys.executable, "-m", "dateline.search.cli", "--home", str(home), *args],
         cwd=REPO, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **(env or {})},
     )

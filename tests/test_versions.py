@@ -7,10 +7,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from corpus.home import MANIFEST_NAME, dateline_version
-from index import IndexLocation
-from index.generations import read_meta, write_meta
-from index.schema import SCHEMA_VERSION
+from dateline.corpus.home import MANIFEST_NAME, dateline_version
+from dateline.index import IndexLocation
+from dateline.index.generations import read_meta, write_meta
+from dateline.index.schema import SCHEMA_VERSION
 from tests.test_update import index_ids, invoke, store_ids, write_articles
 
 

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from corpus.home import Home
-from search.engine import MAX_LIMIT, MAX_PAGE
-from search.parser import MAX_QUERY_LENGTH
-from search.web import create_app
+from dateline.corpus.home import Home
+from dateline.search.engine import MAX_LIMIT, MAX_PAGE
+from dateline.search.parser import MAX_QUERY_LENGTH
+from dateline.search.web import create_app
 from tests.conftest import FIXTURES, NOW, dateline, indexed_cli_home
 
 
@@ -357,7 +357,7 @@ def test_serve_refuses_a_home_without_an_index_in_one_line(tmp_path):
 
 
 def test_serve_reports_a_port_in_use_in_one_line(web_home):
-    from search.web.serve import make_server
+    from dateline.search.web.serve import make_server
 
     taken = make_server(Home(web_home), port=0)
     try:
@@ -408,7 +408,7 @@ def test_dateline_serve_answers_on_loopback_until_stopped(web_home):
     import urllib.request
 
     server = subprocess.Popen(
-        [sys.executable, "-m", "search.cli", "--home", str(web_home), "serve", "--port", "0"],
+        [sys.executable, "-m", "dateline.search.cli", "--home", str(web_home), "serve", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline()
@@ -422,7 +422,7 @@ def test_dateline_serve_answers_on_loopback_until_stopped(web_home):
 
 
 def test_only_loopback_addresses_count_as_private():
-    from search.web.serve import _is_loopback
+    from dateline.search.web.serve import _is_loopback
 
     assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.4")

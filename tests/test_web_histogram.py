@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from search.web.histogram import bucket_end, build_histogram, span
+from dateline.search.web.histogram import bucket_end, build_histogram, span
 
 
 def facet(bucket, *pairs):

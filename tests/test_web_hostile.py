@@ -9,9 +9,9 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from corpus.home import Home
-from search.cli import app as cli_app
-from search.web import create_app
+from dateline.corpus.home import Home
+from dateline.search.cli import app as cli_app
+from dateline.search.web import create_app
 from tests.conftest import NOW
 
 SCRIPT = "<script>alert('owned')</script>"

@@ -21,9 +21,9 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.analysis import StemFilter
 
-from corpus.dates import to_utc
-from index.schema import NAME_FIELDS, build_schema, document_for, exact_analyzer, fold
-from search.lower import words
+from dateline.corpus.dates import to_utc
+from dateline.index.schema import NAME_FIELDS, build_schema, document_for, exact_analyzer, fold
+from dateline.search.lower import words
 
 
 def reference_schema() -> fields.Schema:
@@ -55,7 +55,7 @@ def build_reference(articles, folder: Path):
                 doc.pop("date", None)
             writer.add_document(**doc)
     return ix
-from search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
+from dateline.search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
 
 
 def to_whoosh(node: Node) -> wq.Query:

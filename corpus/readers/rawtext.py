@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
-from corpus.article import Article, Rejected
-from corpus.clean import Caption, is_boilerplate, line_key, parse_caption, tidy_line
-from corpus.extract import MIN_BODY_CHARS, Page, article_from_page, byline, date_line, stated_date
-from corpus.extract_sources import publisher
-from corpus.not_article import error_page, is_paywall_line, paywall_stub
+from dateline.corpus.article import Article, Rejected
+from dateline.corpus.clean import Caption, is_boilerplate, line_key, parse_caption, tidy_line
+from dateline.corpus.extract import MIN_BODY_CHARS, Page, article_from_page, byline, date_line, stated_date
+from dateline.corpus.extract_sources import publisher
+from dateline.corpus.not_article import error_page, is_paywall_line, paywall_stub
 
 # A story is told in sentences: most of its text is in lines of several words
 # (a paragraph, or a paragraph wrapped at 60 to 80 columns). A category list or

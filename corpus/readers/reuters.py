@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from corpus.article import Article, Rejected, make_id
-from corpus.bylines import author_names
-from corpus.clean import tidy_text
-from corpus.dates import DateParseError, parse_article_date
-from corpus.gazetteer import gazetteer
-from corpus.readers.limits import MAX_SGML_RECORD_BYTES, human_size
+from dateline.corpus.article import Article, Rejected, make_id
+from dateline.corpus.bylines import author_names
+from dateline.corpus.clean import tidy_text
+from dateline.corpus.dates import DateParseError, parse_article_date
+from dateline.corpus.gazetteer import gazetteer
+from dateline.corpus.readers.limits import MAX_SGML_RECORD_BYTES, human_size
 
 _DOC = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL)
 _ATTR = re.compile(r'(\w+)="([^"]*)"')

@@ -19,11 +19,11 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from corpus.article import Article, Rejected, Skipped
-from corpus.dates import DateParseError, parse_article_date
-from corpus.readers.decode import charset_of, decode_html, with_replaced_bytes
-from corpus.readers.html import read_html
-from corpus.readers.limits import MAX_HTML_PAGE_BYTES, human_size
+from dateline.corpus.article import Article, Rejected, Skipped
+from dateline.corpus.dates import DateParseError, parse_article_date
+from dateline.corpus.readers.decode import charset_of, decode_html, with_replaced_bytes
+from dateline.corpus.readers.html import read_html
+from dateline.corpus.readers.limits import MAX_HTML_PAGE_BYTES, human_size
 
 MAX_RECORD_BYTES = MAX_HTML_PAGE_BYTES  # one page; anything larger is not an article
 

@@ -1,5 +1,5 @@
 """The built-in web search page (`dateline serve`): a thin layer over `search.engine`."""
 
-from search.web.app import create_app
+from dateline.search.web.app import create_app
 
 __all__ = ["create_app"]

@@ -15,15 +15,15 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from corpus.home import Home
-from search.archive import Archive
-from search.dates import configured_timezone
-from search.engine import MAX_LIMIT, MAX_PAGE, SearchError
-from search.output import stale_index_note
-from search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
-from search.web.service import SearchService
-from search.web.histogram import build_histogram, span
-from search.web.params import NAME_FILTERS, BadRequest, SearchRequest, is_iso_date
+from dateline.corpus.home import Home
+from dateline.search.archive import Archive
+from dateline.search.dates import configured_timezone
+from dateline.search.engine import MAX_LIMIT, MAX_PAGE, SearchError
+from dateline.search.output import stale_index_note
+from dateline.search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
+from dateline.search.web.service import SearchService
+from dateline.search.web.histogram import build_histogram, span
+from dateline.search.web.params import NAME_FILTERS, BadRequest, SearchRequest, is_iso_date
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from search.facets import bucket_start
+from dateline.search.facets import bucket_start
 
 BUCKETS = ("day", "week", "month", "year")
 WIDTH, HEIGHT, COVERAGE_HEIGHT = 600, 120, 48

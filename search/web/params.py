@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Mapping
 
-from search.parser import MAX_QUERY_LENGTH
+from dateline.search.parser import MAX_QUERY_LENGTH
 
 FILTERS = ("since", "until", "person", "place", "source", "tag")
 NAME_FILTERS = {"people": "person", "places": "place", "sources": "source", "tags": "tag"}

@@ -7,8 +7,8 @@ from typing import Callable
 
 from waitress import create_server
 
-from corpus.home import Home
-from search.web.app import create_app
+from dateline.corpus.home import Home
+from dateline.search.web.app import create_app
 
 
 class BadAddress(ValueError):

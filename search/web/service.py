@@ -12,9 +12,9 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Callable
 
-from corpus.article import Article
-from search.archive import Archive
-from search.engine import SearchResults, search
+from dateline.corpus.article import Article
+from dateline.search.archive import Archive
+from dateline.search.engine import SearchResults, search
 
 # Results hold their articles' full text: pages larger than this are not kept,
 # so the cache stays a few megabytes however it is queried.
