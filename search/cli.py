@@ -105,22 +105,22 @@ def search_command(
 ) -> None:
     # Imported here, not at the top: the engine and numpy take a tenth of a
     # second, which the commands that do not search should not pay.
-    from dateline.search.engine import SORTS, SearchError, search as run_search
+    from dateline.search.engine import SearchError, search as run_search
+    from dateline.search.options import SORTS, Filters, SearchOptions
 
     home = home_of(ctx)
     if sort not in SORTS:
         fail(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    filters = dict(since=since, until=until, person=person, place=place, source=source, tag=tag)
+    options = SearchOptions(
+        Filters(since=since, until=until, person=person, place=place, source=source, tag=tag),
+        sort=sort, limit=limit, page=page, facets=facets or as_json, all_copies=all_copies,
+    )
     if export_format is not None:
-        _export_command(home, query, export_format, filters, sort=sort, all_copies=all_copies,
-                        as_json=as_json)
+        _export_command(home, query, export_format, options, as_json=as_json)
         return
     archive = open_archive(home)
     try:
-        results = run_search(
-            archive, query, **filters, sort=sort, limit=limit, page=page,
-            facets=facets or as_json, all_copies=all_copies, now=now(),
-        )
+        results = run_search(archive, query, options, now=now())
         _note_stale_index(archive)
     except QuerySyntaxError as exc:
         fail(str(exc))
@@ -136,8 +136,7 @@ def search_command(
     output.print_results(results, show_facets=facets, tz=archive.tz)
 
 
-def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: str,
-                    all_copies: bool, as_json: bool) -> None:
+def _export_command(home: Home, query: str, fmt: str, options, *, as_json: bool) -> None:
     """`search --format`: every hit, written to stdout as it is read."""
     from dateline.search.engine import SearchError, all_hits
     from dateline.search.export import FORMATS as EXPORT_FORMATS, write_export
@@ -148,7 +147,7 @@ def _export_command(home: Home, query: str, fmt: str, filters: dict, *, sort: st
         fail("--format and --json cannot be combined: --format jsonl writes one JSON object per hit")
     archive = open_archive(home)
     try:
-        hits = all_hits(archive, query, **filters, sort=sort, all_copies=all_copies, now=now())
+        hits = all_hits(archive, query, options, now=now())
         _note_stale_index(archive)
         write_export(hits, fmt, sys.stdout)
         sys.stdout.flush()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
 import numpy as np
@@ -22,19 +22,11 @@ from dateline.search.execute import find_matches as _find_matches
 from dateline.search.dates import resolve_date
 from dateline.search.facets import compute_facets
 from dateline.search.lower import lower
+from dateline.search.options import MAX_LIMIT, MAX_PAGE, SORTS, Filters, SearchError, SearchOptions
 from dateline.search.parser import QuerySyntaxError, parse_query
 from dateline.search.query import And, DateRange, Node, Phrase, Term, positive_terms
 from dateline.search.snippets import Snippet, make_snippet
 from dateline.search.suggest import FEW_HITS, suggest_query
-
-SORTS = ("relevance", "newest", "oldest")
-MAX_LIMIT = 1000
-MAX_PAGE = 10000
-
-
-class SearchError(ValueError):
-    """A bad search request (bad option value); str() is user-facing."""
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -78,7 +70,6 @@ class SearchResults:
     suggestion: str | None = None
     total_articles: int | None = None  # every matching article, near-duplicates included
     collapsed: bool = True  # near-duplicates folded into the first of their cluster
-    filters: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -102,25 +93,16 @@ class SearchResults:
         return data
 
 
-def build_tree(
-    query: str,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    person: str | None = None,
-    place: str | None = None,
-    source: str | None = None,
-    tag: str | None = None,
-    now: datetime,
-    tz: tzinfo = timezone.utc,
-) -> Node:
-    """The query plus filter options, as one tree (options are ANDed)."""
+def build_tree(query: str, filters: Filters = Filters(), *, now: datetime,
+               tz: tzinfo = timezone.utc) -> Node:
+    """The query plus its filters, as one tree (filters are ANDed)."""
     tree = parse_query(query, now=now, tz=tz)
-    filters: list[Node] = []
-    for name, value in (("person", person), ("place", place), ("source", source), ("tag", tag)):
-        if value and value.strip():
+    since, until = filters.since, filters.until
+    nodes: list[Node] = []
+    for name in ("person", "place", "source", "tag"):
+        if (value := getattr(filters, name)) and value.strip():
             value = value.strip()
-            filters.append(Phrase(value, name) if " " in value else Term(value, name))
+            nodes.append(Phrase(value, name) if " " in value else Term(value, name))
     for name, value in (("--since", since), ("--until", until)):
         if value and (".." in value or value.strip()[:1] in ("<", ">")):
             raise SearchError(f"{name} takes one date (like 2014-09-01 or 2014-09), not {value!r}")
@@ -132,42 +114,28 @@ def build_tree(
             raise SearchError(f"--since/--until: {exc}") from None
         if start and end and end <= start:
             raise SearchError(f"--until {until} is before --since {since}")
-        filters.append(DateRange(start, end, f"{since or ''}..{until or ''}"))
-    if not filters:
+        nodes.append(DateRange(start, end, f"{since or ''}..{until or ''}"))
+    if not nodes:
         return tree
     items = list(tree.items) if isinstance(tree, And) else [tree]
-    return And(tuple(items + filters))
+    return And(tuple(items + nodes))
 
 
-def search(
-    archive: Archive,
-    query: str,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    person: str | None = None,
-    place: str | None = None,
-    source: str | None = None,
-    tag: str | None = None,
-    sort: str = "relevance",
-    limit: int = 10,
-    page: int = 1,
-    facets: bool = False,
-    all_copies: bool = False,
-    suggest: bool = True,
-    now: datetime | None = None,
-) -> SearchResults:
+def search(archive: Archive, query: str, options: SearchOptions | None = None, *,
+           now: datetime | None = None, **keywords) -> SearchResults:
     """Run a query; raises QuerySyntaxError or SearchError for bad input.
 
-    Near-duplicate copies are collapsed into the first hit of their cluster
-    (`Hit.similar` counts the others) unless `all_copies`; `total` counts the
-    results as listed, `total_articles` every matching article.
+    `options` is a SearchOptions; `keywords` change single options or filters
+    (`search(archive, "oil", sort="newest", person="lavrov")`). Near-duplicate
+    copies are collapsed into the first hit of their cluster (`Hit.similar`
+    counts the others) unless `all_copies`; `total` counts the results as
+    listed, `total_articles` every matching article.
     """
     started = time.perf_counter()
-    _check_options(sort, limit, page)
+    options = SearchOptions.of(options, **keywords).check()
+    sort, limit, page, all_copies = options.sort, options.limit, options.page, options.all_copies
     now = now or datetime.now(timezone.utc)
-    tree = build_tree(query, since=since, until=until, person=person, place=place,
-                      source=source, tag=tag, now=now, tz=archive.tz)
+    tree = build_tree(query, options.filters, now=now, tz=archive.tz)
     searcher = archive.searcher()
     matches = find_matches(searcher, tree)
     copies = find_copies(searcher, matches.ids)
@@ -176,11 +144,11 @@ def search(
     hits = _hits(archive, searcher, tree, shown, copies)
     total_articles = copies.matched
     total = len(ranked[0])
-    suggestion = _suggestion(archive, query, total, searcher, now) if suggest else None
+    suggestion = _suggestion(archive, query, total, searcher, now) if options.suggest else None
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
-        facets=compute_facets(searcher, matches.ids, tz=archive.tz) if facets else None,
+        facets=compute_facets(searcher, matches.ids, tz=archive.tz) if options.facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
 
@@ -207,15 +175,6 @@ def _ranked(searcher, matches: Matches, sort: str, copies: Copies,
 def _slice(ranked: tuple[np.ndarray, np.ndarray], start: int, end: int) -> list[tuple[int, float]]:
     ids, scores = ranked
     return list(zip(ids[start:end].tolist(), scores[start:end].tolist()))
-
-
-def _check_options(sort: str, limit: int, page: int) -> None:
-    if sort not in SORTS:
-        raise SearchError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if not 1 <= page <= MAX_PAGE:
-        raise SearchError(f"page must be between 1 and {MAX_PAGE}, not {page}")
 
 
 def _hits(archive: Archive, searcher, tree: Node, shown, copies: Copies,
@@ -256,17 +215,19 @@ class AllHits:
                              snippets=False)
 
 
-def all_hits(archive: Archive, query: str, *, sort: str = "relevance", all_copies: bool = False,
-             now: datetime | None = None, **filters) -> AllHits:
-    """All hits (not a page) of `query` with the same filters, order and
-    collapsing as `search`; raises QuerySyntaxError or SearchError at once."""
-    _check_options(sort, 1, 1)
+def all_hits(archive: Archive, query: str, options: SearchOptions | None = None, *,
+             now: datetime | None = None, **keywords) -> AllHits:
+    """All hits (not a page: `limit` and `page` are ignored) of `query` with
+    the same filters, order and collapsing as `search`; raises
+    QuerySyntaxError or SearchError at once."""
+    options = SearchOptions.of(options, **keywords)
+    SearchOptions.of(options, limit=1, page=1).check()
     now = now or datetime.now(timezone.utc)
-    tree = build_tree(query, now=now, tz=archive.tz, **filters)
+    tree = build_tree(query, options.filters, now=now, tz=archive.tz)
     searcher = archive.searcher()
     matches = find_matches(searcher, tree)
     copies = find_copies(searcher, matches.ids)
-    ranked = _ranked(searcher, matches, sort, copies, all_copies)
+    ranked = _ranked(searcher, matches, options.sort, copies, options.all_copies)
     return AllHits(archive, searcher, tree, ranked, copies, total_articles=len(matches))
 
 
@@ -295,4 +256,5 @@ def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetim
     return corrected if found > total else None
 
 
-__all__ = ["AllHits", "Hit", "all_hits", "matching_ids", "QuerySyntaxError", "SearchError", "SearchResults", "build_tree", "search"]
+__all__ = ["AllHits", "Filters", "Hit", "MAX_LIMIT", "MAX_PAGE", "SORTS", "QuerySyntaxError", "SearchError",
+           "SearchOptions", "SearchResults", "all_hits", "build_tree", "matching_ids", "search"]

@@ -102,7 +102,7 @@ def _run(service: SearchService, req: SearchRequest):
     """(results, error message): the search the request asks for."""
     query = req.q if req.q.strip() else "*"  # filters alone: every article that passes them
     try:
-        return service.search(query, **req.search_kwargs()), None
+        return service.search(query, req.search_options()), None
     except (QuerySyntaxError, SearchError) as exc:
         return None, str(exc)
 
@@ -166,7 +166,7 @@ def _add_routes(app: Flask, service: SearchService) -> None:
         if "q" not in request.args:
             return api_error("missing parameter q (the query; * matches every article)", 400)
         try:
-            results = service.search(request.args["q"], **req.search_kwargs())
+            results = service.search(request.args["q"], req.search_options())
         except (QuerySyntaxError, SearchError) as exc:
             return api_error(str(exc), 400)
         return jsonify(results.to_json())

@@ -12,9 +12,10 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Mapping
 
+from dateline.search.options import Filters, SearchOptions
 from dateline.search.parser import MAX_QUERY_LENGTH
 
-FILTERS = ("since", "until", "person", "place", "source", "tag")
+FILTERS = Filters.names()
 NAME_FILTERS = {"people": "person", "places": "place", "sources": "source", "tags": "tag"}
 
 
@@ -66,11 +67,14 @@ class SearchRequest:
     def is_empty(self) -> bool:
         return not self.q.strip() and not self.has_filters
 
-    def search_kwargs(self) -> dict:
-        """Keyword arguments for `search.engine.search`, as the CLI passes them."""
-        kwargs = {name: getattr(self, name) for name in FILTERS}
-        kwargs.update(sort=self.sort, limit=self.limit, page=self.page, all_copies=self.all_copies)
-        return kwargs
+    @property
+    def filters(self) -> Filters:
+        return Filters(**{name: getattr(self, name) for name in FILTERS})
+
+    def search_options(self) -> SearchOptions:
+        """The search this request asks for, as the CLI's options would give it."""
+        return SearchOptions(self.filters, sort=self.sort, limit=self.limit, page=self.page,
+                             all_copies=self.all_copies)
 
     def url_args(self, **changes) -> dict:
         """URL parameters for this request with `changes`; defaults left out."""

@@ -15,6 +15,7 @@ from typing import Callable
 from dateline.corpus.article import Article
 from dateline.search.archive import Archive
 from dateline.search.engine import SearchResults, search
+from dateline.search.options import SearchOptions
 
 # Results hold their articles' full text: pages larger than this are not kept,
 # so the cache stays a few megabytes however it is queried.
@@ -58,17 +59,17 @@ class SearchService:
         self._lock = threading.Lock()
         self.cache = LRUCache(cache_size)
 
-    def search(self, query: str, **options) -> SearchResults:
+    def search(self, query: str, options: SearchOptions | None = None, **keywords) -> SearchResults:
         """`search.engine.search` with facets, as the CLI's --json runs it; cached."""
+        options = SearchOptions.of(options, facets=True, **keywords)
         now = self.clock()
         with self._lock:
             # Relative dates (date:last-7d) depend on today, so today is in the key.
-            key = (self.archive.generation, now.astimezone(self.archive.tz).date(), query,
-                   tuple(sorted(options.items())))
+            key = (self.archive.generation, now.astimezone(self.archive.tz).date(), query, options)
             results = self.cache.get(key)
             if results is None:
-                results = search(self.archive, query, facets=True, now=now, **options)
-                if options.get("limit", 10) <= CACHED_LIMIT:
+                results = search(self.archive, query, options, now=now)
+                if options.limit <= CACHED_LIMIT:
                     self.cache.put(key, results)
             return results
 
