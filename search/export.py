@@ -1,14 +1,17 @@
 """Export every hit of a query: JSON lines, CSV, or a keyword-in-context table.
 
-Writers take the hits as an iterable (`engine.all_hits`) and write each line
-as it comes, so an export of the whole archive never holds it in memory.
+The rows are made from the hits as an iterable (`engine.all_hits`) one at a
+time and written (or streamed to the browser) as they come, so an export of
+the whole archive never holds it in memory.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
+from collections.abc import Iterator
 from typing import TextIO
 
 from dateline.search.query import positive_terms
@@ -22,55 +25,67 @@ KWIC_CONTEXT = 60  # characters of context on each side of a match
 _SPACE = re.compile(r"\s+")
 
 
+# What a download is served as (media type, file extension).
+MEDIA_TYPES = {"csv": ("text/csv; charset=utf-8", "csv"),
+               "jsonl": ("application/x-ndjson; charset=utf-8", "jsonl"),
+               "kwic": ("text/tab-separated-values; charset=utf-8", "tsv")}
+
+
 def write_export(hits, fmt: str, out: TextIO) -> int:
     """Write `hits` (an `engine.AllHits`) in `fmt`; returns the lines of data written."""
-    if fmt == "jsonl":
-        return _write_jsonl(hits, out)
-    if fmt == "csv":
-        return _write_csv(hits, out)
-    if fmt == "kwic":
-        return _write_kwic(hits, out)
-    raise ValueError(f"unknown export format {fmt!r}")  # pragma: no cover - the CLI checks
-
-
-def _write_jsonl(hits, out: TextIO) -> int:
-    count = 0
-    for hit in hits:
-        record = {**hit.article.to_dict(), "score": round(hit.score, 4), "similar": hit.similar}
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    count = -1 if fmt in ("csv", "kwic") else 0  # their first line is the header
+    for line in export_lines(hits, fmt):
+        out.write(line)
         count += 1
     return count
 
 
-def _write_csv(hits, out: TextIO) -> int:
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
+def export_lines(hits, fmt: str) -> Iterator[str]:
+    """The export as it is written, one row (with its line break) at a time:
+    the CLI writes each to stdout, the page streams them as the download."""
+    if fmt == "jsonl":
+        return _jsonl(hits)
+    if fmt == "csv":
+        return _csv(hits)
+    if fmt == "kwic":
+        return _kwic(hits)
+    raise ValueError(f"unknown export format {fmt!r}")  # pragma: no cover - callers check
+
+
+def _jsonl(hits) -> Iterator[str]:
+    for hit in hits:
+        record = {**hit.article.to_dict(), "score": round(hit.score, 4), "similar": hit.similar}
+        yield json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def _csv_row(values) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()
+
+
+def _csv(hits) -> Iterator[str]:
+    yield _csv_row(CSV_COLUMNS)
     for hit in hits:
         a = hit.article
-        writer.writerow([
+        yield _csv_row([
             a.id, a.date.isoformat() if a.date else "", a.date_source or "", a.title,
             a.source or "", a.author or "", a.url or "", "; ".join(a.people), "; ".join(a.places),
             "; ".join(a.tags), hit.similar, round(hit.score, 4), a.body,
         ])
-        count += 1
-    return count
 
 
-def _write_kwic(hits, out: TextIO) -> int:
+def _kwic(hits) -> Iterator[str]:
     """One tab-separated line per occurrence of the query's words and phrases in
     every hit's title and body, in document order (a concordance)."""
     terms = list(positive_terms(hits.tree))
-    out.write("\t".join(KWIC_COLUMNS) + "\n")
-    count = 0
+    yield "\t".join(KWIC_COLUMNS) + "\n"
     for hit in hits:
         a = hit.article
         date = a.date.isoformat() if a.date else ""
         for field, text in (("title", a.title), ("body", a.body)):
             for left, match, right in kwic_lines(text, terms):
-                out.write("\t".join((a.id, date, field, left, match, right)) + "\n")
-                count += 1
-    return count
+                yield "\t".join((a.id, date, field, left, match, right)) + "\n"
 
 
 def kwic_lines(text: str, terms, width: int = KWIC_CONTEXT):

@@ -427,3 +427,45 @@ def test_only_loopback_addresses_count_as_private():
     assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.4")
     assert not _is_loopback("example.test")
+
+
+def download(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "kwic"])
+def test_every_results_page_links_downloads_that_are_the_cli_export(client, web_home, fmt):
+    html = page(client, "/?q=price&sort=oldest&limit=2&page=2")
+    [link] = [h for h in hrefs(html, "/export?") if f"format={fmt}" in h]
+    assert "page=" not in link and "limit=" not in link and "sort=oldest" in link
+    response = download(client, link)
+    cli = dateline(web_home, "search", "price", "--sort", "oldest", "--format", fmt)
+    # Click's runner reads the CLI's output with universal newlines; CSV rows end in CRLF.
+    assert response.get_data(as_text=True).replace("\r\n", "\n") == cli.stdout
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == f'attachment; filename="dateline-price.{"tsv" if fmt == "kwic" else fmt}"'
+
+
+def test_download_keeps_the_pages_filters(client, web_home):
+    got = download(client, "/export?q=*&tag=climate&format=jsonl").get_data(as_text=True)
+    cli = dateline(web_home, "search", "*", "--tag", "climate", "--format", "jsonl").stdout
+    assert got == cli and len(got.splitlines()) == 3
+
+
+def test_download_is_read_a_batch_at_a_time(client, monkeypatch):
+    from dateline.search import engine, web
+    monkeypatch.setattr(engine, "EXPORT_BATCH", 2)
+    monkeypatch.setattr(web.service, "EXPORT_CHUNK_ROWS", 3)
+    response = client.get("/export?q=*&format=jsonl", buffered=False)
+    chunks = list(response.response)  # as the server sends them
+    assert len(chunks) >= 4 and sum(c.count(b"\n") for c in chunks) == 12
+
+
+@pytest.mark.parametrize("url, message", [
+    ("/export?q=*&format=xml", "format must be one of jsonl, csv, kwic, not &#39;xml&#39;"),
+    ("/export?q=(oil&format=csv", "unclosed parenthesis"),
+])
+def test_a_bad_download_request_is_a_400_page(client, url, message):
+    assert message in page(client, url, 400)

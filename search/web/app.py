@@ -8,17 +8,19 @@ message next to the search box (HTML, status 400) or `{"error", "status"}`
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from dateline.corpus.home import Home
 from dateline.search.archive import Archive
 from dateline.search.dates import configured_timezone
 from dateline.search.engine import MAX_LIMIT, MAX_PAGE, SearchError
+from dateline.search.export import FORMATS as EXPORT_FORMATS, MEDIA_TYPES
 from dateline.search.output import stale_index_note
 from dateline.search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
 from dateline.search.web.service import SearchService
@@ -126,6 +128,11 @@ def _coverage(service: SearchService, results, share: bool):
     return build_histogram(dates, everything.facets["dates"], by_source, share=share)
 
 
+def _file_slug(query: str) -> str:
+    """A download's name from its query: 'central bank' -> central-bank."""
+    return re.sub(r"[^a-z0-9]+", "-", query.casefold()).strip("-")[:60] or "all"
+
+
 def _page(req: SearchRequest, **context) -> str:
     context.setdefault("results", None)
     context.setdefault("error", None)
@@ -148,6 +155,26 @@ def _add_routes(app: Flask, service: SearchService) -> None:
         return _page(req, results=results, histogram=_coverage(service, results, req.share),
                      max_page=min(results.pages, MAX_PAGE),
                      stale_note=stale_index_note(service.pending_changes()))
+
+    @app.get("/export")
+    def export_download():
+        """Every hit of the page's search as a file: the CLI's `--format` rows, streamed."""
+        try:
+            req = SearchRequest.from_args(request.args)
+        except BadRequest as exc:
+            abort(400, description=str(exc))
+        fmt = request.args.get("format", "")
+        if fmt not in EXPORT_FORMATS:
+            abort(400, description=f"format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+        query = req.q if req.q.strip() else "*"
+        try:
+            _, chunks = service.export(query, fmt, req.search_options())  # all_hits ignores paging
+        except (QuerySyntaxError, SearchError) as exc:
+            abort(400, description=str(exc))
+        media_type, extension = MEDIA_TYPES[fmt]
+        name = f"dateline-{_file_slug(query)}.{extension}"
+        return Response(chunks, content_type=media_type,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/article/<path:article_id>")
     def article_page(article_id: str):

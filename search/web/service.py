@@ -14,12 +14,16 @@ from typing import Callable
 
 from dateline.corpus.article import Article
 from dateline.search.archive import Archive
-from dateline.search.engine import SearchResults, search
+from dateline.search.engine import SearchResults, all_hits, search
+from dateline.search.export import export_lines
 from dateline.search.options import SearchOptions
 
 # Results hold their articles' full text: pages larger than this are not kept,
 # so the cache stays a few megabytes however it is queried.
 CACHED_LIMIT = 100
+# Rows of a download written between two takings of the lock: other
+# requests are served between chunks, not after the whole export.
+EXPORT_CHUNK_ROWS = 200
 
 
 class LRUCache:
@@ -72,6 +76,25 @@ class SearchService:
                 if options.limit <= CACHED_LIMIT:
                     self.cache.put(key, results)
             return results
+
+    def export(self, query: str, fmt: str, options: SearchOptions):
+        """The rows of `search --format fmt` for `query`, in chunks of text, as
+        an iterator; raises QuerySyntaxError or SearchError at once. The
+        archive is read under the lock one chunk at a time, so a long download
+        holds document numbers and one batch of articles, and never the lock."""
+        with self._lock:
+            hits = all_hits(self.archive, query, options, now=self.clock())
+            rows = export_lines(hits, fmt)
+            first = next(rows, "")  # the header, or the first row: reads the store now
+
+        def chunks():
+            chunk = [first]
+            while chunk:
+                yield "".join(chunk)
+                with self._lock:
+                    chunk = [row for _, row in zip(range(EXPORT_CHUNK_ROWS), rows)]
+
+        return hits.total, chunks()
 
     def pending_changes(self) -> int:
         """Store changes the index has not applied yet (not cached: an ingest
