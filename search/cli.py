@@ -163,6 +163,47 @@ def _note_stale_index(archive) -> None:
         typer.echo(note, err=True)
 
 
+@app.command("compare", context_settings={"ignore_unknown_options": True})
+def compare_command(
+    ctx: typer.Context,
+    queries: list[str] = typer.Argument(..., help="One to six queries (quote each)."),
+    since: Optional[str] = typer.Option(None, help="Only articles on or after this date."),
+    until: Optional[str] = typer.Option(None, help="Only articles on or before this date (inclusive)."),
+    person: Optional[str] = typer.Option(None, help="Only articles about this person (every query)."),
+    place: Optional[str] = typer.Option(None, help="Only articles about this place (every query)."),
+    source: Optional[str] = typer.Option(None, help="Only articles from this source (and coverage)."),
+    tag: Optional[str] = typer.Option(None, help="Only articles with this tag (every query)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    table_format: Optional[str] = typer.Option(
+        None, "--format", help="csv: one row per bucket, a column per query, then coverage."),
+) -> None:
+    """Matches of several queries over time, beside the archive's coverage."""
+    from dateline.search.compare import compare
+    from dateline.search.engine import SearchError
+    from dateline.search.options import Filters
+
+    if table_format not in (None, "csv"):
+        fail(f"--format must be csv, not {table_format!r}")
+    if as_json and table_format:
+        fail("--format and --json cannot be combined")
+    archive = open_archive(home_of(ctx))
+    try:
+        filters = Filters(since=since, until=until, person=person, place=place, source=source, tag=tag)
+        comparison = compare(archive, queries, filters, now=now())
+    except (QuerySyntaxError, SearchError) as exc:
+        fail(str(exc))
+    finally:
+        archive.close()
+    if as_json:
+        typer.echo(json.dumps(comparison.to_json(), ensure_ascii=False, indent=2))
+    elif table_format == "csv":
+        import csv
+
+        csv.writer(sys.stdout).writerows(comparison.csv_rows())
+    else:
+        output.print_comparison(comparison)
+
+
 @app.command("explain", context_settings={"ignore_unknown_options": True})  # "-x" is a query
 def explain_command(
     ctx: typer.Context, query: str = typer.Argument(..., help="The query to explain.")

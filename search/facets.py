@@ -3,6 +3,7 @@ date histogram whose bucket follows the span of the results."""
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
@@ -85,8 +86,7 @@ def histogram(day_counts: dict[str, int]) -> dict:
     if not day_counts:
         return {"bucket": None, "buckets": []}
     days = {date.fromisoformat(k): v for k, v in day_counts.items()}
-    span = (max(days) - min(days)).days
-    bucket = "day" if span <= 31 else "week" if span <= 200 else "month" if span <= 365 * 4 else "year"
+    bucket = bucket_for_span(min(days), max(days))
     counts: Counter = Counter()
     for day, count in days.items():
         counts[bucket_start(day, bucket)] += count
@@ -94,6 +94,31 @@ def histogram(day_counts: dict[str, int]) -> dict:
         "bucket": bucket,
         "buckets": [{"start": k.isoformat(), "count": counts[k]} for k in sorted(counts)],
     }
+
+
+def bucket_for_span(first: date, last: date) -> str:
+    """The bucket that shows `first`..`last` in a few dozen bars at most."""
+    span = (last - first).days
+    return "day" if span <= 31 else "week" if span <= 200 else "month" if span <= 365 * 4 else "year"
+
+
+def bucket_end(start: date, bucket: str) -> date:
+    """The last day (inclusive) of the bucket that starts on `start`."""
+    if bucket == "week":
+        return start + timedelta(days=6)
+    if bucket == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    if bucket == "year":
+        return start.replace(month=12, day=31)
+    return start
+
+
+def every_bucket(first: date, last: date, bucket: str):
+    """Every bucket start from first's to last's, empty ones too: a gap must show as a gap."""
+    start = bucket_start(first, bucket)
+    while start <= last:
+        yield start
+        start = bucket_start(bucket_end(start, bucket) + timedelta(days=1), bucket)
 
 
 def bucket_start(day: date, bucket: str) -> date:

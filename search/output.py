@@ -180,6 +180,22 @@ def print_facets(facets: dict) -> None:
             typer.echo(f"    {b['start']}  {'#' * max(1, round(20 * b['count'] / peak))} {b['count']}")
 
 
+def print_comparison(comparison) -> None:
+    """Totals, then a table of counts per bucket: a column per query, then coverage."""
+    for n, series in enumerate(comparison.series, start=1):
+        typer.echo(f"{n}. {series.query}: {plural(series.total, 'article')}")
+    if not comparison.starts:
+        typer.echo("No dated article matches any of them.")
+        return
+    typer.echo(f"\nArticles by {comparison.bucket} (coverage: every article in the archive):")
+    header = [comparison.bucket, *(str(n) for n in range(1, len(comparison.series) + 1)), "coverage"]
+    rows = [[start.isoformat(), *(str(s.counts[i]) for s in comparison.series), str(comparison.coverage[i])]
+            for i, start in enumerate(comparison.starts)]
+    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
+    for row in [header, *rows]:
+        typer.echo("  ".join(cell.rjust(w) if c else cell.ljust(w) for c, (cell, w) in enumerate(zip(row, widths))))
+
+
 def print_article(article, *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from dateline.search.web.histogram import bucket_end, build_histogram, span
+from dateline.search.facets import bucket_end
+from dateline.search.web.histogram import build_histogram, span
 
 
 def facet(bucket, *pairs):

@@ -25,6 +25,8 @@ from dateline.search.output import stale_index_note
 from dateline.search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
 from dateline.search.web.service import SearchService
 from dateline.search.web.histogram import build_histogram, span
+from dateline.search.web.linechart import build_line_chart
+from dateline.search.compare import MAX_QUERIES
 from dateline.search.web.params import NAME_FILTERS, BadRequest, SearchRequest, is_iso_date
 
 SECURITY_HEADERS = {
@@ -128,6 +130,18 @@ def _coverage(service: SearchService, results, share: bool):
     return build_histogram(dates, everything.facets["dates"], by_source, share=share)
 
 
+def _queries() -> list[str]:
+    """The compare page's queries: every non-empty q, in order (compare bounds how many)."""
+    return [q for q in request.args.getlist("q") if q.strip()]
+
+
+def _compare_page(**context) -> str:
+    context.setdefault("comparison", None)
+    context.setdefault("chart", None)
+    context.setdefault("compare_error", context.pop("error", None))
+    return render_template("compare.html", MAX_QUERIES=MAX_QUERIES, **context)
+
+
 def _file_slug(query: str) -> str:
     """A download's name from its query: 'central bank' -> central-bank."""
     return re.sub(r"[^a-z0-9]+", "-", query.casefold()).strip("-")[:60] or "all"
@@ -175,6 +189,35 @@ def _add_routes(app: Flask, service: SearchService) -> None:
         name = f"dateline-{_file_slug(query)}.{extension}"
         return Response(chunks, content_type=media_type,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/compare")
+    def compare_page():
+        """Several queries' matches over time on one chart (the filters apply to all)."""
+        try:
+            req = SearchRequest.from_args(request.args)
+        except BadRequest as exc:
+            return _compare_page(req=SearchRequest(), queries=_queries(), error=str(exc)), 400
+        queries = _queries()
+        if not queries:
+            return _compare_page(req=req, queries=queries)
+        try:
+            comparison = service.compare(queries, req.filters)
+        except (QuerySyntaxError, SearchError) as exc:
+            return _compare_page(req=req, queries=queries, error=str(exc)), 400
+        return _compare_page(req=req, queries=queries, comparison=comparison,
+                             chart=build_line_chart(comparison, share=req.share))
+
+    @app.get("/api/compare")
+    def api_compare():
+        try:
+            req = SearchRequest.from_args(request.args)
+        except BadRequest as exc:
+            return api_error(str(exc), 400)
+        try:
+            comparison = service.compare(_queries(), req.filters)
+        except (QuerySyntaxError, SearchError) as exc:
+            return api_error(str(exc), 400)
+        return jsonify(comparison.to_json())
 
     @app.get("/article/<path:article_id>")
     def article_page(article_id: str):

@@ -9,12 +9,11 @@ are folded onto the coarser one: a bar then always compares like with like.
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from dateline.search.facets import bucket_start
+from dateline.search.facets import bucket_end, bucket_start, every_bucket
 
 BUCKETS = ("day", "week", "month", "year")
 WIDTH, HEIGHT, COVERAGE_HEIGHT = 600, 120, 48
@@ -50,16 +49,6 @@ class Histogram:
         return bucket_label(bar.start, self.bucket)
 
 
-def bucket_end(start: date, bucket: str) -> date:
-    if bucket == "week":
-        return start + timedelta(days=6)
-    if bucket == "month":
-        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    if bucket == "year":
-        return start.replace(month=12, day=31)
-    return start
-
-
 def bucket_label(start: date, bucket: str) -> str:
     if bucket == "year":
         return str(start.year)
@@ -87,14 +76,6 @@ def _fold(dates_facet: dict, bucket: str) -> Counter:
     return counts
 
 
-def _every_bucket(first: date, last: date, bucket: str):
-    """Every bucket from first to last, empty ones too: a gap must show as a gap."""
-    start = first
-    while start <= last:
-        yield start
-        start = bucket_start(bucket_end(start, bucket) + timedelta(days=1), bucket)
-
-
 def _coarser(*buckets: str | None) -> str:
     return max((b for b in buckets if b), key=BUCKETS.index, default="day")
 
@@ -111,7 +92,7 @@ def build_histogram(matches: dict, coverage: dict | None = None,
     covered = _fold(coverage, bucket)
     by_source = {name: _fold(facet, bucket) for name, facet in (coverage_by_source or {}).items()}
     bars = []
-    for start in _every_bucket(min(matched), max(matched), bucket):
+    for start in every_bucket(min(matched), max(matched), bucket):
         sources = sorted(((name, counts[start]) for name, counts in by_source.items() if counts[start]),
                          key=lambda item: (-item[1], item[0]))
         bars.append(Bar(start, bucket_end(start, bucket), matched[start], covered[start], sources))

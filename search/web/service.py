@@ -14,9 +14,10 @@ from typing import Callable
 
 from dateline.corpus.article import Article
 from dateline.search.archive import Archive
+from dateline.search.compare import Comparison, compare
 from dateline.search.engine import SearchResults, all_hits, search
 from dateline.search.export import export_lines
-from dateline.search.options import SearchOptions
+from dateline.search.options import Filters, SearchOptions
 
 # Results hold their articles' full text: pages larger than this are not kept,
 # so the cache stays a few megabytes however it is queried.
@@ -76,6 +77,11 @@ class SearchService:
                 if options.limit <= CACHED_LIMIT:
                     self.cache.put(key, results)
             return results
+
+    def compare(self, queries: list[str], filters: Filters) -> Comparison:
+        """`search.compare.compare`, as `dateline compare --json` runs it."""
+        with self._lock:
+            return compare(self.archive, queries, filters, now=self.clock())
 
     def export(self, query: str, fmt: str, options: SearchOptions):
         """The rows of `search --format fmt` for `query`, in chunks of text, as
