@@ -28,12 +28,27 @@ class _QuietPipe(TyperGroup):
     (Click would exit 1), with stdout pointed at nothing so the final flush
     does not complain either."""
 
+    def main(self, args=None, *rest, **kwargs):
+        return super().main(_bare_facets(sys.argv[1:] if args is None else list(args)), *rest, **kwargs)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None
+
+
+def _bare_facets(args: list[str]) -> list[str]:
+    """`--facets` alone means the top 10 (`--facets N` the top N): the option
+    was a flag before it took a number, and Typer has no optional values."""
+    out = []
+    for n, arg in enumerate(args):
+        if arg == "--":
+            return out + args[n:]
+        following = args[n + 1] if n + 1 < len(args) else ""
+        out.append("--facets=10" if arg == "--facets" and not following.isdigit() else arg)
+    return out
 
 
 app = typer.Typer(
@@ -95,7 +110,10 @@ def search_command(
     sort: str = typer.Option("relevance", help="relevance, newest or oldest."),
     limit: int = typer.Option(10, help="Hits per page."),
     page: int = typer.Option(1, help="Page of results (from 1)."),
-    facets: bool = typer.Option(False, "--facets", help="Show counts of people, places, sources, tags, dates."),
+    facets: int = typer.Option(
+        0, "--facets", metavar="[N]",
+        help="Show the top N (default 10, at most 100) people, places, sources, tags and "
+             "distinguishing words, and counts by date."),
     explain: bool = typer.Option(False, "--explain", help="Show how the query was read, then search."),
     as_json: bool = typer.Option(False, "--json", help="Print results as JSON."),
     all_copies: bool = typer.Option(
@@ -106,14 +124,15 @@ def search_command(
     # Imported here, not at the top: the engine and numpy take a tenth of a
     # second, which the commands that do not search should not pay.
     from dateline.search.engine import SearchError, search as run_search
-    from dateline.search.options import SORTS, Filters, SearchOptions
+    from dateline.search.options import SORTS, TOP_VALUES, Filters, SearchOptions
 
     home = home_of(ctx)
     if sort not in SORTS:
         fail(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     options = SearchOptions(
         Filters(since=since, until=until, person=person, place=place, source=source, tag=tag),
-        sort=sort, limit=limit, page=page, facets=facets or as_json, all_copies=all_copies,
+        sort=sort, limit=limit, page=page, facets=bool(facets) or as_json,
+        facet_size=facets or TOP_VALUES, all_copies=all_copies,
     )
     if export_format is not None:
         _export_command(home, query, export_format, options, as_json=as_json)

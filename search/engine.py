@@ -15,6 +15,7 @@ import numpy as np
 
 from dateline.corpus.article import Article
 from dateline.corpus.dates import DateParseError
+from dateline.index.schema import index_words, stem
 from dateline.search.archive import Archive
 from dateline.search.collapse import Copies, find_copies
 from dateline.search.execute import Matches, TooManyWords, rank
@@ -148,9 +149,16 @@ def search(archive: Archive, query: str, options: SearchOptions | None = None, *
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
-        facets=compute_facets(searcher, matches.ids, tz=archive.tz) if options.facets else None,
+        facets=compute_facets(searcher, matches.ids, top=options.facet_size, tz=archive.tz,
+                              query_stems=_query_stems(tree)) if options.facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
+
+
+def _query_stems(tree: Node) -> set[str]:
+    """The stems of the query's own words (every result holds them: not top words)."""
+    return {stem(word) for node in positive_terms(tree) if isinstance(node, (Term, Phrase))
+            for word in index_words(node.text)}
 
 
 def find_matches(searcher, tree: Node) -> Matches:

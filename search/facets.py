@@ -9,24 +9,33 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 import numpy as np
 
+from dateline.corpus.gazetteer import gazetteer
 from dateline.index.schema import UNDATED, fold
 from dateline.search.execute import date_values
 from dateline.search.facet_counts import count_values
+from dateline.search.top_words import top_words
 
 FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
                 "sources": "source_facet", "tags": "tag_facet"}
 TOP = 10
 
 
-def compute_facets(searcher, docs, *, top: int = TOP, tz: tzinfo = timezone.utc) -> dict:
-    """Facets over the matching articles `docs` (sorted global docnums); the
-    histogram counts days in `tz`, the home's zone, as date filters do."""
+def compute_facets(searcher, docs, *, top: int = TOP, tz: tzinfo = timezone.utc,
+                   query_stems: set[str] = frozenset()) -> dict:
+    """Facets over the matching articles `docs` (sorted global docnums): the
+    `top` values of each name field, the `top` words that set the matches
+    apart (`search.top_words`; the query's own words, `query_stems`, left
+    out), and a histogram counting days in `tz`, the home's zone, as date
+    filters do."""
     counts = count_values(searcher, docs, list(FACET_FIELDS.values()))
     facets = {}
     for name, field in FACET_FIELDS.items():
         merged = merge_spellings(counts[field])
+        former = _former_states(merged) if name == "places" else {}
         ordered = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
-        facets[name] = [{"value": k, "count": v} for k, v in ordered[:top]]
+        facets[name] = [{"value": k, "count": v, **({"former": former[k]} if k in former else {})}
+                        for k, v in ordered[:top]]
+    facets["words"] = top_words(searcher, docs, exclude=query_stems, top=top)
     facets["dates"] = histogram(day_counts(searcher, docs, tz=tz))
     return facets
 
@@ -62,6 +71,21 @@ def _offsets(values: np.ndarray, tz: tzinfo) -> np.ndarray:
 def _offset(microseconds: int, tz: tzinfo) -> int:
     moment = datetime.min.replace(tzinfo=timezone.utc) + timedelta(microseconds=microseconds)
     return int(moment.astimezone(tz).utcoffset() / timedelta(microseconds=1))
+
+
+def _former_states(places: dict[str, int]) -> dict[str, list[dict]]:
+    """Former states folded into their successor, as the gazetteer maps them:
+    an article placed in 'West Germany' holds 'Germany' too, so listing both
+    would show one country twice. `places` loses each former state whose
+    successor is among them; returns {successor: [{"value", "count"}]} (the
+    former names under which its articles were filed)."""
+    successor = gazetteer().successor
+    former: dict[str, list[dict]] = {}
+    for name in sorted(places, key=lambda n: (-places[n], n)):
+        country = successor.get(name)
+        if country in places:
+            former.setdefault(country, []).append({"value": name, "count": places.pop(name)})
+    return former
 
 
 def merge_spellings(counts: Counter) -> dict[str, int]:

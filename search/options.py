@@ -17,6 +17,8 @@ from typing import Any
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
 MAX_PAGE = 10000
+TOP_VALUES = 10  # values of each facet shown unless more are asked for
+MAX_TOP_VALUES = 100
 
 
 class SearchError(ValueError):
@@ -60,7 +62,8 @@ class SearchOptions:
     sort: str = "relevance"  # one of SORTS
     limit: int = 10  # hits per page, 1..MAX_LIMIT
     page: int = 1  # from 1
-    facets: bool = False  # count people, places, sources, tags and dates over all matches
+    facets: bool = False  # count people, places, sources, tags, top words and dates over all matches
+    facet_size: int = TOP_VALUES  # values of each facet, 1..MAX_TOP_VALUES
     all_copies: bool = False  # list near-duplicate copies instead of folding them
     suggest: bool = True  # offer "did you mean" when a query finds little
 
@@ -86,7 +89,9 @@ class SearchOptions:
             raise SearchError(f"limit must be between 1 and {MAX_LIMIT}, not {self.limit}")
         if not 1 <= self.page <= MAX_PAGE:
             raise SearchError(f"page must be between 1 and {MAX_PAGE}, not {self.page}")
+        if not 1 <= self.facet_size <= MAX_TOP_VALUES:
+            raise SearchError(f"facets must be between 1 and {MAX_TOP_VALUES}, not {self.facet_size}")
         return self
 
 
-__all__ = ["Filters", "MAX_LIMIT", "MAX_PAGE", "SORTS", "SearchError", "SearchOptions"]
+__all__ = ["Filters", "MAX_LIMIT", "MAX_PAGE", "MAX_TOP_VALUES", "SORTS", "TOP_VALUES", "SearchError", "SearchOptions"]

@@ -168,7 +168,7 @@ _SPACES = re.compile(r"\s+")
 
 def print_facets(facets: dict) -> None:
     typer.echo("\nFacets (all results):")
-    for name in ("people", "places", "sources", "tags"):
+    for name in ("people", "places", "sources", "tags", "words"):
         items = facets.get(name) or []
         if items:
             typer.echo(f"  {name}: " + ", ".join(f"{i['value']} ({i['count']})" for i in items))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, Response, abort, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from dateline.corpus.home import Home
@@ -156,6 +156,10 @@ def _page(req: SearchRequest, **context) -> str:
 def _add_routes(app: Flask, service: SearchService) -> None:
     @app.get("/")
     def search_page():
+        if any(not value.strip() for value in request.args.values()):
+            # A plain form sends every field; the address keeps only those filled in.
+            kept = [(k, v) for k, v in request.args.items(multi=True) if v.strip()]
+            return redirect(url_for("search_page") + ("?" + urlencode(kept) if kept else ""), 303)
         try:
             req = SearchRequest.from_args(request.args)
         except BadRequest as exc:  # keep what was typed, show why it cannot run

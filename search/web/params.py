@@ -36,6 +36,7 @@ class SearchRequest:
     limit: int = 10
     page: int = 1
     all_copies: bool = False
+    facets: int = 10  # values shown of each facet ("more" asks for up to 100)
     share: bool = False  # a view option (histogram as share of coverage), not a search one
 
     @classmethod
@@ -48,7 +49,7 @@ class SearchRequest:
             if len(value) > MAX_QUERY_LENGTH:
                 raise BadRequest(f"{name} too long ({len(value)} characters, limit {MAX_QUERY_LENGTH})")
             values[name] = value if name == "q" else value.strip()
-        for name in ("limit", "page"):
+        for name in ("limit", "page", "facets"):
             if args.get(name, "").strip():
                 values[name] = _integer(name, args[name])
         for name in ("all_copies", "share"):
@@ -74,7 +75,7 @@ class SearchRequest:
     def search_options(self) -> SearchOptions:
         """The search this request asks for, as the CLI's options would give it."""
         return SearchOptions(self.filters, sort=self.sort, limit=self.limit, page=self.page,
-                             all_copies=self.all_copies)
+                             all_copies=self.all_copies, facet_size=self.facets)
 
     def url_args(self, **changes) -> dict:
         """URL parameters for this request with `changes`; defaults left out."""

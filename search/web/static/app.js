@@ -1,9 +1,14 @@
 // A little enhancement; every feature works without it.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
-  // The sort menu applies at once instead of waiting for the Search button.
-  for (const select of document.querySelectorAll("select.autosubmit")) {
-    select.addEventListener("change", () => select.form.requestSubmit());
+  // Fields left empty are not sent, so the address holds only what was asked
+  // (the server also redirects such an address to its short form).
+  for (const form of document.querySelectorAll("form[method=get]")) {
+    form.addEventListener("submit", () => {
+      for (const field of form.querySelectorAll("input, select")) {
+        if (field.name && field.type !== "checkbox" && !field.value.trim()) field.disabled = true;
+      }
+    });
   }
   // "/" jumps to the search box, as on many search sites.
   document.addEventListener("keydown", (event) => {
