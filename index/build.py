@@ -19,7 +19,7 @@ Order of writes, which is what makes a crash (SIGKILL) at any moment harmless
 4. Nothing a reader might still have open is deleted at once (see
    `GracefulStorage`).
 
-Only one process writes at a time (`corpus.lock.WriterLock`, taken by the
+Only one process writes at a time (`corpus.home.WriterLock`, taken by the
 commands), so the change log cannot move while a rebuild reads the store.
 """
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dateline.corpus.home import Home, check_manifest, record_manifest
-from dateline.corpus.lock import WriterLock
+from dateline.corpus.home import WriterLock
 from dateline.corpus.store import ArticleStore
 from dateline.index.build import HOME_FORMATS, ProgressCallback, open_live_index, rebuild_index, sync_index
 from dateline.index.faults import crash_point
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def writing_home(home: Home, *, command: str | None = None) -> Iterator[WriterLock]:
     """Hold the home for writing: the lock first, then the version check.
 
-    Raises `corpus.lock.HomeBusy` when another process writes, and
+    Raises `corpus.home.HomeBusy` when another process writes, and
     `corpus.home.HomeVersionError` (before changing anything) for a home
     written by a newer Dateline.
     """

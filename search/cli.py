@@ -15,12 +15,10 @@ from typing import Optional
 import typer
 from typer.core import TyperGroup
 
-from dateline.corpus import Home, StoreError
-from dateline.index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_index
+from dateline.archive import Archive, DatelineError
+from dateline.corpus import Home
 from dateline.search import cli_write, output
-from dateline.search.cli_support import fail, home_of, home_timezone, now, open_archive, open_store
-from dateline.search.dates import TimezoneConfigError
-from dateline.search.parser import QuerySyntaxError, parse_query
+from dateline.search.cli_support import archive_of, fail, home_of, user_errors
 
 
 class _QuietPipe(TyperGroup):
@@ -121,32 +119,27 @@ def search_command(
     export_format: Optional[str] = typer.Option(
         None, "--format", help="Export ALL hits (no paging) as jsonl, csv or kwic (one line per match)."),
 ) -> None:
-    # Imported here, not at the top: the engine and numpy take a tenth of a
-    # second, which the commands that do not search should not pay.
-    from dateline.search.engine import SearchError, search as run_search
+    # Imported here, not at the top: the options load the engine's small
+    # module only; the engine and numpy load when the search runs.
     from dateline.search.options import SORTS, TOP_VALUES, Filters, SearchOptions
 
-    home = home_of(ctx)
     if sort not in SORTS:
         fail(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    archive = archive_of(ctx)
     options = SearchOptions(
         Filters(since=since, until=until, person=person, place=place, source=source, tag=tag),
         sort=sort, limit=limit, page=page, facets=bool(facets) or as_json,
         facet_size=facets or TOP_VALUES, all_copies=all_copies,
     )
     if export_format is not None:
-        _export_command(home, query, export_format, options, as_json=as_json)
+        _export_command(archive, query, export_format, options, as_json=as_json)
         return
-    archive = open_archive(home)
-    try:
-        results = run_search(archive, query, options, now=now())
-        _note_stale_index(archive)
-    except QuerySyntaxError as exc:
-        fail(str(exc))
-    except SearchError as exc:
-        fail(str(exc))
-    finally:
-        archive.close()
+    with user_errors():
+        try:
+            results = archive.results(query, options)
+            _note_stale_index(archive)
+        finally:
+            archive.close()
     if as_json:
         typer.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return
@@ -155,28 +148,25 @@ def search_command(
     output.print_results(results, show_facets=facets, tz=archive.tz)
 
 
-def _export_command(home: Home, query: str, fmt: str, options, *, as_json: bool) -> None:
+def _export_command(archive: Archive, query: str, fmt: str, options, *, as_json: bool) -> None:
     """`search --format`: every hit, written to stdout as it is read."""
-    from dateline.search.engine import SearchError, all_hits
     from dateline.search.export import FORMATS as EXPORT_FORMATS, write_export
 
     if fmt not in EXPORT_FORMATS:
         fail(f"--format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
     if as_json:
         fail("--format and --json cannot be combined: --format jsonl writes one JSON object per hit")
-    archive = open_archive(home)
-    try:
-        hits = all_hits(archive, query, options, now=now())
-        _note_stale_index(archive)
-        write_export(hits, fmt, sys.stdout)
-        sys.stdout.flush()
-    except (QuerySyntaxError, SearchError) as exc:
-        fail(str(exc))
-    finally:
-        archive.close()
+    with user_errors():
+        try:
+            hits = archive.export(query, options)
+            _note_stale_index(archive)
+            write_export(hits, fmt, sys.stdout)
+            sys.stdout.flush()
+        finally:
+            archive.close()
 
 
-def _note_stale_index(archive) -> None:
+def _note_stale_index(archive: Archive) -> None:
     """On stderr, so --json and --format output stay clean."""
     if note := output.stale_index_note(archive.pending_changes()):
         typer.echo(note, err=True)
@@ -197,22 +187,19 @@ def compare_command(
         None, "--format", help="csv: one row per bucket, a column per query, then coverage."),
 ) -> None:
     """Matches of several queries over time, beside the archive's coverage."""
-    from dateline.search.compare import compare
-    from dateline.search.engine import SearchError
     from dateline.search.options import Filters
 
     if table_format not in (None, "csv"):
         fail(f"--format must be csv, not {table_format!r}")
     if as_json and table_format:
         fail("--format and --json cannot be combined")
-    archive = open_archive(home_of(ctx))
-    try:
-        filters = Filters(since=since, until=until, person=person, place=place, source=source, tag=tag)
-        comparison = compare(archive, queries, filters, now=now())
-    except (QuerySyntaxError, SearchError) as exc:
-        fail(str(exc))
-    finally:
-        archive.close()
+    archive = archive_of(ctx)
+    filters = Filters(since=since, until=until, person=person, place=place, source=source, tag=tag)
+    with user_errors():
+        try:
+            comparison = archive.comparison(queries, filters)
+        finally:
+            archive.close()
     if as_json:
         typer.echo(json.dumps(comparison.to_json(), ensure_ascii=False, indent=2))
     elif table_format == "csv":
@@ -228,10 +215,8 @@ def explain_command(
     ctx: typer.Context, query: str = typer.Argument(..., help="The query to explain.")
 ) -> None:
     """Show how a query is read: the tree, fields, and dates in absolute UTC."""
-    try:
-        tree = parse_query(query, now=now(), tz=home_timezone(home_of(ctx)))
-    except QuerySyntaxError as exc:
-        fail(str(exc))
+    with user_errors():
+        tree = archive_of(ctx).explain(query)
     output.print_explain(tree)
 
 
@@ -242,9 +227,8 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="Print the whole stored record as JSON."),
 ) -> None:
     """Print one article in full, with its fields."""
-    store = open_store(home_of(ctx), readonly=True)
-    article = store.get(article_id)
-    store.close()
+    with user_errors():
+        article = archive_of(ctx).article(article_id)
     if article is None:
         fail(f"no article with id {article_id!r}", hint="ids are shown in search results")
     output.print_article(article, as_json=as_json)
@@ -255,25 +239,8 @@ def stats_command(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")
 ) -> None:
     """Where the data home is and what it holds."""
-    home = home_of(ctx)
-    info: dict = {"home": str(home.root), "store": None, "index": None}
-    store = open_store(home, readonly=True) if home.store_path.exists() else None
-    if store is not None:
-        info["store"] = store.summary()
-    location = IndexLocation.in_home(home.root)
-    try:
-        ix, meta = open_live_index(location)
-        applied = meta.get("applied_seq")
-        info["index"] = {"articles": ix.doc_count(), "bytes": index_size_bytes(location),
-                         "schema": meta.get("schema"), "applied_seq": applied,
-                         # articles added, changed or removed since: searches miss them
-                         "pending_changes": store.changed_since(applied or 0) if store else 0}
-        ix.close()
-    except IndexUnavailable as exc:
-        info["index_problem"] = str(exc)
-    finally:
-        if store is not None:
-            store.close()
+    with user_errors():
+        info = archive_of(ctx).stats()
     output.print_stats(info, as_json=as_json)
 
 
@@ -294,7 +261,7 @@ def serve_command(
         fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")
     try:
         serve(home_of(ctx), host=host, port=port, threads=threads, announce=typer.echo)
-    except (IndexUnavailable, StoreError, BadAddress, TimezoneConfigError) as exc:
+    except (DatelineError, BadAddress) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")

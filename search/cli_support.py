@@ -1,16 +1,15 @@
-"""What every command shares: one-line failures, the home, the store and the archive."""
+"""What every command shares: one-line failures, and the home's Archive."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import NoReturn
 
 import typer
 
-from dateline.corpus import ArticleStore, Home, StoreError
-from dateline.index import IndexUnavailable
-from dateline.search.archive import Archive
-from dateline.search.dates import TimezoneConfigError, configured_timezone
+from dateline.archive import Archive, DatelineError, NotFound
+from dateline.corpus import Home
 
 
 def fail(message: str, *, hint: str | None = None, code: int = 2) -> NoReturn:
@@ -18,6 +17,17 @@ def fail(message: str, *, hint: str | None = None, code: int = 2) -> NoReturn:
     if hint:
         typer.echo(f"Hint: {hint}", err=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors(*, prefix: str = ""):
+    """A DatelineError (a problem the user can fix) as one line and exit status 2."""
+    try:
+        yield
+    except NotFound as exc:
+        fail(prefix + str(exc), hint="ids are shown in search results")
+    except DatelineError as exc:
+        fail(prefix + str(exc))
 
 
 def home_of(ctx: typer.Context) -> Home:
@@ -31,30 +41,10 @@ def home_of(ctx: typer.Context) -> Home:
     return home
 
 
+def archive_of(ctx: typer.Context) -> Archive:
+    """The command's home as an Archive, reading the clock at each call."""
+    return Archive(home_of(ctx), clock=now)
+
+
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def open_store(home: Home, *, readonly: bool = False) -> ArticleStore:
-    try:
-        return ArticleStore(home.store_path, readonly=readonly)
-    except StoreError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot open the store in {home.root}: {exc.strerror or exc}")
-
-
-def home_timezone(home: Home):
-    """The zone date expressions are read in ($DATELINE_TZ, HOME/config.toml, else UTC)."""
-    try:
-        return configured_timezone(home.root)
-    except TimezoneConfigError as exc:
-        fail(str(exc))
-
-
-def open_archive(home: Home) -> Archive:
-    tz = home_timezone(home)
-    try:
-        return Archive(home, tz=tz)
-    except (IndexUnavailable, StoreError) as exc:
-        fail(str(exc))

@@ -9,20 +9,16 @@ and returned as [start, end) in UTC.
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
 from datetime import datetime, timedelta, timezone, tzinfo
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
 
 from dateline.corpus.dates import DateParseError, parse_when
+# The home's zone is a home concern; imported here for the search code that reads dates.
+from dateline.corpus.home import CONFIG_FILE, TZ_ENV, TimezoneConfigError, configured_timezone  # noqa: F401
 from dateline.search.query import DateRange
 
-CONFIG_FILE = "config.toml"
-TZ_ENV = "DATELINE_TZ"
 
 _RELATIVE = re.compile(r"^last-(\d{1,4})([dwmy])$", re.IGNORECASE)
 _COMPARISON = re.compile(r"^(>=|<=|>|<)(.+)$")
@@ -88,36 +84,3 @@ def _relative(count: int, unit: str, now: datetime) -> tuple[datetime, datetime]
 
 def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value is not None else None
-
-
-class TimezoneConfigError(ValueError):
-    """A configured time zone that cannot be used; str() names where it was set."""
-
-
-def configured_timezone(home_root: Path, environ=os.environ) -> tzinfo:
-    """The zone date expressions are read in: $DATELINE_TZ, else `timezone = "…"`
-    in HOME/config.toml, else UTC. Names are IANA zones ("Europe/Berlin")."""
-    if name := environ.get(TZ_ENV, "").strip():
-        return _zone(name, f"${TZ_ENV}")
-    path = Path(home_root) / CONFIG_FILE
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return timezone.utc
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise TimezoneConfigError(f"{path}: cannot read the configuration ({exc})") from None
-    name = config.get("timezone", "UTC")
-    if not isinstance(name, str) or not name.strip():
-        raise TimezoneConfigError(f"{path}: 'timezone' must be a zone name such as \"Europe/Berlin\"")
-    return _zone(name.strip(), str(path))
-
-
-def _zone(name: str, where: str) -> tzinfo:
-    if name.upper() in ("UTC", "Z", "GMT"):
-        return timezone.utc
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise TimezoneConfigError(
-            f"{where}: unknown time zone {name!r} (use an IANA name such as \"Europe/Berlin\")"
-        ) from None

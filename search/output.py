@@ -51,38 +51,39 @@ def progress(*, quiet: bool, label: str):
         yield report
 
 
-def print_ingest_summary(summary, home, *, as_json: bool) -> None:
-    data = summary.as_dict()
+def print_ingest_summary(summary: dict, home, *, as_json: bool) -> None:
+    """`summary` is the document `ingest --json` prints (`Archive.ingest`'s result)."""
     if as_json:
-        typer.echo(json.dumps(data, indent=2))
+        typer.echo(json.dumps(summary, indent=2))
         return
-    read = summary.files - summary.files_skipped
-    unchanged = (f"{plural(summary.files_skipped, 'file')} unchanged since "
-                 f"{'it was' if summary.files_skipped == 1 else 'they were'} last ingested, skipped")
-    if summary.files == 0:
+    files, skipped = summary["files"], summary["files_skipped"]
+    read = files - skipped
+    unchanged = (f"{plural(skipped, 'file')} unchanged since "
+                 f"{'it was' if skipped == 1 else 'they were'} last ingested, skipped")
+    if files == 0:
         typer.echo("Nothing to ingest: no files found.")
     elif read == 0:
         typer.echo(f"Nothing new to ingest: {unchanged}.")
     else:
         typer.echo(
-            f"Ingested {plural(read, 'file')}" + (f" ({unchanged})" if summary.files_skipped else "")
-            + f": {plural(summary.read, 'article')} read, {summary.stored} stored, "
-            f"{summary.updated} updated, {summary.unchanged} unchanged, "
-            f"{plural(summary.duplicates, 'duplicate')}, {summary.rejected} rejected."
+            f"Ingested {plural(read, 'file')}" + (f" ({unchanged})" if skipped else "")
+            + f": {plural(summary['read'], 'article')} read, {summary['stored']} stored, "
+            f"{summary['updated']} updated, {summary['unchanged']} unchanged, "
+            f"{plural(summary['duplicates'], 'duplicate')}, {summary['rejected']} rejected."
         )
-    if summary.people_from_later_stories:
-        typer.echo(f"  headlines read again: {summary.people_from_later_stories} × "
-                   "now naming a person whom later stories introduced")
-    for reason, count in summary.rejected_by_reason.most_common():
+    if again := summary.get("people_from_later_stories"):
+        typer.echo(f"  headlines read again: {again} × now naming a person whom later stories introduced")
+    # The reasons come most common first (IngestSummary.as_dict).
+    for reason, count in summary["rejected_by_reason"].items():
         typer.echo(f"  rejected: {count} × {reason}")
     # Not articles and not errors (a WARC's requests, images, redirects): counted
     # so the user can see every record of a crawl was looked at.
-    for reason, count in summary.skipped_by_reason.most_common():
+    for reason, count in summary["skipped_by_reason"].items():
         typer.echo(f"  skipped: {count} × {reason}")
     # Stored, but something in them was not (an implausible date, bad bytes).
-    for reason, count in summary.dropped_by_reason.most_common():
+    for reason, count in summary["dropped_by_reason"].items():
         typer.echo(f"  stored with a loss: {count} × {reason}")
-    if summary.rejected or summary.duplicates or summary.dropped:
+    if summary["rejected"] or summary["duplicates"] or summary["dropped"]:
         typer.echo(f"Rejects, duplicates and losses are listed in {home.rejects_path}")
 
 

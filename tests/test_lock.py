@@ -12,13 +12,13 @@ import time
 
 import pytest
 
-from dateline.corpus.lock import HomeBusy, WriterLock
+from dateline.corpus.home import HomeBusy, WriterLock
 from tests.conftest import FIXTURES, build_home
 from tests.test_update import REPO, run_cli, write_articles
 
 HOLD_LOCK = textwrap.dedent("""
     import sys, time
-    from dateline.corpus.lock import WriterLock
+    from dateline.corpus.home import WriterLock
     lock = WriterLock(sys.argv[1], command="dateline update crawl/")
     lock.acquire()
     print("held", flush=True)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from dateline.search.archive import Archive
 from dateline.search.cli import app
-from dateline.search.dates import TimezoneConfigError, configured_timezone
+from dateline.corpus.home import TimezoneConfigError, configured_timezone
 from dateline.search.engine import search
 from dateline.search.parser import parse_query
 from dateline.search.query import DateRange

@@ -1,4 +1,4 @@
-"""The web page and its JSON twin: a thin Flask layer over `search.engine.search`.
+"""The web page and its JSON twin: a thin Flask layer over `dateline.Archive`.
 
 Every route reads parameters, calls the library through `SearchService`, and
 renders the result; there is no search logic here. Bad input becomes a
@@ -16,13 +16,12 @@ from urllib.parse import urlencode, urlsplit
 from flask import Flask, Response, abort, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from dateline.archive import Archive, DatelineError
 from dateline.corpus.home import Home
-from dateline.search.archive import Archive
-from dateline.search.dates import configured_timezone
-from dateline.search.engine import MAX_LIMIT, MAX_PAGE, SearchError
+from dateline.search.options import MAX_LIMIT, MAX_PAGE
 from dateline.search.export import FORMATS as EXPORT_FORMATS, MEDIA_TYPES
 from dateline.search.output import stale_index_note
-from dateline.search.parser import MAX_QUERY_LENGTH, QuerySyntaxError
+from dateline.search.parser import MAX_QUERY_LENGTH
 from dateline.search.web.service import SearchService
 from dateline.search.web.histogram import build_histogram, span
 from dateline.search.web.linechart import build_line_chart
@@ -47,13 +46,14 @@ def _utc_now() -> datetime:
 
 def create_app(home: Home | None = None, *, archive: Archive | None = None,
                clock: Callable[[], datetime] = _utc_now, cache_size: int = 256) -> Flask:
-    """The app for one home (or an open Archive); raises IndexUnavailable/StoreError,
-    or TimezoneConfigError for a home whose configured zone is unusable."""
+    """The app for one home (or an Archive); raises DatelineError for a home
+    that cannot be searched (no index, an unusable store or configured zone)."""
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.json.sort_keys = False  # keep the CLI's key order: the API is its --json document
-    service = SearchService(archive or Archive(home, tz=configured_timezone(home.root)),
-                            clock, cache_size)
+    archive = archive or Archive(home, clock=clock)
+    archive.generation  # opens the index now: a home that cannot be searched fails here
+    service = SearchService(archive, cache_size)
     app.extensions["dateline"] = service
     app.jinja_env.filters["link_url"] = link_url
     # Dates as the filters read them: in the home's zone, so a hit shown on
@@ -107,7 +107,7 @@ def _run(service: SearchService, req: SearchRequest):
     query = req.q if req.q.strip() else "*"  # filters alone: every article that passes them
     try:
         return service.search(query, req.search_options()), None
-    except (QuerySyntaxError, SearchError) as exc:
+    except DatelineError as exc:
         return None, str(exc)
 
 
@@ -187,7 +187,7 @@ def _add_routes(app: Flask, service: SearchService) -> None:
         query = req.q if req.q.strip() else "*"
         try:
             _, chunks = service.export(query, fmt, req.search_options())  # all_hits ignores paging
-        except (QuerySyntaxError, SearchError) as exc:
+        except DatelineError as exc:
             abort(400, description=str(exc))
         media_type, extension = MEDIA_TYPES[fmt]
         name = f"dateline-{_file_slug(query)}.{extension}"
@@ -206,7 +206,7 @@ def _add_routes(app: Flask, service: SearchService) -> None:
             return _compare_page(req=req, queries=queries)
         try:
             comparison = service.compare(queries, req.filters)
-        except (QuerySyntaxError, SearchError) as exc:
+        except DatelineError as exc:
             return _compare_page(req=req, queries=queries, error=str(exc)), 400
         return _compare_page(req=req, queries=queries, comparison=comparison,
                              chart=build_line_chart(comparison, share=req.share))
@@ -219,7 +219,7 @@ def _add_routes(app: Flask, service: SearchService) -> None:
             return api_error(str(exc), 400)
         try:
             comparison = service.compare(_queries(), req.filters)
-        except (QuerySyntaxError, SearchError) as exc:
+        except DatelineError as exc:
             return api_error(str(exc), 400)
         return jsonify(comparison.to_json())
 
@@ -241,7 +241,7 @@ def _add_routes(app: Flask, service: SearchService) -> None:
             return api_error("missing parameter q (the query; * matches every article)", 400)
         try:
             results = service.search(request.args["q"], req.search_options())
-        except (QuerySyntaxError, SearchError) as exc:
+        except DatelineError as exc:
             return api_error(str(exc), 400)
         return jsonify(results.to_json())
 

@@ -19,7 +19,7 @@ def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, thread
                 cache_size: int = 256):
     """A bound, not yet running server (port 0 picks a free port: see `.effective_port`).
 
-    Raises IndexUnavailable or StoreError for a home that cannot be searched,
+    Raises DatelineError for a home that cannot be searched,
     BadAddress for a host that is no address, OSError when the address cannot be bound.
     """
     app = create_app(home, cache_size=cache_size)

@@ -1,5 +1,5 @@
-"""The server's one Archive, searched under a lock, with repeated searches
-answered from a small cache keyed by the index generation.
+"""The server's one `dateline.Archive`, searched under a lock, with repeated
+searches answered from a small cache keyed by the index generation.
 
 A committed update or rebuild changes `Archive.generation`, so the next
 request misses the cache and sees the new index: no restart, no stale hits.
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import datetime
-from typing import Callable
 
+from dateline.archive import Archive
 from dateline.corpus.article import Article
-from dateline.search.archive import Archive
-from dateline.search.compare import Comparison, compare
-from dateline.search.engine import SearchResults, all_hits, search
+from dateline.search.compare import Comparison
+from dateline.search.engine import SearchResults
 from dateline.search.export import export_lines
 from dateline.search.options import Filters, SearchOptions
 
@@ -55,9 +53,8 @@ class LRUCache:
 class SearchService:
     """What the web layer may ask of an archive: searches and stored articles."""
 
-    def __init__(self, archive: Archive, clock: Callable[[], datetime], cache_size: int = 256):
+    def __init__(self, archive: Archive, cache_size: int = 256):
         self.archive = archive
-        self.clock = clock
         # One lock around the archive: a Whoosh searcher and its refresh are not
         # meant to be shared by threads mid-search, and with the GIL a search
         # gains little from running beside another.
@@ -65,31 +62,32 @@ class SearchService:
         self.cache = LRUCache(cache_size)
 
     def search(self, query: str, options: SearchOptions | None = None, **keywords) -> SearchResults:
-        """`search.engine.search` with facets, as the CLI's --json runs it; cached."""
+        """`Archive.results` with facets, as the CLI's --json runs it; cached.
+        Raises DatelineError for a query or option that cannot run."""
         options = SearchOptions.of(options, facets=True, **keywords)
-        now = self.clock()
+        now = self.archive.clock()
         with self._lock:
             # Relative dates (date:last-7d) depend on today, so today is in the key.
             key = (self.archive.generation, now.astimezone(self.archive.tz).date(), query, options)
             results = self.cache.get(key)
             if results is None:
-                results = search(self.archive, query, options, now=now)
+                results = self.archive.results(query, options)
                 if options.limit <= CACHED_LIMIT:
                     self.cache.put(key, results)
             return results
 
     def compare(self, queries: list[str], filters: Filters) -> Comparison:
-        """`search.compare.compare`, as `dateline compare --json` runs it."""
+        """`Archive.comparison`, as `dateline compare --json` runs it."""
         with self._lock:
-            return compare(self.archive, queries, filters, now=self.clock())
+            return self.archive.comparison(queries, filters)
 
     def export(self, query: str, fmt: str, options: SearchOptions):
         """The rows of `search --format fmt` for `query`, in chunks of text, as
-        an iterator; raises QuerySyntaxError or SearchError at once. The
+        an iterator; raises DatelineError at once. The
         archive is read under the lock one chunk at a time, so a long download
         holds document numbers and one batch of articles, and never the lock."""
         with self._lock:
-            hits = all_hits(self.archive, query, options, now=self.clock())
+            hits = self.archive.export(query, options)
             rows = export_lines(hits, fmt)
             first = next(rows, "")  # the header, or the first row: reads the store now
 
@@ -110,22 +108,12 @@ class SearchService:
 
     def article(self, article_id: str) -> Article | None:
         with self._lock:
-            return self.archive.store.get(article_id)
+            return self.archive.article(article_id)
 
     def copies(self, article: Article) -> list[Article]:
-        """The article's near-duplicates (same cluster), itself excluded.
-
-        A stored-field lookup, not a search; it belongs in the engine
-        (`search.engine`) once that offers one.
-        """
-        if not article.cluster:
-            return []
+        """The article's near-duplicates (same cluster), itself excluded."""
         with self._lock:
-            searcher = self.archive.searcher()
-            ids = [doc["id"] for doc in searcher.documents(cluster=article.cluster)
-                   if doc["id"] != article.id]
-            found = self.archive.store.get_many(ids)
-        return sorted(found.values(), key=lambda a: (a.date is None, a.date, a.id))
+            return self.archive.copies(article)
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,347 @@
+"""`dateline.Archive(home)`: everything the `dateline` command does, as one object.
+
+The CLI and the web page are written against this class and go no deeper.
+Each method returns the document its command prints with `--json` (a dict
+of plain JSON values): `search` is exactly `dateline search --json`, `show`
+is `dateline show --json`, and so on. A problem a user can fix (a bad query,
+a busy or newer home, a full disk) raises `DatelineError`, whose message is
+one line for the user; the original exception is its `__cause__`.
+
+Writing methods hold the home's writer lock for their whole run (see
+`dateline.corpus.home`); a second writer gets `DatelineError` at once.
+Reading never takes the lock, and a long-lived Archive (the web server's)
+sees what other processes commit without being reopened.
+
+The readers and the search engine load only when a method needs them, so
+`import dateline` and the CLI's start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dateline.corpus import ArticleStore, Home, IngestError, StoreError
+from dateline.corpus.home import HomeBusy, HomeVersionError, TimezoneConfigError
+from dateline.index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_index, writing_home
+
+if TYPE_CHECKING:
+    from dateline.corpus.article import Article
+    from dateline.search.compare import Comparison
+    from dateline.search.engine import AllHits, SearchResults
+    from dateline.search.options import Filters, SearchOptions
+    from dateline.search.query import Node
+
+
+class DatelineError(Exception):
+    """A problem the user can fix; str() is one line for them."""
+
+
+class NotFound(DatelineError):
+    """No article with the id asked for."""
+
+
+class Archive:
+    """One Dateline home. `home` is a directory (created on first write); None
+    means `$DATELINE_HOME`, else `$XDG_DATA_HOME/dateline`."""
+
+    def __init__(self, home: str | os.PathLike | Home | None = None, *,
+                 clock: Callable[[], datetime] | None = None):
+        self.home = home if isinstance(home, Home) else Home.resolve(home)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self._reader = None  # the search side, opened on the first read
+        self._reader_lock = threading.Lock()
+        self._tz: tzinfo | None = None
+
+    def __repr__(self) -> str:
+        return f"Archive({str(self.home.root)!r})"
+
+    # -- reading -------------------------------------------------------------
+
+    @property
+    def tz(self) -> tzinfo:
+        """The zone dates in queries are read in ($DATELINE_TZ, HOME/config.toml,
+        else UTC), read once for the life of this Archive."""
+        if self._tz is None:
+            try:
+                self._tz = self.home.timezone()
+            except TimezoneConfigError as exc:
+                raise DatelineError(str(exc)) from exc
+        return self._tz
+
+    def search(self, query: str, options: SearchOptions | None = None, **keywords) -> dict:
+        """Exactly the document `dateline search --json` prints (facets included).
+
+        `options` is a `dateline.SearchOptions`; keywords change single options
+        or filters: `archive.search("oil", sort="newest", person="lavrov")`.
+        """
+        from dateline.search.options import SearchOptions
+
+        return self.results(query, SearchOptions.of(options, facets=True, **keywords)).to_json()
+
+    def results(self, query: str, options: SearchOptions | None = None, **keywords) -> SearchResults:
+        """The same search as an object (hits hold whole `Article`s), for
+        callers that render it themselves: the CLI's text and the web page."""
+        from dateline.search.engine import search
+
+        with self._reading() as reader:
+            return search(reader, query, options, now=self.clock(), **keywords)
+
+    def export(self, query: str, options: SearchOptions | None = None, **keywords) -> AllHits:
+        """Every hit (not a page) in result order, read from the store as it is
+        iterated; what `search --format` writes."""
+        from dateline.search.engine import all_hits
+
+        with self._reading() as reader:
+            return all_hits(reader, query, options, now=self.clock(), **keywords)
+
+    def compare(self, queries: list[str], filters: Filters | None = None) -> dict:
+        """Matches of one to six queries over time beside the archive's coverage:
+        exactly the document `dateline compare --json` prints."""
+        return self.comparison(queries, filters).to_json()
+
+    def comparison(self, queries: list[str], filters: Filters | None = None) -> Comparison:
+        """The same comparison as an object (the CLI's table, the web page's chart)."""
+        from dateline.search.compare import compare
+        from dateline.search.options import Filters
+
+        with self._reading() as reader:
+            return compare(reader, list(queries), filters or Filters(), now=self.clock())
+
+    def explain(self, query: str) -> Node:
+        """The query tree `dateline explain` prints (dates as absolute UTC bounds)."""
+        from dateline.search.parser import parse_query
+
+        with _user_errors():
+            return parse_query(query, now=self.clock(), tz=self.tz)
+
+    def show(self, article_id: str) -> dict:
+        """The whole stored record, as `dateline show ID --json` prints it."""
+        article = self.article(article_id)
+        if article is None:
+            raise NotFound(f"no article with id {article_id!r}")
+        return article.to_dict()
+
+    def article(self, article_id: str) -> Article | None:
+        with self._store(readonly=True) as store:
+            return store.get(article_id)
+
+    def copies(self, article: Article) -> list[Article]:
+        """The article's near-duplicates (same cluster), itself excluded, oldest first."""
+        if not article.cluster:
+            return []
+        with self._reading() as reader:
+            ids = [doc["id"] for doc in reader.searcher().documents(cluster=article.cluster)
+                   if doc["id"] != article.id]
+            found = reader.store.get_many(ids)
+        return sorted(found.values(), key=lambda a: (a.date is None, a.date, a.id))
+
+    def stats(self) -> dict:
+        """Where the home is and what it holds, as `dateline stats --json` prints it."""
+        info: dict = {"home": str(self.home.root), "store": None, "index": None}
+        store = self._open_store(readonly=True) if self.home.store_path.exists() else None
+        try:
+            if store is not None:
+                info["store"] = store.summary()
+            location = IndexLocation.in_home(self.home.root)
+            try:
+                ix, meta = open_live_index(location)
+            except IndexUnavailable as exc:
+                info["index_problem"] = str(exc)
+                return info
+            applied = meta.get("applied_seq")
+            info["index"] = {"articles": ix.doc_count(), "bytes": index_size_bytes(location),
+                             "schema": meta.get("schema"), "applied_seq": applied,
+                             # articles added, changed or removed since: searches miss them
+                             "pending_changes": store.changed_since(applied or 0) if store else 0}
+            ix.close()
+        finally:
+            if store is not None:
+                store.close()
+        return info
+
+    def pending_changes(self) -> int:
+        """Articles added, changed or removed since the index last applied the store."""
+        with self._reading() as reader:
+            return reader.pending_changes()
+
+    @property
+    def generation(self) -> tuple[str, int]:
+        """Changes whenever what a search can see changes (a cache key)."""
+        with self._reading() as reader:
+            return reader.generation
+
+    # -- writing -------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str | os.PathLike], *, progress=None) -> dict:
+        """Read crawls into the store (not the index); `dateline ingest --json`.
+        `progress(summary, path)` is called as files are read."""
+        paths = _existing(paths)
+        with self._writing(during="cannot write to {root}: {reason}") as store:
+            return self._ingest(store, paths, progress).as_dict()
+
+    def index(self, *, rebuild: bool = False, optimize: bool = False, progress=None) -> dict:
+        """Bring the index up to date with the store (build it if there is none),
+        or `rebuild` it; `dateline index --json`. `progress(done, total)`."""
+        from dateline.index import bring_index_up_to_date, optimize_index, rebuild_index
+
+        started = time.perf_counter()
+        location = IndexLocation.in_home(self.home.root)
+        with self._writing() as store:
+            if rebuild:
+                result = {"rebuilt": True, "articles": rebuild_index(store, location, progress=progress)}
+            else:
+                result = bring_index_up_to_date(store, location, progress=progress)
+            if optimize:
+                result["optimized"] = optimize_index(location)
+        result["seconds"] = round(time.perf_counter() - started, 3)
+        return result
+
+    def rebuild(self, *, progress=None) -> dict:
+        """A fresh index from the store, switched in atomically: `index --rebuild`."""
+        return self.index(rebuild=True, progress=progress)
+
+    def update(self, paths: Iterable[str | os.PathLike], *, progress=None) -> dict:
+        """Ingest new crawls and apply exactly what changed to the index, in one
+        step: `dateline update --json` ({"ingest": …, "index": …})."""
+        from dateline.index import update_archive
+
+        paths = _existing(paths)
+        started = time.perf_counter()
+        with self._writing() as store:
+            summary, index = update_archive(store, self.home, paths, now=self.clock(),
+                                            ingest_progress=progress)
+        index["seconds"] = round(time.perf_counter() - started, 3)
+        return {"ingest": summary.as_dict(), "index": index}
+
+    def remove(self, *, ids: Iterable[str] = (), source: str | None = None, query: str | None = None,
+               dry_run: bool = False) -> dict:
+        """Take articles out of the store and the index, chosen by exactly one of
+        `ids`, `source` or `query` (every match, near-duplicates included);
+        `dateline remove --json`."""
+        ids = list(dict.fromkeys(ids))
+        if sum(bool(x) for x in (ids, source, query)) != 1:
+            raise DatelineError("give exactly one of ids, source or query")
+        if query:
+            self.explain(query)  # a bad query fails before the home is locked
+        from dateline.index import remove_articles
+
+        with self._writing() as store:
+            chosen = ids or (store.ids_by_source(source) if source else self._matching_ids(store, query))
+            if dry_run:
+                return {"dry_run": True, "matched": len(chosen), "ids": chosen}
+            return {"dry_run": False, "matched": len(chosen), **remove_articles(store, self.home, chosen)}
+
+    # -- plumbing ------------------------------------------------------------
+
+    def _ingest(self, store: ArticleStore, paths: list[Path], progress):
+        from dateline.corpus.ingestion import ingest  # the readers load only when a file is read
+
+        return ingest(paths, store, self.home.rejects_path, now=self.clock(), progress=progress)
+
+    def _matching_ids(self, store: ArticleStore, query: str) -> list[str]:
+        from dateline.index import bring_index_up_to_date
+        from dateline.search.engine import matching_ids
+
+        # A query is answered by the index, so bring it up to date with the store first.
+        bring_index_up_to_date(store, IndexLocation.in_home(self.home.root))
+        with self._reading() as reader:
+            return matching_ids(reader, query, now=self.clock())
+
+    @contextmanager
+    def _reading(self):
+        """The search side (store + live index), opened once and kept; errors as DatelineError."""
+        with _user_errors():
+            with self._reader_lock:
+                if self._reader is None:
+                    from dateline.search.archive import Archive as Reader
+
+                    self._reader = Reader(self.home, tz=self.tz)
+            yield self._reader
+
+    @contextmanager
+    def _store(self, *, readonly: bool) -> Iterator[ArticleStore]:
+        store = self._open_store(readonly=readonly)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def _open_store(self, *, readonly: bool) -> ArticleStore:
+        try:
+            return ArticleStore(self.home.store_path, readonly=readonly)
+        except StoreError as exc:
+            raise DatelineError(str(exc)) from exc
+        except OSError as exc:
+            raise DatelineError(f"cannot open the store in {self.home.root}: {exc.strerror or exc}") from exc
+
+    @contextmanager
+    def _writing(self, *, during: str = "cannot write to {root}: {reason}; nothing was lost, "
+                 "run the command again when there is room") -> Iterator[ArticleStore]:
+        """The writer lock, the version check, then the store; a full disk or an
+        unwritable home becomes one line, and nothing is left half-done."""
+        root = self.home.root
+        lock = writing_home(self.home)  # the lock, then the version check
+        try:
+            lock.__enter__()
+        except (HomeBusy, HomeVersionError) as exc:
+            raise DatelineError(str(exc)) from exc
+        except OSError as exc:
+            raise DatelineError(f"cannot write to {root}: {exc.strerror or exc}") from exc
+        try:
+            with _user_errors(), self._store(readonly=False) as store:
+                try:
+                    yield store
+                except OSError as exc:
+                    raise DatelineError(during.format(root=root, reason=exc.strerror or exc)) from exc
+                except sqlite3.Error as exc:
+                    raise DatelineError(f"cannot write the store in {root}: {exc}; nothing was lost, "
+                                        "run the command again when there is room") from exc
+        finally:
+            lock.__exit__(None, None, None)
+            # What this Archive wrote, its next read sees: reopen rather than
+            # rely on the open searcher noticing a commit from its own process.
+            self.close()
+
+    def close(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@contextmanager
+def _user_errors():
+    """The library's own errors, as one line for the user."""
+    from dateline.search.options import SearchError
+    from dateline.search.parser import QuerySyntaxError
+
+    try:
+        yield
+    except DatelineError:
+        raise
+    except (QuerySyntaxError, SearchError, IndexUnavailable, StoreError, IngestError,
+            TimezoneConfigError, HomeBusy, HomeVersionError) as exc:
+        raise DatelineError(str(exc)) from exc
+
+
+def _existing(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """A mistyped path fails before the home is created or locked."""
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
+    for path in paths:
+        if not path.exists():
+            raise DatelineError(f"{path}: no such file or directory")
+    return paths
