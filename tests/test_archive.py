@@ -7,7 +7,7 @@ import json
 from dateline.corpus import ArticleStore, Home, ingest
 from dateline.index import IndexLocation, rebuild_index, sync_index
 from dateline.search.archive import Archive
-from tests.conftest import FIXTURES, NOW, build_home
+from tests.helpers import FIXTURES, NOW, build_home
 
 
 def _add_article(home: Home, tmp_path) -> None:

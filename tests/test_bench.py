@@ -11,7 +11,7 @@ from bench.corpus_copies import record
 from bench.queries import QUERIES
 from dateline.corpus.article import Article, text_hash
 from dateline.search.parser import parse_query
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)

@@ -12,11 +12,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from dateline.corpus.home import Home
 from dateline.corpus.sample import sample_path
-from dateline.search.cli import app as cli_app
+from tests.helpers import dateline
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
@@ -36,9 +35,8 @@ def base_url(tmp_path_factory):
     from dateline.search.web.serve import make_server
 
     root = tmp_path_factory.mktemp("browser") / "home"
-    runner = CliRunner()
-    assert runner.invoke(cli_app, ["--home", str(root), "ingest", str(sample_path())]).exit_code == 0
-    assert runner.invoke(cli_app, ["--home", str(root), "index"]).exit_code == 0
+    assert dateline(str(root), "ingest", str(sample_path())).exit_code == 0
+    assert dateline(str(root), "index").exit_code == 0
     server = make_server(Home(root), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -9,7 +9,7 @@ from dateline.corpus.bylines import author_names, credited_author
 from dateline.corpus.readers.rawtext import read_rawtext
 from dateline.search.archive import Archive
 from dateline.search.engine import search
-from tests.conftest import NOW, build_home
+from tests.helpers import NOW, build_home
 
 STORY = ("The harbour board voted on Tuesday to raise fees for cargo ships by a fifth from "
          "January, to pay for dredging the channel.\n\nShipping lines said they would pass the "

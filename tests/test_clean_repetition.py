@@ -3,7 +3,7 @@
 import json
 
 from dateline.corpus import ArticleStore, ingest
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 STORY = ("The river authority said on Monday that water levels in the upper basin had fallen "
          "for the {n}th week running, and barge operators cut loads by a third.")

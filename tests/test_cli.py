@@ -3,12 +3,8 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from dateline.search.cli import app
-from tests.conftest import FIXTURES, dateline, indexed_cli_home
-
-runner = CliRunner()
+from tests.helpers import FIXTURES, cli, dateline, indexed_cli_home
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +117,7 @@ def test_explain_prints_the_tree(cli_home):
 
 
 def test_home_from_environment(cli_home):
-    result = runner.invoke(app, ["stats", "--json"], env={"DATELINE_HOME": str(cli_home)})
+    result = cli("stats", "--json", env={"DATELINE_HOME": str(cli_home)})
     assert json.loads(result.stdout)["home"] == str(cli_home)
 
 

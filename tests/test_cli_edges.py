@@ -6,12 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from dateline.search.cli import app
-from tests.conftest import FIXTURES, dateline, indexed_cli_home
-
-runner = CliRunner()
+from tests.helpers import FIXTURES, cli, dateline, indexed_cli_home
 
 
 def one_record(path, **fields):
@@ -118,7 +114,7 @@ def test_a_home_that_is_a_file_is_one_clear_error(tmp_path, command):
 def test_a_home_from_the_environment_that_is_a_file_names_the_variable(tmp_path):
     home = tmp_path / "notes.txt"
     home.write_text("not a home\n")
-    result = runner.invoke(app, ["stats"], env={"DATELINE_HOME": str(home)})
+    result = cli("stats", env={"DATELINE_HOME": str(home)})
     assert result.stderr == f"Error: $DATELINE_HOME {home} is a file, not a directory\n"
 
 

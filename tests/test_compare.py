@@ -16,7 +16,7 @@ from dateline.search.engine import SearchError, search
 from dateline.search.facets import bucket_end
 from dateline.search.options import Filters
 from dateline.search.web import create_app
-from tests.conftest import NOW, dateline, indexed_cli_home
+from tests.helpers import NOW, dateline, indexed_cli_home
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,10 @@
 """Crash safety: a writer killed (SIGKILL) at any point leaves the previous
 index searchable, and the next run makes store and index agree again.
 
-Each test runs the real command in a subprocess and kills it, either at a
-named point between two writes (`DATELINE_CRASH_AT`, see `index/faults.py`)
-or after a random delay.
+Each test runs the real command in a subprocess and kills it at a named
+point between two writes (`DATELINE_CRASH_AT`, see `index/faults.py`); one
+bounded soak also kills at random moments, once the writer holds the home,
+and checks that each kill really interrupted a running writer.
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ import pytest
 from dateline.corpus import ArticleStore, Home
 from dateline.index import IndexLocation, rebuild_index, sync_index
 from dateline.index.faults import CRASH_ENV, CRASH_POINTS
-from tests.test_update import (REPO, applied_seq, index_ids, invoke, run_cli, store_ids,
-                               write_articles)
+from tests.helpers import REPO, applied_seq, dateline, index_ids, run_cli, store_ids, write_articles
 
 UPDATE_POINTS = ("after-ingest", "before-index-commit", "after-index-commit")
 REBUILD_POINTS = ("rebuild-midway", "after-rebuild-commit", "after-switch")
@@ -32,7 +32,7 @@ REBUILD_POINTS = ("rebuild-midway", "after-rebuild-commit", "after-switch")
 
 def _base_home(tmp_path, count: int = 40) -> Path:
     home = tmp_path / "home"
-    assert invoke(home, "update", str(write_articles(tmp_path / "base.jsonl", 0, count))).exit_code == 0
+    assert dateline(home, "update", str(write_articles(tmp_path / "base.jsonl", 0, count))).exit_code == 0
     return home
 
 
@@ -40,9 +40,9 @@ def _assert_searchable(home: Path) -> int:
     """The live index opens and answers every kind of query; returns the total for `*`."""
     for query in ("*", "dispatch", '"dispatch number"', "source:wire", "date:2014-03",
                   "harbour OR flood", "title:report -grain"):
-        result = invoke(home, "search", query, "--json")
+        result = dateline(home, "search", query, "--json")
         assert result.exit_code == 0, (query, result.output)
-    return json.loads(invoke(home, "search", "*", "--json").stdout)["total"]
+    return json.loads(dateline(home, "search", "*", "--json").stdout)["total"]
 
 
 def _assert_agree(home: Path) -> None:
@@ -68,7 +68,7 @@ def test_update_killed_between_writes_then_rerun(tmp_path, point):
     _assert_searchable(home)
     _assert_agree(home)
     assert len(store_ids(home)) == 60
-    assert json.loads(invoke(home, "search", "revised", "--json").stdout)["total"] == 5
+    assert json.loads(dateline(home, "search", "revised", "--json").stdout)["total"] == 5
 
 
 def test_remove_killed_after_the_store_commit_then_rerun(tmp_path):
@@ -98,13 +98,25 @@ def test_rebuild_killed_between_writes_keeps_a_searchable_index(tmp_path, point)
     assert leftovers == ([] if point != "after-switch" else ["gen-000001"])  # retired, kept a while
 
 
-def _kill_after(args: list[str], home: Path, delay: float) -> int:
+def _writer_started(home: Path, pid: int) -> bool:
+    """The child holds the home's writer lock (its pid is in HOME/lock)."""
+    try:
+        return json.loads((home / "lock").read_text() or "{}").get("pid") == pid
+    except (OSError, ValueError):
+        return False
+
+
+def _kill_at_random_moment(args: list[str], home: Path, rng: random.Random) -> bool:
+    """Start the writer, wait until it holds the home, then SIGKILL it after a
+    random delay; True when the kill interrupted it (it had not finished)."""
     proc = subprocess.Popen([sys.executable, "-m", "dateline.search.cli", "--home", str(home), *args],
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(delay)
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not _writer_started(home, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(rng.uniform(0.0, 0.3))
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    return proc.returncode
+    return proc.wait() == -signal.SIGKILL
 
 
 def _processes_mentioning(text: str) -> list[int]:
@@ -119,18 +131,25 @@ def _processes_mentioning(text: str) -> list[int]:
 
 
 @pytest.mark.slow
-def test_updates_and_parallel_rebuilds_killed_at_random_moments(tmp_path):
-    """Kill at random moments (seeded); after each kill the index is searchable
-    and a rerun makes store and index agree; killed workers do not linger."""
+def test_a_randomized_soak_of_killed_updates_and_parallel_rebuilds(tmp_path):
+    """Four rounds (seeded): an update or a parallel rebuild killed at a named
+    point chosen at random, or a parallel rebuild (seconds of work) killed at a
+    random moment once it holds the home. Every kill must interrupt a running
+    writer; afterwards the index is searchable, killed workers do not linger,
+    and a rerun makes store and index agree."""
     rng = random.Random(20250603)
     home = _base_home(tmp_path, count=2100)  # above PARALLEL_MIN_ARTICLES: the parallel writer
+    interrupted = []
     for round_number in range(4):
-        crawl = write_articles(tmp_path / f"crawl{round_number}.jsonl", 10_000 + 400 * round_number, 400)
+        crawl = write_articles(tmp_path / f"crawl{round_number}.jsonl", 10_000 + 100 * round_number, 100)
+        rebuild = rng.random() < 0.5 or not round_number % 2
+        args = ["index", "--rebuild"] if rebuild else ["update", str(crawl)]
         if round_number % 2:
-            args, delay = ["index", "--rebuild"], rng.uniform(0.8, 3.0)
+            point = rng.choice(REBUILD_POINTS if rebuild else UPDATE_POINTS)
+            killed = run_cli(home, *args, env={CRASH_ENV: point})
+            interrupted.append((point, killed.returncode == -signal.SIGKILL))
         else:
-            args, delay = ["update", str(crawl)], rng.uniform(0.5, 2.0)
-        _kill_after(args, home, delay)
+            interrupted.append(("random moment", _kill_at_random_moment(args, home, rng)))
         _assert_searchable(home)
         if Path("/proc").exists():
             time.sleep(0.5)
@@ -138,7 +157,8 @@ def test_updates_and_parallel_rebuilds_killed_at_random_moments(tmp_path):
         rerun = run_cli(home, "update", str(crawl))
         assert rerun.returncode == 0, rerun.stderr
         _assert_agree(home)
-    assert len(store_ids(home)) == 2100 + 4 * 400
+    assert all(done for _, done in interrupted), f"a kill came after the writer finished: {interrupted}"
+    assert len(store_ids(home)) == 2100 + 4 * 100
 
 
 # -- a full disk or an unwritable home: fault injection ----------------------
@@ -154,11 +174,11 @@ def test_disk_full_during_an_index_update_is_a_clear_error_and_harms_nothing(tmp
 
     with monkeypatch.context() as patch:
         patch.setattr(StructFile, "write", _disk_full)
-        result = invoke(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 10)))
+        result = dateline(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 10)))
     assert result.exit_code == 2
     assert result.output.startswith(f"Error: cannot write to {home}: No space left on device")
     assert applied_seq(home) == seq and _assert_searchable(home) == 40
-    assert invoke(home, "index").exit_code == 0  # room again: the next run catches up
+    assert dateline(home, "index").exit_code == 0  # room again: the next run catches up
     _assert_agree(home)
     assert len(index_ids(home)) == 50
 
@@ -171,7 +191,7 @@ def test_disk_full_during_a_rebuild_keeps_the_old_index(tmp_path, monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr(StructFile, "write", _disk_full)
-        result = invoke(home, "index", "--rebuild")
+        result = dateline(home, "index", "--rebuild")
     assert result.exit_code == 2 and "No space left on device" in result.output
     assert location.current_dir() == live
     assert [g.name for g in location.generations()] == [live.name]  # the partial one is gone
@@ -186,12 +206,12 @@ def test_disk_full_while_storing_a_crawl_loses_nothing(tmp_path, monkeypatch):
 
     with monkeypatch.context() as patch:
         patch.setattr(ArticleStore, "commit", full)
-        result = invoke(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 10)))
+        result = dateline(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 10)))
     assert result.exit_code == 2
     assert result.output.startswith(
         f"Error: cannot write the store in {home}: database or disk is full")
     assert len(store_ids(home)) == 40  # the file's transaction was rolled back
-    retry = invoke(home, "update", str(tmp_path / "b.jsonl"))  # not recorded: read again
+    retry = dateline(home, "update", str(tmp_path / "b.jsonl"))  # not recorded: read again
     assert retry.exit_code == 0
     _assert_agree(home)
     assert len(store_ids(home)) == 50

@@ -10,8 +10,8 @@ from dateline.corpus import Home
 from dateline.search import postings
 from dateline.search.archive import Archive
 from dateline.search.engine import search
-from tests.conftest import NOW
-from tests.test_update import invoke, write_articles
+from tests.helpers import NOW
+from tests.helpers import dateline, write_articles
 
 
 def ids(archive, query) -> set[str]:
@@ -20,14 +20,14 @@ def ids(archive, query) -> set[str]:
 
 def test_a_long_lived_archive_never_finds_a_removed_article_by_date(tmp_path):
     home = tmp_path / "home"
-    assert invoke(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 40))).exit_code == 0
+    assert dateline(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 40))).exit_code == 0
     with Archive(Home(Path(home))) as archive:
         everything = ids(archive, "date:2000..2100")
         assert len(everything) == 40
         assert ids(archive, "date:2000..2100") == everything  # now from the cache
         assert any("date" in postings._SEGMENTS[r]._columns
                    for r, _ in archive.searcher().reader().leaf_readers())
-        assert invoke(home, "remove", "--id", "art-3", "--id", "art-17").exit_code == 0
+        assert dateline(home, "remove", "--id", "art-3", "--id", "art-17").exit_code == 0
         assert ids(archive, "date:2000..2100") == everything - {"art-3", "art-17"}
-        assert invoke(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 5))).exit_code == 0
+        assert dateline(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 5))).exit_code == 0
         assert len(ids(archive, "date:2000..2100")) == 43

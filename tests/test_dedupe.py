@@ -2,7 +2,7 @@
 
 from dateline.corpus import ArticleStore, ingest
 from dateline.corpus.sample import sample_path
-from tests.conftest import NOW
+from tests.helpers import NOW
 from datetime import datetime, timezone
 
 LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)

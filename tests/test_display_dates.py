@@ -3,13 +3,11 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from dateline.corpus.home import Home
-from dateline.search.cli import app
 from dateline.search.web import create_app
+from tests.helpers import dateline
 
-runner = CliRunner()
 
 RECORD = {"id": "late-ferry", "title": "Late ferry reaches the island after the storm",
           "body": "The last ferry of the evening docked two hours late after the storm "
@@ -23,13 +21,13 @@ def late_home(tmp_path_factory):
     crawl = root / "crawl.jsonl"
     crawl.write_text(json.dumps(RECORD) + "\n")
     home = root / "home"
-    assert runner.invoke(app, ["--home", str(home), "ingest", str(crawl)]).exit_code == 0
-    assert runner.invoke(app, ["--home", str(home), "index"]).exit_code == 0
+    assert dateline(str(home), "ingest", str(crawl)).exit_code == 0
+    assert dateline(str(home), "index").exit_code == 0
     return home
 
 
 def search_lines(home, *args, env=None):
-    result = runner.invoke(app, ["--home", str(home), "search", *args], env=env or {})
+    result = dateline(str(home), "search", *args, env=env or {})
     assert result.exit_code == 0, result.output
     return result.stdout.splitlines()
 

@@ -12,7 +12,7 @@ from dateline.search.cli import app
 from dateline.search.cli_reference import REGENERATE, reference
 from dateline.search.parser import parse_query
 from dateline.search.query import FIELD_ALIASES
-from tests.conftest import NOW, dateline
+from tests.helpers import NOW, dateline
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()

@@ -15,8 +15,8 @@ from dateline.search.archive import Archive
 from dateline.search.execute import find_matches, rank
 from dateline.search.lower import lower
 from dateline.search.parser import parse_query
-from tests.conftest import NOW
-from tests.test_update import invoke, write_articles
+from tests.helpers import NOW
+from tests.helpers import dateline, write_articles
 from tests.whoosh_reference import build_reference, sort_facet, to_whoosh
 
 QUERIES = [
@@ -89,9 +89,9 @@ def test_date_order_equals_whoosh_sorting_with_undated_last(archive, reference_s
 
 def test_segments_and_deletions_give_the_same_answers_as_whoosh(tmp_path):
     home = tmp_path / "home"
-    assert invoke(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 40))).exit_code == 0
-    assert invoke(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 10))).exit_code == 0
-    assert invoke(home, "remove", "--id", "art-3", "--id", "art-44").exit_code == 0
+    assert dateline(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 40))).exit_code == 0
+    assert dateline(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 10))).exit_code == 0
+    assert dateline(home, "remove", "--id", "art-3", "--id", "art-44").exit_code == 0
     with Archive(Home(Path(home))) as archive, ArticleStore(Home(Path(home)).store_path) as store:
         searcher = archive.searcher()
         assert len(searcher.reader().leaf_readers()) > 1  # the case this test is for

@@ -10,7 +10,7 @@ import pytest
 from dateline.search import engine
 from dateline.search.engine import all_hits, search
 from dateline.search.export import KWIC_COLUMNS, write_export
-from tests.conftest import NOW, dateline
+from tests.helpers import NOW, dateline
 
 
 def test_jsonl_exports_every_hit_not_a_page(fixture_home, archive):

@@ -1,6 +1,7 @@
 """People: names introduced by titles or roles, kept when the story is about them."""
 
 from dateline.corpus.extract_people import extract_people, merge_names, people_named
+from tests.helpers import dateline
 
 
 def test_titled_names_are_found_without_their_title():
@@ -172,7 +173,7 @@ def test_capitals_headlines_name_people_only_by_a_title_an_institution_or_a_he()
 def test_person_search_finds_a_name_mentioned_in_passing_but_the_facet_lists_only_subjects(tmp_path):
     from dateline.search.archive import Archive
     from dateline.search.engine import search
-    from tests.conftest import NOW, build_home
+    from tests.helpers import NOW, build_home
 
     page = tmp_path / "crawl" / "page.txt"
     page.parent.mkdir()
@@ -195,10 +196,7 @@ def test_person_search_finds_a_name_mentioned_in_passing_but_the_facet_lists_onl
         people = search(archive, "*", facets=True, now=NOW).facets["people"]
         assert [p["value"] for p in people] == ["Ingrid Malmberg"]
         # Shown with the article, apart from the people it is about.
-        from typer.testing import CliRunner
-
-        from dateline.search.cli import app
-        shown = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "show", hit.article.id])
+        shown = dateline(str(tmp_path / "home"), "show", hit.article.id)
         assert "people: Ingrid Malmberg" in shown.output
         assert "named: Oskar Lindqvist" in shown.output
 

@@ -16,7 +16,7 @@ from dateline.search.facet_counts import count_values
 from dateline.search.facets import day_counts
 from dateline.search.lower import lower
 from dateline.search.parser import parse_query
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 FIELDS = ["person_facet", "place_facet", "source_facet", "tag_facet"]
 QUERIES = ["*", "oil", "bank OR drought", "NOT oil", "date:2014"]

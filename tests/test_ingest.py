@@ -10,7 +10,7 @@ from pathlib import Path
 from dateline.corpus import ArticleStore, Home, ingest
 from dateline.corpus.article import Rejected
 from dateline.corpus.readers.rawtext import read_rawtext
-from tests.conftest import FIXTURES, NOW, REUTERS, requires_reuters
+from tests.helpers import FIXTURES, NOW, REUTERS, dateline, requires_reuters
 
 
 def _ingest(tmp_path, *paths):
@@ -302,7 +302,7 @@ def test_json_lines_saved_as_txt_are_read_as_records(tmp_path):
 
 def test_html_and_warc_saved_as_txt_are_read_by_content(tmp_path):
     from dateline.corpus.readers import read_path
-    from tests.test_readers_warc import write_warc
+    from tests.helpers import write_warc
 
     page = tmp_path / "page.txt"
     page.write_bytes((FIXTURES / "crawl" / "harbourtimes" / "ferry-strike.html").read_bytes())
@@ -328,7 +328,7 @@ def test_a_text_page_that_begins_with_a_brace_is_still_a_page(tmp_path):
 def test_a_city_given_in_places_also_tags_its_country(tmp_path):
     from dateline.search.archive import Archive
     from dateline.search.engine import search
-    from tests.conftest import build_home
+    from tests.helpers import build_home
 
     src = write(tmp_path / "in.jsonl", [
         {"id": "moscow", "title": "Metro fares rise", "body": "Fares rose on Monday.", "places": ["Moscow"]},
@@ -347,16 +347,12 @@ def test_a_city_given_in_places_also_tags_its_country(tmp_path):
 
 
 def test_the_ingest_summary_lists_what_was_stored_with_a_loss(tmp_path):
-    from typer.testing import CliRunner
-
-    from dateline.search.cli import app
-
     src = write(tmp_path / "in.jsonl", [
         {"id": "future", "title": "Future", "body": "The tram ran.", "date": "2999-01-01"},
         {"id": "fine", "title": "Fine", "body": "The bus ran.", "date": "2014-09-24"},
     ])
     home = tmp_path / "home"
-    result = CliRunner().invoke(app, ["--home", str(home), "ingest", str(src)])
+    result = dateline(str(home), "ingest", str(src))
     assert result.exit_code == 0, result.output
     assert "  stored with a loss: 1 × date dropped, stored undated\n" in result.output
     assert f"Rejects, duplicates and losses are listed in {home / 'rejects.jsonl'}" in result.output

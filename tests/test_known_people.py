@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from dateline.corpus import ArticleStore, Home, ingest
 from dateline.corpus.article import Article
 from dateline.corpus.known_people import KnownPeople
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 BUDGET = ("Budget keeps the basic rate of tax\n\nChancellor of the Exchequer Nigel Lawson said on "
           "Tuesday that the basic rate of income tax would stay where it is this year, and that "
@@ -123,7 +123,7 @@ def test_a_flash_read_before_the_story_that_introduces_the_person_is_read_again(
 
 
 def test_the_ingest_summary_says_how_many_headlines_were_read_again(tmp_path):
-    from tests.conftest import dateline
+    from tests.helpers import dateline
 
     folder = tmp_path / "crawl"
     folder.mkdir()

@@ -13,8 +13,8 @@ import time
 import pytest
 
 from dateline.corpus.home import HomeBusy, WriterLock
-from tests.conftest import FIXTURES, build_home
-from tests.test_update import REPO, run_cli, write_articles
+from tests.helpers import FIXTURES, build_home
+from tests.helpers import REPO, run_cli, write_articles
 
 HOLD_LOCK = textwrap.dedent("""
     import sys, time

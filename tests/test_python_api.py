@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import dateline
-from tests.conftest import FIXTURES, NOW, dateline as run_cli
+from tests.helpers import FIXTURES, NOW, dateline as run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,11 +3,8 @@
 import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
-from typer.testing import CliRunner
+from tests.helpers import dateline
 
-from dateline.search.cli import app
-
-runner = CliRunner()
 
 PIECES = list('ab:"()*-~ .12éß&') + ["OR", "AND", "NOT", "person:", "place:", "date:", "title:",
                                         "url:", "site:", "2014-09", "..", ">=", "last-3d", "bank",
@@ -26,7 +23,7 @@ def check_one_line_error(result):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=QUERIES)
 def test_search_answers_or_gives_one_line(fixture_home, query):
-    result = runner.invoke(app, ["--home", str(fixture_home.root), "search", "--json", "--", query])
+    result = dateline(str(fixture_home.root), "search", "--json", "--", query)
     if result.exit_code == 0:
         doc = json.loads(result.stdout)
         assert doc["total"] >= len(doc["hits"])
@@ -37,7 +34,7 @@ def test_search_answers_or_gives_one_line(fixture_home, query):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=QUERIES)
 def test_explain_answers_or_gives_one_line(fixture_home, query):
-    result = runner.invoke(app, ["--home", str(fixture_home.root), "explain", "--", query])
+    result = dateline(str(fixture_home.root), "explain", "--", query)
     if result.exit_code == 0:
         assert result.stdout.startswith("Query read as:")
     else:
@@ -45,8 +42,8 @@ def test_explain_answers_or_gives_one_line(fixture_home, query):
 
 
 def test_a_query_starting_with_a_minus_is_a_query(fixture_home):
-    result = runner.invoke(app, ["--home", str(fixture_home.root), "search", "-paris lavrov", "--json"])
+    result = dateline(str(fixture_home.root), "search", "-paris lavrov", "--json")
     assert result.exit_code == 0, result.output
     assert [h["id"] for h in json.loads(result.stdout)["hits"]] == ["lavrov-un"]
-    explained = runner.invoke(app, ["--home", str(fixture_home.root), "explain", "-x"])
+    explained = dateline(str(fixture_home.root), "explain", "-x")
     assert explained.exit_code == 0 and "Not" in explained.stdout

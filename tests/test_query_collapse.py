@@ -4,15 +4,13 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from typer.testing import CliRunner
 
 from dateline.corpus import ArticleStore, Home
 from dateline.corpus.article import Article
 from dateline.index import IndexLocation, rebuild_index
 from dateline.search.archive import Archive
-from dateline.search.cli import app
 from dateline.search.engine import search
-from tests.conftest import NOW
+from tests.helpers import dateline, NOW
 
 
 def article(id, day, text):
@@ -102,14 +100,14 @@ def test_collapsed_pages_have_no_overlap_or_gap(wire, sort):
 
 def test_cli_says_how_many_copies_are_folded(wire):
     home = str(wire.home.root)
-    collapsed = CliRunner().invoke(app, ["--home", home, "search", "earthquake", "--sort", "oldest"])
+    collapsed = dateline(home, "search", "earthquake", "--sort", "oldest")
     assert collapsed.exit_code == 0, collapsed.output
     lines = collapsed.stdout.splitlines()
     assert lines[0].startswith("3 results for earthquake")
     assert lines[1] == ("2 near-duplicate copies folded into their first hit "
                         "(5 articles match; --all-copies lists them)")
     assert "   and 2 similar" in lines
-    every = CliRunner().invoke(app, ["--home", home, "search", "earthquake", "--all-copies", "--json"])
+    every = dateline(home, "search", "earthquake", "--all-copies", "--json")
     doc = json.loads(every.stdout)
     assert doc["total"] == 5 and doc["collapsed"] is False
 
@@ -135,8 +133,7 @@ def test_remove_by_query_takes_every_copy_not_only_the_listed_ones(tmp_path):
             store.put(a)
         store.commit()
         rebuild_index(store, IndexLocation.in_home(home.root))
-    done = CliRunner().invoke(app, ["--home", str(home.root), "remove", "--query", "earthquake",
-                                   "--json"])
+    done = dateline(str(home.root), "remove", "--query", "earthquake", "--json")
     assert done.exit_code == 0, done.output
     assert json.loads(done.output)["matched"] == 5  # the search lists 3 of them
     with ArticleStore(home.store_path, readonly=True) as store:

@@ -5,12 +5,10 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from typer.testing import CliRunner
 
-from dateline.search.cli import app
 from dateline.search.engine import search
 from dateline.search.facets import histogram
-from tests.conftest import NOW
+from tests.helpers import dateline, NOW
 
 
 def expected_counts(archive, query):
@@ -71,10 +69,9 @@ def test_histogram_over_the_fixture_uses_weeks(archive):
 
 
 def test_facets_are_always_in_json_and_shown_with_the_flag(fixture_home):
-    runner = CliRunner()
-    doc = runner.invoke(app, ["--home", str(fixture_home.root), "search", "tag:climate", "--json"])
+    doc = dateline(str(fixture_home.root), "search", "tag:climate", "--json")
     assert "facets" in json.loads(doc.stdout)
-    text = runner.invoke(app, ["--home", str(fixture_home.root), "search", "tag:climate", "--facets"])
+    text = dateline(str(fixture_home.root), "search", "tag:climate", "--facets")
     assert "places: Kenya (2), Brazil (1)" in text.stdout
     assert "dates by day:" not in text.stdout and "dates by" in text.stdout
 
@@ -82,7 +79,7 @@ def test_facets_are_always_in_json_and_shown_with_the_flag(fixture_home):
 def test_a_value_spelled_in_different_cases_is_one_facet_counting_each_article_once(tmp_path):
     from dateline.index.schema import fold
     from dateline.search.archive import Archive
-    from tests.conftest import build_home
+    from tests.helpers import build_home
 
     rows = [{"id": "a", "title": "Budget vote", "body": "Lawmakers voted.", "tags": ["Politics"]},
             {"id": "b", "title": "Budget row", "body": "Lawmakers argued.", "tags": ["politics"]},

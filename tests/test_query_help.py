@@ -1,11 +1,10 @@
 """`dateline search --help` documents every item of the query language."""
 
 import pytest
-from typer.testing import CliRunner
+from tests.helpers import cli
 
-from dateline.search.cli import app
 
-HELP = CliRunner().invoke(app, ["search", "--help"], terminal_width=200).output
+HELP = cli("search", "--help", terminal_width=200).output
 
 
 @pytest.mark.parametrize("item", [

@@ -7,7 +7,7 @@ from dateline.search.engine import search
 from dateline.search.parser import parse_query
 from dateline.search.query import positive_terms
 from dateline.search.snippets import MAX_FRAGMENTS, SEPARATOR, find_occurrences, make_snippet
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 
 def marked(archive, query, article_id):

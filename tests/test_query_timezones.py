@@ -10,15 +10,13 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from typer.testing import CliRunner
 
 from dateline.search.archive import Archive
-from dateline.search.cli import app
 from dateline.corpus.home import TimezoneConfigError, configured_timezone
 from dateline.search.engine import search
 from dateline.search.parser import parse_query
 from dateline.search.query import DateRange
-from tests.conftest import NOW
+from tests.helpers import NOW, cli, dateline
 
 NEW_YORK = ZoneInfo("America/New_York")  # UTC-4 in October 2014, UTC-5 from 2 November
 TOKYO = ZoneInfo("Asia/Tokyo")  # UTC+9, no daylight saving
@@ -113,16 +111,15 @@ def test_bad_zone_configuration_names_the_file(tmp_path, config, message):
 
 
 def test_cli_reads_dates_in_the_configured_zone(fixture_home, tmp_path):
-    runner = CliRunner()
     args = ["--home", str(fixture_home.root), "search", "date:2014-09", "--json"]
-    in_utc = runner.invoke(app, args, env={"DATELINE_TZ": "UTC"})
-    in_new_york = runner.invoke(app, args, env={"DATELINE_TZ": "America/New_York"})
+    in_utc = cli(*args, env={"DATELINE_TZ": "UTC"})
+    in_new_york = cli(*args, env={"DATELINE_TZ": "America/New_York"})
     assert in_utc.exit_code == in_new_york.exit_code == 0
     assert '"lavrov-un"' not in in_utc.stdout and '"lavrov-un"' in in_new_york.stdout
 
 
 def test_cli_refuses_an_unknown_zone_in_one_line(fixture_home):
-    result = CliRunner().invoke(app, ["--home", str(fixture_home.root), "explain", "date:2014"],
+    result = dateline(str(fixture_home.root), "explain", "date:2014",
                                 env={"DATELINE_TZ": "Nowhere/Land"})
     assert result.exit_code == 2
     assert result.stderr == ("Error: $DATELINE_TZ: unknown time zone 'Nowhere/Land' "

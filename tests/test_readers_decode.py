@@ -7,7 +7,7 @@ from dateline.corpus import ArticleStore, Home, ingest
 from dateline.corpus.article import Article
 from dateline.corpus.readers import read_path
 from dateline.corpus.readers.decode import decode_bytes
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 CAFE_STORY = ("Café owners in the old town protested on Monday against new rules that would "
               "shorten their opening hours, said Zoë Brønsted, who runs a crêperie on the quay.")

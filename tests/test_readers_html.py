@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from dateline.corpus.article import Rejected
 from dateline.corpus.readers import read_path
 from dateline.corpus.readers.html import read_html
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, html_page
 
 CRAWL = FIXTURES / "crawl" / "harbourtimes"
 LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -15,7 +15,7 @@ def _read(name, now=LATER):
     return list(read_path(CRAWL / name, now=now))
 
 
-def test_main_text_and_metadata_come_from_the_page():
+def test_main_text_and_metadata_come_from_thehtml_page():
     [article] = _read("ferry-strike.html")
     assert article.title == "Ferry crews strike over pay in Lisbon"
     assert article.url == "https://harbourtimes.example/world/2024/06/ferry-crews-strike-lisbon"
@@ -36,7 +36,7 @@ def test_section_keywords_and_credited_agency_become_tags():
     assert set(article.tags) >= {"Reuters", "World", "Labour", "Transport"}
 
 
-def test_people_and_places_are_extracted_from_the_page():
+def test_people_and_places_are_extracted_from_thehtml_page():
     [article] = _read("ferry-strike.html")
     # The union leader speaks again and is quoted; the minister speaks once, in
     # the second paragraph: she is named (person: finds her), not a subject.
@@ -76,19 +76,9 @@ def test_html_is_recognized_by_content_without_an_extension(tmp_path):
     assert article.source == "Harbour Times"
 
 
-def _page(title: str, *, meta: str = "") -> str:
-    body = "".join(f"<p>{line}</p>" for line in (
-        "The new café on the quay serves crème brûlée to the harbour pilots every morning.",
-        "Its owner, a former ferry engineer, says the pilots' orders decide the menu each week.",
-        "The council approved the terrace after a long debate about the quay's fishing nets.",
-    ))
-    return (f"<!DOCTYPE html><html><head>{meta}<title>{title}</title></head>"
-            f"<body><article><h1>{title}</h1>{body}</article></body></html>")
-
-
 def test_a_page_without_charset_is_read_as_utf8(tmp_path):
     path = tmp_path / "cafe.html"
-    path.write_bytes(_page("Café opens on the quay").encode("utf-8"))
+    path.write_bytes(html_page("Café opens on the quay").encode("utf-8"))
     [article] = read_path(path, now=LATER)
     assert article.title == "Café opens on the quay"
     assert "crème brûlée" in article.body
@@ -97,7 +87,7 @@ def test_a_page_without_charset_is_read_as_utf8(tmp_path):
 def test_a_page_is_read_in_the_charset_its_meta_tag_declares(tmp_path):
     path = tmp_path / "cafe.html"
     meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
-    path.write_bytes(_page("Café opens on the quay – at last", meta=meta).encode("cp1252"))
+    path.write_bytes(html_page("Café opens on the quay – at last", meta=meta).encode("cp1252"))
     [article] = read_path(path, now=LATER)
     assert article.title == "Café opens on the quay – at last"
     assert "crème brûlée" in article.body
@@ -105,7 +95,7 @@ def test_a_page_is_read_in_the_charset_its_meta_tag_declares(tmp_path):
 
 def test_a_page_whose_meta_charset_does_not_fit_its_bytes_is_detected(tmp_path):
     path = tmp_path / "cafe.html"
-    path.write_bytes(_page("Café opens on the quay", meta='<meta charset="utf-8">').encode("cp1252"))
+    path.write_bytes(html_page("Café opens on the quay", meta='<meta charset="utf-8">').encode("cp1252"))
     [article] = read_path(path, now=LATER)
     assert article.title == "Café opens on the quay"
 
@@ -172,7 +162,7 @@ def test_a_story_with_a_box_of_related_summaries_is_still_a_story():
     assert _reason(_html("Ferry crews strike", sections)) == "stored"
 
 
-def test_a_404_page_is_rejected_as_an_error_page():
+def test_a_404_page_is_rejected_as_an_errorhtml_page():
     main = ("<p>Sorry, the page you were looking for could not be found. It may have been moved "
             "or deleted. Try searching the archive or go back to the home page.</p>")
     assert _reason(_html("Page not found", main)) == "not an article: an error page ('Page not found')"

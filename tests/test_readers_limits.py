@@ -7,7 +7,7 @@ import tracemalloc
 from dateline.corpus.article import Article, Rejected
 from dateline.corpus.readers import read_path
 from dateline.corpus.readers.reuters import read_reuters, read_reuters_chunks
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 PARAGRAPH = ("The ferry company said on Monday that crossings to the island would run every "
              "hour from May, and that the old quay would close for repairs in the autumn.\n\n")

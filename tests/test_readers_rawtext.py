@@ -1,7 +1,7 @@
 """Raw text pages: the masthead above the headline is the site's, not the title."""
 
 from dateline.corpus.readers.rawtext import read_rawtext
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 HEADLINE = "Ferry operator orders two electric boats for the island route"
 STORY = ("The island ferry company said on Tuesday it had ordered two electric boats from a yard "

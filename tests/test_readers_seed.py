@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 import pytest
 
 from dateline.corpus.readers import read_path
-from tests.conftest import SHARED
+from tests.helpers import SHARED, corpus_marks
 
 SEED = SHARED / "seed" / "000_7d0f94760525050b.txt"
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason=f"seed page not found at {SEED}")
+pytestmark = corpus_marks(SEED)
 
 
 @pytest.fixture(scope="module")

@@ -9,29 +9,10 @@ from warcio.warcwriter import WARCWriter
 
 from dateline.corpus.article import Article, Rejected, Skipped
 from dateline.corpus.readers import read_path
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, dateline, write_warc
 
 LATER = datetime(2026, 1, 1, tzinfo=timezone.utc)
 PAGE = (FIXTURES / "crawl" / "harbourtimes" / "grain-deal.htm").read_bytes()
-
-
-def write_warc(path, *, gz=True):
-    with open(path, "wb") as out:
-        writer = WARCWriter(out, gzip=gz)
-
-        def response(uri, status, ctype, body, date="2024-03-05T10:00:00Z"):
-            headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
-            rec = writer.create_warc_record(uri, "response", payload=io.BytesIO(body),
-                                            http_headers=headers,
-                                            warc_headers_dict={"WARC-Date": date})
-            writer.write_record(rec)
-
-        writer.write_record(writer.create_warc_record("https://h.example/grain", "request",
-                                                      payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
-        response("https://h.example/grain", "200 OK", "text/html; charset=utf-8", PAGE)
-        response("https://h.example/logo.png", "200 OK", "image/png", b"\x89PNG....")
-        response("https://h.example/old", "301 Moved Permanently", "text/html", b"")
-    return path
 
 
 def test_html_responses_become_articles_with_uri_and_crawl_date(tmp_path):
@@ -76,12 +57,8 @@ def test_garbage_named_warc_is_rejected(tmp_path):
 
 
 def test_ingest_summary_counts_the_skipped_records_by_reason(tmp_path):
-    from typer.testing import CliRunner
-
-    from dateline.search.cli import app
-
     warc = write_warc(tmp_path / "crawl.warc.gz")
-    result = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "ingest", str(warc)])
+    result = dateline(str(tmp_path / "home"), "ingest", str(warc))
     assert result.exit_code == 0, result.output
     assert "1 stored" in result.output
     for line in ("skipped: 1 × request record", "skipped: 1 × HTTP 301",
@@ -90,7 +67,7 @@ def test_ingest_summary_counts_the_skipped_records_by_reason(tmp_path):
 
 
 def test_a_warc_page_without_meta_charset_is_read_in_the_http_charset(tmp_path):
-    from tests.test_readers_html import _page
+    from tests.helpers import html_page
 
     path = tmp_path / "cafe.warc.gz"
     with open(path, "wb") as out:
@@ -99,7 +76,7 @@ def test_a_warc_page_without_meta_charset_is_read_in_the_http_charset(tmp_path):
                                        ("iso-8859-1", "latin-1", "https://h.example/b")):
             headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")],
                                        protocol="HTTP/1.1")
-            body = _page(f"Café opens on the quay ({charset})").encode(encoding)
+            body = html_page(f"Café opens on the quay ({charset})").encode(encoding)
             writer.write_record(writer.create_warc_record(
                 uri, "response", payload=io.BytesIO(body), http_headers=headers,
                 warc_headers_dict={"WARC-Date": "2024-03-05T10:00:00Z"}))
@@ -108,7 +85,7 @@ def test_a_warc_page_without_meta_charset_is_read_in_the_http_charset(tmp_path):
                                            "Café opens on the quay (iso-8859-1)"]
 
 
-def test_an_html_error_response_is_rejected_as_an_error_page(tmp_path):
+def test_an_html_error_response_is_rejected_as_an_errorhtml_page(tmp_path):
     path = tmp_path / "errors.warc"
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=False)

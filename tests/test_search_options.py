@@ -5,7 +5,7 @@ import pytest
 from dateline.search.engine import search
 from dateline.search.options import Filters, SearchError, SearchOptions
 from dateline.search.web.params import SearchRequest
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 
 def test_a_filter_given_by_name_lands_in_the_filters():

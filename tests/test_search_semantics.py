@@ -5,7 +5,7 @@ import json
 import pytest
 
 from dateline.search.engine import SearchError, search
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 
 def test_phrase_matches_words_adjacent_and_in_order(ids):
@@ -191,7 +191,7 @@ def test_sorting_by_date_keeps_the_exact_total(archive):
 def small(tmp_path_factory):
     """ids(query) over a few articles written for one behaviour each."""
     from dateline.search.archive import Archive
-    from tests.conftest import build_home
+    from tests.helpers import build_home
 
     root = tmp_path_factory.mktemp("small")
     records = [
@@ -225,7 +225,7 @@ def test_a_prefix_of_too_many_words_is_refused_with_a_reason(tmp_path, monkeypat
 
     monkeypatch.setattr(execute, "MAX_PREFIX_WORDS", 3)
     from dateline.search.archive import Archive
-    from tests.conftest import FIXTURES, build_home
+    from tests.helpers import FIXTURES, build_home
 
     with Archive(build_home(tmp_path / "home", FIXTURES / "articles.jsonl")) as archive:
         with pytest.raises(SearchError) as caught:

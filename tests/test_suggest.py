@@ -3,7 +3,7 @@
 import pytest
 
 from dateline.search.engine import search
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 
 @pytest.mark.parametrize("query,suggestion", [

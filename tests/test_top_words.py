@@ -12,7 +12,7 @@ from dateline.corpus.home import Home
 from dateline.search.engine import SearchError, search
 from dateline.search.facets import _former_states
 from dateline.search.web import create_app
-from tests.conftest import NOW, dateline, indexed_cli_home
+from tests.helpers import NOW, dateline, indexed_cli_home
 
 
 @pytest.fixture(scope="module")

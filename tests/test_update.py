@@ -4,84 +4,21 @@ store and index always end up holding the same articles."""
 from __future__ import annotations
 
 import json
-import random
-import subprocess
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
-from typer.testing import CliRunner
 
-from dateline.corpus import ArticleStore, Home
 from dateline.index import IndexLocation, open_live_index, segment_count
 from dateline.index.merge import MAX_SMALL_SEGMENTS, MERGE_FACTOR, segments_to_merge
-from dateline.search.cli import app
-
-REPO = Path(__file__).resolve().parents[1]
-WORDS = ("harbour tariff grain rally budget drought ferry senate copper strike vaccine "
-         "election pipeline flood currency mining shipping wheat court bond refinery "
-         "minister talks protest census railway airline bank export quota").split()
-
-
-# -- helpers shared by the update, crash, lock and concurrency tests ---------
-
-def write_articles(path: Path, start: int, count: int, *, version: str = "", seed: int = 0) -> Path:
-    """`count` distinct JSON-lines articles with ids art-START.. (stable for a seed)."""
-    rng = random.Random(seed * 1_000_003 + start)
-    lines = []
-    for n in range(start, start + count):
-        words = " ".join(rng.choice(WORDS) for _ in range(60))
-        lines.append(json.dumps({
-            "id": f"art-{n}", "title": f"Report {n} {version}".strip(),
-            "body": f"Dispatch number {n} {version}. {words}.",
-            "date": f"2014-{1 + n % 12:02d}-{1 + n % 28:02d}", "source": f"Wire {n % 3}",
-        }))
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def run_cli(home: Path, *args: str, env: dict | None = None, timeout: float = 120):
-    """The real `dateline` in its own process (what a crash test can kill)."""
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-m", "dateline.search.cli", "--home", str(home), *args],
-        cwd=REPO, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def store_ids(home: Path) -> set[str]:
-    with ArticleStore(Home(home).store_path, readonly=True) as store:
-        return store.ids()
-
-
-def index_ids(home: Path) -> set[str]:
-    ix, _ = open_live_index(IndexLocation.in_home(home))
-    try:
-        with ix.searcher() as searcher:
-            return {fields["id"] for fields in searcher.all_stored_fields()}
-    finally:
-        ix.close()
-
-
-def applied_seq(home: Path) -> int:
-    _, meta = open_live_index(IndexLocation.in_home(home))
-    return meta["applied_seq"]
-
-
-def invoke(home: Path, *args: str):
-    return CliRunner().invoke(app, ["--home", str(home), *args])
-
+from tests.helpers import applied_seq, dateline, index_ids, store_ids, write_articles
 
 # -- update -------------------------------------------------------------------
 
 def test_update_builds_then_adds_only_the_new_articles(tmp_path):
     home = tmp_path / "home"
-    first = invoke(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 30)), "--json")
+    first = dateline(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 30)), "--json")
     assert first.exit_code == 0, first.output
     assert json.loads(first.output)["index"]["rebuilt"] is True
-    second = invoke(home, "update", str(write_articles(tmp_path / "b.jsonl", 30, 5)), "--json")
+    second = dateline(home, "update", str(write_articles(tmp_path / "b.jsonl", 30, 5)), "--json")
     report = json.loads(second.output)
     assert report["index"] == {**report["index"], "rebuilt": False, "added_or_updated": 5, "deleted": 0}
     assert index_ids(home) == store_ids(home) == {f"art-{n}" for n in range(35)}
@@ -92,10 +29,10 @@ def test_running_the_same_update_twice_changes_nothing_the_second_time(tmp_path)
     crawl = tmp_path / "crawl"
     crawl.mkdir()
     write_articles(crawl / "a.jsonl", 0, 20)
-    invoke(home, "update", str(crawl))
+    dateline(home, "update", str(crawl))
     seq, gen = applied_seq(home), (IndexLocation.in_home(home).current_dir() / "_MAIN_1.toc")
     before = sorted(p.name for p in gen.parent.iterdir())
-    again = json.loads(invoke(home, "update", str(crawl), "--json").output)
+    again = json.loads(dateline(home, "update", str(crawl), "--json").output)
     assert again["ingest"]["files_skipped"] == 1 and again["ingest"]["read"] == 0
     assert again["index"]["added_or_updated"] == again["index"]["deleted"] == 0
     assert applied_seq(home) == seq
@@ -105,18 +42,18 @@ def test_running_the_same_update_twice_changes_nothing_the_second_time(tmp_path)
 def test_a_changed_article_replaces_the_old_one_in_the_index(tmp_path):
     home = tmp_path / "home"
     path = write_articles(tmp_path / "a.jsonl", 0, 10)
-    invoke(home, "update", str(path))
+    dateline(home, "update", str(path))
     write_articles(path, 0, 10, version="revised")
-    invoke(home, "update", str(path))
-    hits = json.loads(invoke(home, "search", "revised", "--json", "--limit", "100").output)
+    dateline(home, "update", str(path))
+    hits = json.loads(dateline(home, "search", "revised", "--json", "--limit", "100").output)
     assert hits["total"] == 10
-    assert json.loads(invoke(home, "search", "title:report", "--json").output)["total"] == 10
+    assert json.loads(dateline(home, "search", "title:report", "--json").output)["total"] == 10
     assert index_ids(home) == store_ids(home)
 
 
 def test_update_of_a_missing_path_fails_before_writing(tmp_path):
     home = tmp_path / "home"
-    result = invoke(home, "update", str(tmp_path / "nowhere"))
+    result = dateline(home, "update", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
     assert f"Error: {tmp_path / 'nowhere'}: no such file or directory" in result.output
     assert not (home / "articles.sqlite").exists() or store_ids(home) == set()
@@ -126,8 +63,8 @@ def test_update_of_a_missing_path_fails_before_writing(tmp_path):
 
 def test_remove_by_id_reports_counts_and_unknown_ids(tmp_path):
     home = tmp_path / "home"
-    invoke(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 10)))
-    result = invoke(home, "remove", "--id", "art-1", "--id", "art-2", "--id", "nope", "--json")
+    dateline(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 10)))
+    result = dateline(home, "remove", "--id", "art-1", "--id", "art-2", "--id", "nope", "--json")
     report = json.loads(result.output)
     assert (report["removed"], report["not_found"]) == (2, ["nope"])
     assert report["index"]["deleted"] == 2
@@ -136,19 +73,19 @@ def test_remove_by_id_reports_counts_and_unknown_ids(tmp_path):
 
 def test_remove_by_source_and_by_query(tmp_path):
     home = tmp_path / "home"
-    invoke(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 12)))
-    by_source = json.loads(invoke(home, "remove", "--source", "wire 0", "--json").output)
+    dateline(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 12)))
+    by_source = json.loads(dateline(home, "remove", "--source", "wire 0", "--json").output)
     assert by_source["removed"] == 4  # ids 0, 3, 6, 9; the source matches in any case
-    dry = json.loads(invoke(home, "remove", "--query", "title:11 OR title:10", "--dry-run",
+    dry = json.loads(dateline(home, "remove", "--query", "title:11 OR title:10", "--dry-run",
                             "--json").output)
     assert sorted(dry["ids"]) == ["art-10", "art-11"] and len(store_ids(home)) == 8
-    invoke(home, "remove", "--query", "title:11 OR title:10")
+    dateline(home, "remove", "--query", "title:11 OR title:10")
     expected = {f"art-{n}" for n in range(12) if n % 3 and n not in (10, 11)}
     assert index_ids(home) == store_ids(home) == expected
 
 
 def test_remove_needs_exactly_one_way_to_choose(tmp_path):
-    result = invoke(tmp_path / "home", "remove", "--id", "a", "--source", "b")
+    result = dateline(tmp_path / "home", "remove", "--id", "a", "--source", "b")
     assert result.exit_code == 2
     assert "Error: give exactly one of --id, --source or --query" in result.output
 
@@ -183,20 +120,20 @@ def test_merge_policy_expunges_a_segment_with_many_deletions():
 
 def test_many_small_updates_leave_few_segments_and_optimize_leaves_one(tmp_path):
     home = tmp_path / "home"
-    invoke(home, "update", str(write_articles(tmp_path / "base.jsonl", 0, 200)))
+    dateline(home, "update", str(write_articles(tmp_path / "base.jsonl", 0, 200)))
     for n in range(40):
-        invoke(home, "update", str(write_articles(tmp_path / f"u{n}.jsonl", 200 + 3 * n, 3)))
+        dateline(home, "update", str(write_articles(tmp_path / f"u{n}.jsonl", 200 + 3 * n, 3)))
     ix, _ = open_live_index(IndexLocation.in_home(home))
     segments = segment_count(ix)
     ix.close()
     # 41 commits; large segments (within a factor of the largest) fill at most two
     # tiers, and a few small ones besides.
     assert segments <= 2 * (MERGE_FACTOR - 1) + MAX_SMALL_SEGMENTS < 41
-    result = json.loads(invoke(home, "index", "--optimize", "--json").output)
+    result = json.loads(dateline(home, "index", "--optimize", "--json").output)
     assert result["optimized"] == {"segments_before": segments, "segments_after": 1}
     assert index_ids(home) == store_ids(home) and len(store_ids(home)) == 320
     generation = sorted(p.name for p in IndexLocation.in_home(home).current_dir().iterdir())
-    again = json.loads(invoke(home, "index", "--optimize", "--json").output)
+    again = json.loads(dateline(home, "index", "--optimize", "--json").output)
     assert again["optimized"] == {"segments_before": 1, "segments_after": 1}
     # One segment and nothing deleted: nothing is rewritten.
     assert sorted(p.name for p in IndexLocation.in_home(home).current_dir().iterdir()) == generation

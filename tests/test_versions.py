@@ -11,7 +11,7 @@ from dateline.corpus.home import MANIFEST_NAME, dateline_version
 from dateline.index import IndexLocation
 from dateline.index.generations import read_meta, write_meta
 from dateline.index.schema import SCHEMA_VERSION
-from tests.test_update import index_ids, invoke, store_ids, write_articles
+from tests.helpers import index_ids, dateline, store_ids, write_articles
 
 
 def _snapshot(root: Path) -> dict[str, str]:
@@ -21,7 +21,7 @@ def _snapshot(root: Path) -> dict[str, str]:
 
 def _home_with_articles(tmp_path) -> Path:
     home = tmp_path / "home"
-    assert invoke(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 8))).exit_code == 0
+    assert dateline(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 8))).exit_code == 0
     return home
 
 
@@ -46,7 +46,7 @@ def test_a_home_from_a_newer_dateline_is_refused_and_left_untouched(tmp_path):
     newer = write_articles(tmp_path / "b.jsonl", 100, 3)
     for args in (["update", str(newer)], ["ingest", str(newer)], ["index", "--rebuild"],
                  ["remove", "--id", "art-1"], ["index", "--optimize"], ["search", "report"]):
-        result = invoke(home, *args)
+        result = dateline(home, *args)
         assert result.exit_code == 2, args
         assert "written by a newer Dateline (9.0, store_format 9" in result.output
         assert "upgrade Dateline" in result.output
@@ -60,7 +60,7 @@ def test_an_index_with_a_newer_schema_is_refused_even_by_rebuild(tmp_path):
     _set_live_schema(home, SCHEMA_VERSION + 1)
     gens = sorted(p.name for p in (home / "index").iterdir())
     for args in (["search", "report"], ["index", "--rebuild"], ["update", str(tmp_path / "a.jsonl")]):
-        result = invoke(home, *args)
+        result = dateline(home, *args)
         assert result.exit_code == 2
         assert f"written by a newer Dateline (schema {SCHEMA_VERSION + 1}" in result.output
     assert sorted(p.name for p in (home / "index").iterdir()) == gens
@@ -69,16 +69,16 @@ def test_an_index_with_a_newer_schema_is_refused_even_by_rebuild(tmp_path):
 def test_an_older_index_asks_for_a_rebuild_which_fixes_it(tmp_path):
     home = _home_with_articles(tmp_path)
     _set_live_schema(home, 0)
-    result = invoke(home, "search", "report")
+    result = dateline(home, "search", "report")
     assert result.exit_code == 2
     assert result.output.startswith(
         f"Error: the index in {home} has schema 0, this Dateline needs {SCHEMA_VERSION}: "
         "run 'dateline index --rebuild'")
-    update = invoke(home, "update", str(write_articles(tmp_path / "b.jsonl", 100, 2)))
+    update = dateline(home, "update", str(write_articles(tmp_path / "b.jsonl", 100, 2)))
     assert update.exit_code == 2 and "run 'dateline index --rebuild'" in update.output
     assert "art-100" not in store_ids(home)  # refused before ingesting anything
-    assert invoke(home, "index", "--rebuild").exit_code == 0
-    assert invoke(home, "search", "report").exit_code == 0
+    assert dateline(home, "index", "--rebuild").exit_code == 0
+    assert dateline(home, "search", "report").exit_code == 0
     assert index_ids(home) == store_ids(home)
 
 
@@ -86,7 +86,7 @@ def test_an_index_ahead_of_its_store_asks_for_a_rebuild(tmp_path):
     home = _home_with_articles(tmp_path)
     gen_dir = IndexLocation.in_home(home).current_dir()
     write_meta(gen_dir, {**read_meta(gen_dir), "applied_seq": 10_000})
-    result = invoke(home, "index")
+    result = dateline(home, "index")
     assert result.exit_code == 2
     assert "reflects changes the store does not have" in result.output
     assert "run 'dateline index --rebuild'" in result.output

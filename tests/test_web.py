@@ -12,7 +12,7 @@ from dateline.corpus.home import Home
 from dateline.search.engine import MAX_LIMIT, MAX_PAGE
 from dateline.search.parser import MAX_QUERY_LENGTH
 from dateline.search.web import create_app
-from tests.conftest import FIXTURES, NOW, dateline, indexed_cli_home
+from tests.helpers import FIXTURES, NOW, dateline, indexed_cli_home
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_a_result_with_a_byline_names_its_author(client):
 
 
 def test_each_of_several_authors_links_to_their_articles(tmp_path):
-    from tests.conftest import build_home
+    from tests.helpers import build_home
 
     record = {"id": "fees", "title": "Port fees to rise", "author": "Ann Lee; Tom Ray",
               "body": "The harbour board voted on Tuesday to raise fees for cargo ships."}

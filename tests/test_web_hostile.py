@@ -7,12 +7,10 @@ import json
 import re
 
 import pytest
-from typer.testing import CliRunner
 
 from dateline.corpus.home import Home
-from dateline.search.cli import app as cli_app
 from dateline.search.web import create_app
-from tests.conftest import NOW
+from tests.helpers import dateline, NOW
 
 SCRIPT = "<script>alert('owned')</script>"
 ATTRIBUTE = '"onmouseover="alert(1)'
@@ -38,9 +36,8 @@ def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     crawl = tmp / "hostile.jsonl"
     crawl.write_text("".join(json.dumps(a) + "\n" for a in HOSTILE))
-    runner = CliRunner()
-    assert runner.invoke(cli_app, ["--home", str(tmp / "h"), "ingest", str(crawl)]).exit_code == 0
-    assert runner.invoke(cli_app, ["--home", str(tmp / "h"), "index"]).exit_code == 0
+    assert dateline(str(tmp / "h"), "ingest", str(crawl)).exit_code == 0
+    assert dateline(str(tmp / "h"), "index").exit_code == 0
     app = create_app(Home(tmp / "h"), clock=lambda: NOW)
     yield app.test_client()
     app.extensions["dateline"].close()
