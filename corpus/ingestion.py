@@ -200,19 +200,22 @@ class _KnownPeopleOf:
 
     def __init__(self, store: ArticleStore) -> None:
         self.store = store
+        self.counts = None  # corpus.people_counts, beside the store
         self._known = None
 
     def get(self):
         if self._known is None:
             from dateline.corpus.known_people import load_known_people
+            from dateline.corpus.people_counts import PeopleCounts
 
             self._known = load_known_people(self.store)
+            self.counts = PeopleCounts(self.store)
         return self._known
 
     def save(self) -> None:
         """What was learned, into the store's current transaction."""
         if self._known is not None:
-            self.store.add_known_people(*self._known.take_pending())
+            self.counts.add(*self._known.take_pending())
 
     def read_headlines_again(self, summary: IngestSummary) -> None:
         """Stories stored with a headline word nobody the archive knew, read
@@ -223,15 +226,15 @@ class _KnownPeopleOf:
         from dateline.corpus.known_people import MIN_ARTICLES
 
         known = self._known  # its counts were saved with each file's articles
-        surnames = self.store.unknown_headline_surnames(named_in=MIN_ARTICLES)
+        surnames = self.counts.unknown_headline_surnames(named_in=MIN_ARTICLES)
         if not surnames:
             return
-        for article_id in self.store.ids_with_unknown_headline_names(surnames):
+        for article_id in self.counts.ids_with_unknown_headline_names(surnames):
             article = self.store.get(article_id)
             changed = known.with_headline_people(article) if article else article
             if changed is not article and self.store.put(changed).status == "updated":
                 summary.people_from_later_stories += 1
-        self.store.forget_unknown_headline_names(surnames)
+        self.counts.forget_unknown_headline_names(surnames)
         self.store.commit()
 
 
@@ -261,7 +264,7 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known)
             item, unknown = known.get().read_headline_of(item)
         result = store.put(item, signature=signature)
         if unknown and result.status in ("stored", "updated"):
-            store.add_unknown_headline_names(result.id, unknown)
+            known.counts.add_unknown_headline_names(result.id, unknown)
         if result.status == "duplicate":
             summary.duplicates += 1
             reject_lines.append(

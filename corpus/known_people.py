@@ -21,7 +21,7 @@ reads a headline with it: a word is a person when
 
 A story is read with what the archive knows when it is stored; a headline
 word that stood as a surname would but was nobody known then is kept
-(`unknown_headline_names` in the store), and at the end of each ingest the
+(`unknown_headline_names`, beside the store: `corpus.people_counts`), and at the end of each ingest the
 stories whose word has become a known person's since are read again. So the
 order files arrive in does not decide who a story is about. Names are never
 unlearned when articles are removed (they were still named as people).
@@ -42,6 +42,7 @@ from dateline.corpus.article import Article
 from dateline.corpus.people_names import HEAD_VERBS
 
 if TYPE_CHECKING:
+    from dateline.corpus.people_counts import PeopleCounts
     from dateline.corpus.store import ArticleStore
 
 # Company words after a name, also written in lower case as prose ("group").
@@ -86,15 +87,16 @@ def surname_key(name: str) -> str:
 class KnownPeople:
     """The names the archive has stored as people, and how it cases its words.
 
-    With a store, the counts stay in the store and are read a word at a time
+    With the counts kept beside a store (`corpus.people_counts`), they stay
+    there and are read a word at a time
     (an ingest holds at most CACHE_SIZE of each, so memory does not grow with
     the archive); without one (tests, benchmarks) they are all held here.
     """
 
     CACHE_SIZE = 200_000
 
-    def __init__(self, store: ArticleStore | None = None) -> None:
-        self._store = store
+    def __init__(self, counts: PeopleCounts | None = None) -> None:
+        self._store = counts  # the counts kept beside the store, if any
         self._forms: dict[str, Counter] = {}  # surname -> form -> articles (store + learned)
         self._case: dict[str, list[int]] = {}  # word -> [lower, capital, company] (store + learned)
         # Learned since the last `take_pending`, not yet in the store.
@@ -276,10 +278,13 @@ class KnownPeople:
 
 
 def load_known_people(store: ArticleStore) -> KnownPeople:
-    """The store's known people; a store older than the counts has its
-    articles counted once, here."""
-    known = KnownPeople(store)
-    if store.known_people_counts_kept():
+    """The store's known people, read from the counts kept beside it; a store
+    older than the counts has its articles counted once, here."""
+    from dateline.corpus.people_counts import PeopleCounts
+
+    counts = PeopleCounts(store)
+    known = KnownPeople(counts)
+    if counts.kept():
         return known
     for n, article in enumerate(store, 1):
         known.learn(article)
@@ -287,7 +292,7 @@ def load_known_people(store: ArticleStore) -> KnownPeople:
         count_case(article.body, *case)
         known.learn_case(*case)
         if n % 10_000 == 0:  # what is pending is held in memory until saved
-            store.add_known_people(*known.take_pending())
-    store.add_known_people(*known.take_pending())
+            counts.add(*known.take_pending())
+    counts.add(*known.take_pending())
     store.commit()
     return known

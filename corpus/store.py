@@ -58,30 +58,6 @@ CREATE TABLE IF NOT EXISTS inputs (
     file_hash TEXT NOT NULL,
     articles INTEGER NOT NULL
 );
--- What corpus.known_people learns from the stored articles: the forms each
--- surname was named by as a person (in how many articles), and how often each
--- word is written in lower case or capitalized.
-CREATE TABLE IF NOT EXISTS known_names (
-    surname TEXT NOT NULL,
-    form TEXT NOT NULL,
-    articles INTEGER NOT NULL,
-    PRIMARY KEY (surname, form)
-);
--- Headline words of stories whose people were read from the text, that stood
--- as a surname would but were nobody the archive knew then: read again once
--- the archive knows them (corpus.known_people).
-CREATE TABLE IF NOT EXISTS unknown_headline_names (
-    surname TEXT NOT NULL,
-    id TEXT NOT NULL,
-    PRIMARY KEY (surname, id)
-);
-CREATE INDEX IF NOT EXISTS unknown_headline_names_id ON unknown_headline_names(id);
-CREATE TABLE IF NOT EXISTS word_case (
-    word TEXT PRIMARY KEY,
-    lower INTEGER NOT NULL,
-    capital INTEGER NOT NULL,
-    company INTEGER NOT NULL DEFAULT 0  -- "Ford" in "Ford Motor Co"
-);
 """
 
 
@@ -123,6 +99,12 @@ class ArticleStore:
                 f"the store at {self.path} was written by a newer Dateline "
                 f"(format {row[0]}, this one reads {STORE_FORMAT}); upgrade Dateline"
             )
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For what is kept beside the articles in the same file and the same
+        transactions (`corpus.people_counts`); the store itself knows only articles."""
+        return self._db
 
     def close(self) -> None:
         self._db.close()
@@ -218,7 +200,6 @@ class ArticleStore:
         removed = 0
         for article_id in ids:
             cur = self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
-            self._db.execute("DELETE FROM unknown_headline_names WHERE id=?", (article_id,))
             self._db.execute("DELETE FROM near_dup WHERE id=?", (article_id,))
             self._db.execute("DELETE FROM near_dup_bands WHERE id=?", (article_id,))
             if cur.rowcount:
@@ -235,63 +216,7 @@ class ArticleStore:
             (path, size, mtime_ns, file_hash, articles),
         )
 
-    def add_known_people(self, forms: Iterable[tuple[str, str, int]],
-                         case: Iterable[tuple[str, int, int, int]]) -> None:
-        """Add to the known people's counts (in the current transaction)."""
-        self._db.executemany(
-            "INSERT INTO known_names VALUES (?,?,?) ON CONFLICT (surname, form) "
-            "DO UPDATE SET articles = articles + excluded.articles", forms)
-        self._db.executemany(
-            "INSERT INTO word_case VALUES (?,?,?,?) ON CONFLICT (word) DO UPDATE SET "
-            "lower = lower + excluded.lower, capital = capital + excluded.capital, "
-            "company = company + excluded.company", case)
-        self._db.execute("INSERT OR IGNORE INTO meta VALUES ('known_people', '1')")
-
-    def add_unknown_headline_names(self, article_id: str, surnames: Iterable[str]) -> None:
-        self._db.executemany("INSERT OR IGNORE INTO unknown_headline_names VALUES (?,?)",
-                             [(s, article_id) for s in surnames])
-
-    def forget_unknown_headline_names(self, surnames: list[str]) -> None:
-        for start in range(0, len(surnames), 500):
-            chunk = surnames[start : start + 500]
-            self._db.execute("DELETE FROM unknown_headline_names WHERE surname IN "
-                             f"({','.join('?' * len(chunk))})", chunk)
-
     # -- reading ---------------------------------------------------------
-    def unknown_headline_surnames(self, *, named_in: int = 0) -> list[str]:
-        """The headline words waiting to be known; with `named_in`, only those
-        now named as a person in at least that many articles."""
-        if not named_in:
-            return [r[0] for r in self._db.execute("SELECT DISTINCT surname FROM unknown_headline_names")]
-        return [r[0] for r in self._db.execute(
-            "SELECT k.surname FROM known_names k WHERE k.surname IN "
-            "(SELECT DISTINCT surname FROM unknown_headline_names) "
-            "GROUP BY k.surname HAVING SUM(k.articles) >= ?", (named_in,))]
-
-    def ids_with_unknown_headline_names(self, surnames: list[str]) -> list[str]:
-        ids: dict[str, None] = {}
-        for start in range(0, len(surnames), 500):
-            chunk = surnames[start : start + 500]
-            for (article_id,) in self._db.execute(
-                    "SELECT id FROM unknown_headline_names WHERE surname IN "
-                    f"({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
-                ids[article_id] = None
-        return list(ids)
-
-    def known_people_counts_kept(self) -> bool:
-        """Whether the store keeps `corpus.known_people`'s counts (a store
-        written before it did must have its articles counted once)."""
-        return self._db.execute("SELECT 1 FROM meta WHERE key='known_people'").fetchone() is not None
-
-    def known_forms(self, surname: str) -> dict[str, int]:
-        return dict(self._db.execute(
-            "SELECT form, articles FROM known_names WHERE surname=?", (surname,)))
-
-    def word_case(self, word: str) -> tuple[int, int, int]:
-        row = self._db.execute(
-            "SELECT lower, capital, company FROM word_case WHERE word=?", (word,)).fetchone()
-        return tuple(row) if row else (0, 0, 0)
-
     def input_record(self, path: str) -> tuple[int, int, str] | None:
         row = self._db.execute(
             "SELECT size, mtime_ns, file_hash FROM inputs WHERE path=?", (path,)

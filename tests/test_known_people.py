@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from dateline.corpus import ArticleStore, Home, ingest
 from dateline.corpus.article import Article
 from dateline.corpus.known_people import KnownPeople
+from dateline.corpus.people_counts import PeopleCounts
 from tests.helpers import NOW
 
 BUDGET = ("Budget keeps the basic rate of tax\n\nChancellor of the Exchequer Nigel Lawson said on "
@@ -144,7 +145,7 @@ def test_a_later_ingest_reads_an_earlier_flash_again_and_logs_the_change(tmp_pat
     [flash] = [a for a in store if a.title == "LAWSON SAYS INFLATION WILL FALL"]
     assert flash.people == ("Nigel Lawson",)
     assert flash.id in {article_id for _, article_id, _ in store.changes_since(seq)}
-    assert "lawson" not in store.unknown_headline_surnames()  # nothing waits for him now
+    assert "lawson" not in PeopleCounts(store).unknown_headline_surnames()  # nothing waits for him now
 
 
 def test_counts_read_back_from_the_store_give_the_same_people(tmp_path, monkeypatch):
@@ -153,7 +154,7 @@ def test_counts_read_back_from_the_store_give_the_same_people(tmp_path, monkeypa
     home = Home(tmp_path / "home")
     store = _ingest(home, BUDGET, FLASH, STERLING, names=["1.txt", "2.txt", "3.txt"])
     assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
-    assert KnownPeople(store).name_for("lawson") == "Nigel Lawson"
+    assert KnownPeople(PeopleCounts(store)).name_for("lawson") == "Nigel Lawson"
 
 
 def test_without_earlier_stories_the_flash_headline_names_nobody(tmp_path):
@@ -172,7 +173,7 @@ def test_a_store_older_than_the_counts_has_its_articles_counted_once(tmp_path):
     store.close()
     store = _ingest(home, FLASH)
     assert _people_of(store, "LAWSON SAYS INFLATION WILL FALL") == ("Nigel Lawson",)
-    assert store.word_case("chancellor") == (3, 0, 0)  # the two old articles, and the flash
+    assert PeopleCounts(store).word_case("chancellor") == (3, 0, 0)  # the two old articles, and the flash
 
 
 def test_people_given_by_the_input_are_kept_as_given(tmp_path):
@@ -195,3 +196,11 @@ def test_any_headline_is_read_and_names_only_words_it_contains(words):
     title = " ".join(words)
     for surname in known.headline_people(title) + known.unknown_in_headline(title):
         assert surname in title.casefold()
+
+
+def test_the_store_keeps_articles_and_the_counts_sit_beside_it(tmp_path):
+    home = Home(tmp_path / "home")
+    store = _ingest(home, BUDGET, STERLING)
+    assert not hasattr(store, "word_case") and not hasattr(store, "add_known_people")
+    assert PeopleCounts(store).known_forms("lawson")  # learned from the stored articles
+    store.close()
