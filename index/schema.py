@@ -13,44 +13,40 @@ from __future__ import annotations
 
 import re
 import struct
-import unicodedata
 from datetime import datetime
-from functools import lru_cache
 
 from whoosh import columns, fields
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
-from whoosh.lang import stemmer_for_language
-from whoosh.support.charset import accent_map
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
 from whoosh.util.times import datetime_to_long
 
 from dateline.corpus.article import Article
 from dateline.corpus.dates import to_utc
+from dateline.index.analysis import (FOLD_TABLE, TOKEN_PATTERN, fold, index_words, stem,
+                                     stem_exceptions)
 
-SCHEMA_VERSION = 5  # 3: one exact title and body field; the date as a column only; 4: author;
-# 5: each of several authors a value
+__all__ = ["fold", "index_words", "stem", "TOKEN_PATTERN"]  # the analysis, re-exported
 
-# Words: letters and digits, with an inner apostrophe, straight or typographic
-# ("Kenya's", "Kenya’s": one word, written with the straight one), dots and
-# hyphens kept out so "U.S.-led" gives "u", "s", "led" on both sides.
-TOKEN_PATTERN = r"\w+(?:['’]\w+)?"
-_TOKEN = re.compile(TOKEN_PATTERN)
-_FOLD = {**accent_map, ord("’"): "'"}
+SCHEMA_VERSION = 6  # 3: one exact title and body field; the date as a column only; 4: author;
+# 5: each of several authors a value; 6: possessive 's dropped, irregular stems kept
+
+
+class _WordOnly(Filter):
+    """Whoosh's tokenizer gives the whole match; the word is its first group
+    (the possessive 's after it is not part of the word)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text[-2:] in ("'s", "'S", "’s", "’S"):
+                t.text = t.text[:-2]
+                if getattr(t, "endchar", None) is not None:
+                    t.endchar -= 2
+            yield t
 
 
 def exact_analyzer():
     """Whoosh's form of `index_words`, for the fields Whoosh analyzes itself."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | CharsetFilter(_FOLD)
-
-
-def index_words(text: str) -> list[str]:
-    """The words of a text as they are indexed and looked up: what
-    `exact_analyzer` gives, in one pass (a third of the cost of Whoosh's
-    token-object pipeline, which indexing every body pays)."""
-    return [w.lower().translate(_FOLD) for w in _TOKEN.findall(text)]
-
-
-stem = lru_cache(maxsize=200_000)(stemmer_for_language("en"))
-"""The English (Snowball) stem of an indexed word."""
+    return (RegexTokenizer(TOKEN_PATTERN) | _WordOnly() | LowercaseFilter()
+            | CharsetFilter(FOLD_TABLE))
 
 
 class WordsField(fields.TEXT):
@@ -67,6 +63,7 @@ class WordsField(fields.TEXT):
                 positions[word] = [n]
             else:
                 found.append(n)
+        _last_words.update(text=value, words=positions.keys())
         boost = self.format.field_boost
         encode = self.format.encode
         for word, places in positions.items():
@@ -121,6 +118,28 @@ class ValuesField(fields.KEYWORD):
 
 _VALUE = re.compile(r"[^,]+")
 
+
+class StemFormsField(ValuesField):
+    """The words of an article's title and body that a stem cannot find by
+    their spelling, as 'stem word' ("die dying", `analysis.stem_exceptions`).
+    Kept per document, so the table follows every update, removal and merge.
+    Its value is (title, body): the body's words are those `WordsField` has
+    just read for `body_exact` (Whoosh indexes a document's fields in name
+    order), read again only if they are not."""
+
+    def index(self, value, **kwargs):
+        title, body = value
+        words = set(index_words(title))
+        if _last_words.get("text") is body:
+            words.update(_last_words["words"])
+        else:
+            words.update(index_words(body))
+        for item in stem_exceptions(words):
+            yield item.encode("utf-8"), 1, 1.0, _FREQUENCY.pack(1)
+
+
+_last_words: dict = {}  # the text WordsField read last, and its distinct words
+
 NAME_FIELDS = ("person", "place", "source", "tag", "author")
 TEXT_FIELDS = ("title_exact", "body_exact")
 TITLE_BOOST = 2.5
@@ -156,6 +175,7 @@ def build_schema() -> fields.Schema:
         site=ValuesField(),  # the host and its parent domains
         date=fields.COLUMN(columns.NumericColumn("Q", default=UNDATED)),
         cluster=fields.ID(stored=True),
+        stem_forms=StemFormsField(),
     )
 
 
@@ -166,13 +186,6 @@ def site_domains(host: str) -> list[str]:
     return [".".join(parts[n:]) for n in range(max(1, len(parts) - 1))]
 
 
-def fold(value: str) -> str:
-    """Lower case without accents: how names and exact values are compared."""
-    decomposed = unicodedata.normalize("NFKD", value.casefold().replace("’", "'"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.replace(",", " ").split())
-
-
 def document_for(article: Article) -> dict:
     """The fields Whoosh indexes for one article (what `search` can match)."""
     doc = {
@@ -180,6 +193,7 @@ def document_for(article: Article) -> dict:
         "title_exact": article.title,
         "body_exact": article.body,
         "cluster": article.cluster or article.id,
+        "stem_forms": (article.title, article.body),
     }
     names = {
         "person": (*article.people, *article.mentioned),

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from dateline.index.schema import NAME_FIELDS, fold, index_words
-from dateline.index.schema import stem as stem_of
+from dateline.index.analysis import fold, index_words
+from dateline.index.schema import NAME_FIELDS
+from dateline.index.analysis import stem as stem_of
 from dateline.search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
 
 

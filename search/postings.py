@@ -29,7 +29,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from dateline.index.schema import stem as stem_of
+from dateline.index.analysis import STEM_SEPARATOR
+from dateline.index.analysis import stem as stem_of
 
 # Field lengths are stored as one byte per document (Whoosh's lossy encoding).
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -111,12 +112,15 @@ class SegmentArrays:
         return np.fromiter((column[d] for d in range(self.size)), dtype=np.uint64, count=self.size)
 
     def forms(self, field: str, stem: str) -> list[str]:
-        """The field's indexed words whose stem is `stem`. A Snowball stem
-        keeps all but at most the last letter of its word's beginning ("happi"
-        from "happy"; tests/test_postings.py checks this on random words), so
-        only the words sharing that beginning need stemming."""
+        """The indexed words whose stem is `stem`: the field's words that
+        begin with the stem minus its last letter ("happi" from "happy") and
+        have that stem, and the words the index listed at index time because
+        their stem does not keep their beginning ("die" from "dying",
+        `index.analysis.stem_exceptions`)."""
         start = stem[:-1] if len(stem) > 1 else stem
-        return [w for w in self.terms_from(field, start) if stem_of(w) == stem]
+        found = [w for w in self.terms_from(field, start) if stem_of(w) == stem]
+        listed = self.terms_from("stem_forms", stem + STEM_SEPARATOR)
+        return found + [item[len(stem) + 1:] for item in listed]
 
     def terms_from(self, field: str, prefix: str, limit: int | None = None) -> list[str]:
         """The field's indexed words starting with `prefix` (the first `limit`)."""

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from dateline.search.lower import words
 from dateline.search.query import Phrase, Prefix, Term
-from dateline.index.schema import TOKEN_PATTERN, index_words, stem
+from dateline.index.analysis import TOKEN_PATTERN, index_words, stem
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3

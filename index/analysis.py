@@ -1,0 +1,102 @@
+"""How text becomes the words an index holds and a query looks up, for every engine.
+
+Both engines (and snippets, did-you-mean and the query side) read words only
+through this module, so an article and a query always agree on what a word is:
+
+- Words are letters and digits with at most one inner apostrophe, straight or
+  typographic ("Kenya's", "Kenya’s", "O'Neill"); dots and hyphens split, so
+  "U.S.-led" gives "u", "s", "led" on both sides.
+- Lower case, accents folded (São -> sao), the typographic apostrophe written
+  as the straight one.
+- A possessive 's is dropped, as Lucene's EnglishPossessiveFilter drops it:
+  "the yen's rise" holds "yen", so the phrase "yen" finds it; "O'Neill" and
+  "don't" are kept whole.
+- A word's stem is its English (Snowball) stem, the Porter2 algorithm.
+
+`stem_exceptions` lists what a stem cannot be found from by its spelling (see
+`search/postings.py`): the index keeps those pairs, so `dying` finds "dying".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh.lang import stemmer_for_language  # the Snowball algorithm only, no index
+from whoosh.support.charset import accent_map
+
+# A word, and after it a possessive 's that is not part of it ("yen's" -> "yen",
+# "yen'sx" stays whole); only the word is captured, so positions are unchanged.
+TOKEN_PATTERN = r"(\w+(?:['’](?![sS](?!\w))\w+)?)(?:['’][sS](?!\w))?"
+WORD = re.compile(TOKEN_PATTERN)
+FOLD_TABLE = {**accent_map, ord("’"): "'"}
+
+
+def index_words(text: str) -> list[str]:
+    """The words of a text as they are indexed and looked up."""
+    return [w.lower().translate(FOLD_TABLE) for w in WORD.findall(text)]
+
+
+def word_spans(text: str):
+    """(word as indexed, start, end) of every word, the possessive left out of the span."""
+    for match in WORD.finditer(text):
+        yield match.group(1).lower().translate(FOLD_TABLE), match.start(1), match.end(1)
+
+
+stem = lru_cache(maxsize=200_000)(stemmer_for_language("en"))
+"""The English (Snowball) stem of an indexed word."""
+
+
+def spelled_like_its_stem(word: str, word_stem: str) -> bool:
+    """Whether `word` begins with its stem minus the stem's last letter: how a
+    stem's forms are found in the vocabulary ("happi" from "happy")."""
+    return word.startswith(word_stem[:-1])
+
+
+STEM_SEPARATOR = " "  # between stem and form in an exception ("die dying")
+
+
+def stem_exceptions(words) -> list[str]:
+    """'stem form' for each distinct word whose stem does not keep its
+    beginning (Snowball's irregular dying->die, lying->lie, tying->tie): the
+    index holds these, since a search of the vocabulary by spelling misses them."""
+    return [found for word in words if (found := stem_exception(word))]
+
+
+@lru_cache(maxsize=200_000)
+def stem_exception(word: str) -> str | None:
+    word_stem = stem(word)
+    return None if spelled_like_its_stem(word, word_stem) else word_stem + STEM_SEPARATOR + word
+
+
+def fold(value: str) -> str:
+    """Lower case without accents: how names and exact values are compared."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold().replace("’", "'"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.replace(",", " ").split())
+
+
+MAX_EDITS = 2  # fuzzy search: Lucene's and Elasticsearch's limit
+
+
+def edit_distance(a: str, b: str, limit: int = MAX_EDITS) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment: an adjacent
+    transposition is one edit), as Lucene's fuzzy query counts it; any
+    distance above `limit` is returned as limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, before[j - 2] + 1)
+            current[j] = best
+        if min(current) > limit and min(previous) > limit:  # a transposition spans two rows
+            return limit + 1
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)

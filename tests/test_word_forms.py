@@ -1,0 +1,100 @@
+"""Words found in every form an article writes them: irregular stems
+(dying/die), possessives (the yen's), through updates, removals and merges."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from typer.testing import CliRunner
+
+from dateline.index.analysis import index_words, stem, stem_exceptions
+from dateline.search.cli import app
+
+ARTICLES = [
+    {"id": "dying", "title": "Coral reefs dying", "body": "Reefs are dying off the coast."},
+    {"id": "died", "title": "Poet dies", "body": "The poet died at home."},
+    {"id": "lying", "title": "Lying under oath", "body": "Lying to a court is a crime."},
+    {"id": "tying", "title": "Tying the knot", "body": "Tying up loose ends at the summit."},
+    {"id": "yen", "title": "Exporters fret", "body": "The yen's appreciation hurt exporters."},
+    {"id": "yen-plain", "title": "Yen steady", "body": "The yen was steady in Tokyo."},
+    {"id": "kenya", "title": "Kenya’s drought", "body": "Rains failed across Kenya’s north."},
+]
+
+
+def _write(path: Path, articles) -> Path:
+    path.write_text("".join(json.dumps(a) + "\n" for a in articles))
+    return path
+
+
+def cli(home: Path, *args: str):
+    return CliRunner().invoke(app, ["--home", str(home), *args])
+
+
+def found(home: Path, query: str) -> set[str]:
+    result = cli(home, "search", query, "--json", "--limit", "100", "--all-copies")
+    assert result.exit_code == 0, result.output
+    return {hit["id"] for hit in json.loads(result.stdout)["hits"]}
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("forms") / "home"
+    assert cli(root, "ingest", str(_write(root.parent / "a.jsonl", ARTICLES))).exit_code == 0
+    assert cli(root, "index").exit_code == 0
+    return root
+
+
+def test_a_word_with_an_irregular_stem_finds_its_own_form(home):
+    # Snowball stems dying -> die, lying -> lie, tying -> tie.
+    assert found(home, "dying") == {"dying", "died"} == found(home, "die")
+    assert found(home, "lying") == {"lying"} and found(home, "tie") == {"tying"}
+
+
+def test_a_possessive_is_found_by_the_word_and_the_exact_word(home):
+    assert found(home, '"yen"') == found(home, "yen") == {"yen", "yen-plain"}
+    assert found(home, '"yen appreciation"') == {"yen"}
+    assert found(home, "title:kenya") == found(home, '"kenya drought"') == {"kenya"}
+
+
+def test_possessive_is_dropped_at_query_time_too(home):
+    assert found(home, '"yen\'s appreciation"') == {"yen"}
+    assert found(home, "yen’s") == found(home, "yen") == {"yen", "yen-plain"}
+
+
+def test_irregular_stems_stay_findable_through_update_remove_and_merge(tmp_path, home):
+    root = tmp_path / "home"
+    assert cli(root, "ingest", str(_write(tmp_path / "a.jsonl", ARTICLES[:2]))).exit_code == 0
+    assert cli(root, "index").exit_code == 0
+    more = [{"id": f"lie-{n}", "title": f"Report {n}", "body": "Officials lying again."}
+            for n in range(3)]
+    for n, article in enumerate(more):  # one segment per update
+        assert cli(root, "update", str(_write(tmp_path / f"u{n}.jsonl", [article]))).exit_code == 0
+    assert found(root, "lie") == {"lie-0", "lie-1", "lie-2"}
+    assert cli(root, "remove", "--id", "lie-1").exit_code == 0
+    assert found(root, "lie") == {"lie-0", "lie-2"}
+    assert cli(root, "index", "--optimize").exit_code == 0
+    assert found(root, "lie") == {"lie-0", "lie-2"} and found(root, "dying") == {"dying", "died"}
+
+
+def test_the_possessive_is_not_a_word_of_its_own():
+    assert index_words("The yen's rise, Kenya’s rains, O'Neill's bid") == [
+        "the", "yen", "rise", "kenya", "rains", "o'neill", "bid"]
+    assert index_words("don't it's JAMES'S yen'sx") == ["don't", "it", "james", "yen'sx"]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.from_regex(r"[a-z]{1,10}(?:ing|ed|ies|s|ly)?", fullmatch=True), max_size=20))
+def test_a_word_is_found_from_its_stem_by_spelling_or_else_listed(words):
+    listed = {item.split(" ")[1] for item in stem_exceptions(set(words))}
+    for word in set(words):
+        word_stem = stem(word)
+        spelled = word.startswith(word_stem[:-1] if len(word_stem) > 1 else word_stem)
+        assert spelled != (word in listed)
+
+
+def test_snowball_s_irregular_stems_are_listed():
+    assert sorted(stem_exceptions({"dying", "lying", "tying", "dies", "lied"})) == [
+        "die dying", "lie lying", "tie tying"]
