@@ -25,6 +25,7 @@ from dateline.search.facets import compute_facets
 from dateline.search.lower import lower
 from dateline.search.options import MAX_LIMIT, MAX_PAGE, SORTS, Filters, SearchError, SearchOptions
 from dateline.search.parser import QuerySyntaxError, parse_query
+from dateline.search.places import place_node
 from dateline.search.query import And, DateRange, Node, Phrase, Term, positive_terms
 from dateline.search.snippets import Snippet, make_snippet
 from dateline.search.suggest import FEW_HITS, suggest_query
@@ -103,7 +104,8 @@ def build_tree(query: str, filters: Filters = Filters(), *, now: datetime,
     for name in ("person", "place", "source", "tag"):
         if (value := getattr(filters, name)) and value.strip():
             value = value.strip()
-            nodes.append(Phrase(value, name) if " " in value else Term(value, name))
+            node = Phrase(value, name) if " " in value else Term(value, name)
+            nodes.append(place_node(node) if name == "place" else node)
     for name, value in (("--since", since), ("--until", until)):
         if value and (".." in value or value.strip()[:1] in ("<", ">")):
             raise SearchError(f"{name} takes one date (like 2014-09-01 or 2014-09), not {value!r}")

@@ -254,7 +254,17 @@ class _Parser:
                 raise self.error("empty phrase", token)
             return None  # stray punctuation ("&", "—") is not a search term
         if quoted:
-            return Phrase(" ".join(text.split()), field, token.slop)
-        if text.endswith("*") and len(text) > 1:
+            node = Phrase(" ".join(text.split()), field, token.slop)
+        elif text.endswith("*") and len(text) > 1:
             return Prefix(text.rstrip("*"), field)
-        return Term(text, field)
+        else:
+            node = Term(text, field)
+        return _place(node) if field == "place" else node
+
+
+def _place(node: Node) -> Node:
+    """A place as the gazetteer names it (`search/places.py`, loaded when a
+    query names a place: the command line starts without the table)."""
+    from dateline.search.places import place_node
+
+    return place_node(node)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from dateline.index.analysis import fold
 from dateline.index.schema import NAME_FIELDS
 from dateline.search.lower import words
 from dateline.search.parser import QuerySyntaxError, tokenize
@@ -29,7 +30,11 @@ def suggest_query(searcher, query: str) -> str | None:
         return None
     fixes: list[tuple[int, int, str]] = []  # (start, end, replacement) in `query`
     correctors: dict[str, object] = {}
-    for text, offset, field in _values(query, tokens):
+    for text, offset, field, quoted in _values(query, tokens):
+        if field == "place" and (name := _place_name(searcher, text)):
+            fixes.append((offset, offset + len(text), name if quoted or " " not in name
+                          else f'"{name}"'))
+            continue
         fields = _vocabularies(field)
         for m in _WORD.finditer(text):
             better = _correct(searcher, correctors, fields, m.group()) if fields else None
@@ -43,8 +48,24 @@ def suggest_query(searcher, query: str) -> str | None:
     return out
 
 
+def _place_name(searcher, text: str) -> str | None:
+    """A place name the gazetteer knows near a misspelt one, the one whose
+    place the most articles are tagged with; None for a name it knows."""
+    from dateline.search.places import near_place_names, resolve_place
+
+    if resolve_place(text):
+        return None
+    best: tuple[int, int, str] | None = None
+    for distance, name, value in near_place_names(text):
+        tagged = searcher.doc_frequency("place_exact", fold(value))
+        if tagged and (best is None or (distance, -tagged, name) < best):
+            best = (distance, -tagged, name)
+    return best[2] if best else None
+
+
 def _values(query: str, tokens):
-    """(text, its offset in the query, the field it is searched in) for every value."""
+    """(text, its offset in the query, the field it is searched in, whether
+    quoted) for every value."""
     stack: list[str | None] = [None]  # field applying inside each open parenthesis
     pending: str | None = None  # `person:` waiting for its quoted value or group
     for token in tokens:
@@ -57,11 +78,11 @@ def _values(query: str, tokens):
             pending = token.field
         elif token.kind == "FIELD":
             name_end = query.index(":", token.pos) + 1
-            yield token.text, name_end, token.field
+            yield token.text, name_end, token.field, False
         elif token.kind == "QUOTED":
-            yield token.text, token.pos + 1, field
+            yield token.text, token.pos + 1, field, True
         elif token.kind == "WORD" and not token.text.endswith("*"):
-            yield token.text, token.pos, field
+            yield token.text, token.pos, field, False
 
 
 def _vocabularies(field: str | None) -> tuple[str, ...]:
@@ -84,6 +105,8 @@ def _correct(searcher, correctors: dict, fields: tuple[str, ...], word: str) -> 
         if f not in correctors:
             correctors[f] = searcher.corrector(f)
         for candidate in correctors[f].suggest(term, limit=1, maxdist=2, prefix=1):
+            if len(candidate) < 3:  # 'usa' -> 'u': a letter of a name, not a word
+                continue
             freq = sum(searcher.doc_frequency(g, candidate) for g in fields)
             if best is None or freq > best[0]:
                 best = (freq, candidate)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from dateline.search.parser import QuerySyntaxError, UnknownField, parse_query
+from dateline.search.places import PlaceName
 from dateline.search.query import And, DateRange, MatchAll, Not, Or, Phrase, Prefix, Term
 
 NOW = datetime(2015, 6, 15, 12, 0, tzinfo=timezone.utc)
@@ -34,7 +35,10 @@ CASES = [
     ("person:lavrov", Term("lavrov", "person")),
     ("people:lavrov", Term("lavrov", "person")),
     ('person:"sergey lavrov"', Phrase("sergey lavrov", "person")),
-    ("place:(syria OR iraq)", Or((Term("syria", "place"), Term("iraq", "place")))),
+    ("person:(syria OR iraq)", Or((Term("syria", "person"), Term("iraq", "person")))),
+    # A place is read through the gazetteer, inside a group too (tests/test_places.py).
+    ("place:(uk OR atlantis)", Or((PlaceName((Phrase("United Kingdom", "place"),), text="uk"),
+                                   Term("atlantis", "place")))),
     ("tags:energy", Term("energy", "tag")),
     ("Title:lavrov", Term("lavrov", "title")),
     ('url:"https://x.test/a?b=1"', Phrase("https://x.test/a?b=1", "url")),
