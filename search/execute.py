@@ -24,8 +24,9 @@ import numpy as np
 from whoosh.system import _INT_SIZE
 
 from dateline.index.schema import UNDATED, date_key
-from dateline.search.lower import (AllOp, AndOp, DateOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp, StemOp,
-                          TermOp)
+from dateline.index.analysis import edit_distance
+from dateline.search.lower import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp,
+                                   PrefixOp, StemOp, TermOp)
 from dateline.search.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searcher uses
@@ -33,6 +34,10 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searcher uses
 # postings of most of the vocabulary (seconds on a large archive) and tell
 # nothing.
 MAX_PREFIX_WORDS = 1000
+# A fuzzy word searches at most this many of the words near it, the nearest
+# and then the most common first (Lucene's and Elasticsearch's default
+# max_expansions): 'ab~2' is near thousands of words.
+MAX_FUZZY_WORDS = 50
 
 
 class TooManyWords(ValueError):
@@ -103,6 +108,7 @@ class _Run:
         self._idf: dict[tuple[str, str], float] = {}
         self._segments = [segment_arrays(r) for r, _ in searcher.reader().leaf_readers()]
         self._stems: dict[tuple[StemOp, int], tuple] = {}  # (op, segment) -> (ids, weights)
+        self._fuzzy: dict[FuzzyOp, list[str]] = {}  # op -> the words it searches
 
     def evaluate(self, op: Op, seg: SegmentArrays, within: np.ndarray | None = None) -> Matches:
         """`op`'s matches in one segment. `within` (sorted ids), when given,
@@ -120,6 +126,8 @@ class _Run:
             return self._phrase(op, seg, within)
         if isinstance(op, PrefixOp):
             return self._prefix(op, seg)
+        if isinstance(op, FuzzyOp):
+            return _union([self._term(op.field, word, seg) for word in self._fuzzy_words(op)])
         if isinstance(op, DateOp):
             return self._dates(op, seg)
         if isinstance(op, AllOp):
@@ -234,6 +242,20 @@ class _Run:
             raise TooManyWords(f"'{op.prefix}*' matches more than {MAX_PREFIX_WORDS:,} different "
                                "words: make the prefix longer")
         return _union([self._term(op.field, word, seg) for word in found])
+
+    def _fuzzy_words(self, op: FuzzyOp) -> list[str]:
+        """The words a fuzzy word searches: chosen once over the whole index
+        (every segment searches the same words), nearest first, then the
+        words in most articles, at most MAX_FUZZY_WORDS."""
+        found = self._fuzzy.get(op)
+        if found is None:
+            near: set[str] = set()
+            for seg in self._segments:
+                near |= seg.words_within(op.field, op.word, op.distance)
+            ranked = sorted((edit_distance(op.word, w, op.distance),
+                             -self.searcher.doc_frequency(op.field, w), w) for w in near)
+            found = self._fuzzy[op] = [w for d, _, w in ranked if d <= op.distance][:MAX_FUZZY_WORDS]
+        return found
 
     def _dates(self, op: DateOp, seg: SegmentArrays) -> Matches:
         dates = seg.column("date")

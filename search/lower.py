@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from dateline.index.analysis import fold, index_words
 from dateline.index.schema import NAME_FIELDS
 from dateline.index.analysis import stem as stem_of
-from dateline.search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
+from dateline.search.query import (And, DateRange, Fuzzy, MatchAll, Node, Not, Or, Phrase, Prefix,
+                                   Term)
 
 
 def words(text: str, *, stem: bool) -> list[str]:
@@ -58,6 +59,16 @@ class PrefixOp(Op):
 
 
 @dataclass(frozen=True)
+class FuzzyOp(Op):
+    """Indexed words of `field` within `distance` edits of `word` (Damerau-
+    Levenshtein, as Lucene counts), each scored as if asked for."""
+
+    field: str
+    word: str
+    distance: int
+
+
+@dataclass(frozen=True)
 class DateOp(Op):
     """Dated articles in [start, end) (UTC, either end open); unscored."""
 
@@ -95,6 +106,8 @@ def lower(node: Node) -> Op:
         return _phrase(node)
     if isinstance(node, Prefix):
         return _prefix(node)
+    if isinstance(node, Fuzzy):
+        return _fuzzy(node)
     if isinstance(node, DateRange):
         return DateOp(_utc(node.start), _utc(node.end))
     if isinstance(node, Not):
@@ -164,6 +177,18 @@ def _prefix(node: Prefix) -> Op:
     if node.field is None:
         return _both(lambda f: PrefixOp(f"{f}_exact", stem))
     return PrefixOp(node.field, node.text.lower() if node.field == "site" else node.text)
+
+
+def _fuzzy(node: Fuzzy) -> Op:
+    parts = words(node.text, stem=False)
+    if len(parts) != 1:  # the parser lets only one word through
+        return NoneOp()
+    word = parts[0]
+    if node.field is None:
+        return _both(lambda f: FuzzyOp(f"{f}_exact", word, node.distance))
+    if node.field == "title":
+        return FuzzyOp("title_exact", word, node.distance)
+    return FuzzyOp(node.field, word, node.distance)  # the words of names
 
 
 def _exact_value(field: str, text: str) -> Op:

@@ -4,7 +4,7 @@
     or      := and ("OR" and)*
     and     := unary (["AND"] unary)*          words are all required
     unary   := ("NOT" | "-") unary | atom
-    atom    := "(" or ")" | field ":" value | "phrase"[~N] | word | word* | *
+    atom    := "(" or ")" | field ":" value | "phrase"[~N] | word | word* | word~[N] | *
     value   := word | "quoted" | "(" or ")"    (the field applies inside)
 
 Operators are upper case; lower-case "and", "or", "not" are ordinary words.
@@ -19,12 +19,18 @@ from datetime import datetime, timezone, tzinfo
 
 from dateline.corpus.dates import DateParseError
 from dateline.search.dates import resolve_date
-from dateline.search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, MatchAll, Node, Not, Or, Phrase,
-                          Prefix, Term)
+from dateline.search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, Fuzzy, MatchAll, Node, Not, Or,
+                                   Phrase, Prefix, Term)
 
 MAX_QUERY_LENGTH = 2000
 MAX_SLOP = 100  # "a b"~N: at most N words between the phrase's words
 MAX_NESTING = 50  # parentheses inside parentheses; deeper would exhaust the stack
+MAX_EDITS = 2  # word~N: at most 2 edits, as in Lucene and Elasticsearch
+DEFAULT_EDITS = 2  # a bare word~ (Lucene's and Elasticsearch's default)
+_FUZZY = re.compile(r"(.*[^~])~([^~]*)", re.DOTALL)
+# Fields whose values are words, where a fuzzy word can be looked up (in a
+# URL or a site, '~' is a character).
+_WORD_FIELDS = (None, "title", "person", "place", "source", "tag", "author")
 _WORD_CHAR = re.compile(r"\w")
 _FIELD_WORD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 
@@ -255,11 +261,28 @@ class _Parser:
             return None  # stray punctuation ("&", "—") is not a search term
         if quoted:
             node = Phrase(" ".join(text.split()), field, token.slop)
+        elif field in _WORD_FIELDS and (fuzzy := _FUZZY.fullmatch(text)) \
+                and _WORD_CHAR.search(fuzzy.group(1)):
+            return self.fuzzy(fuzzy.group(1), fuzzy.group(2), field, token)
         elif text.endswith("*") and len(text) > 1:
             return Prefix(text.rstrip("*"), field)
         else:
             node = Term(text, field)
         return _place(node) if field == "place" else node
+
+    def fuzzy(self, word: str, distance: str, field: str | None, token: Token) -> Node:
+        """`word~N`: a word within N edits (N 0, 1 or 2; a bare ~ is 2)."""
+        if not distance:
+            edits = DEFAULT_EDITS
+        elif distance.isdigit() and int(distance) <= MAX_EDITS:
+            edits = int(distance)
+        else:
+            raise self.error(f"fuzzy distance '~{distance}' is not 0, 1 or 2", token,
+                             hint=f"{word}~1 finds words one edit away, {word}~ two")
+        if word.endswith("*") or len(_WORD_CHAR.findall(word)) != len(word.strip()):
+            raise self.error(f"fuzzy search takes one word, not {word!r}", token,
+                             hint="letters and digits only, without * or punctuation")
+        return Fuzzy(word, field, edits)
 
 
 def _place(node: Node) -> Node:

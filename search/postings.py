@@ -122,12 +122,38 @@ class SegmentArrays:
         listed = self.terms_from("stem_forms", stem + STEM_SEPARATOR)
         return found + [item[len(stem) + 1:] for item in listed]
 
+    def words_within(self, field: str, word: str, distance: int) -> set[str]:
+        """The field's indexed words within `distance` edits of `word`, two
+        neighbours swapped counting one edit (Lucene's fuzzy query). Whoosh's
+        automaton counts a swap as two, so the words one swap away are looked
+        up as well; `search/execute.py` checks each distance exactly."""
+        reader = self.reader
+        if field not in reader.schema:
+            return set()
+        found = set(reader.terms_within(field, word, distance)) if distance else set()
+        if (field, word) in reader:
+            found.add(word)
+        for swapped in _swaps(word) if distance else ():
+            if distance == 1:
+                if (field, swapped) in reader:
+                    found.add(swapped)
+            else:
+                found.update(reader.terms_within(field, swapped, 1))
+                found.update(s for s in _swaps(swapped) if (field, s) in reader)
+        return found
+
     def terms_from(self, field: str, prefix: str, limit: int | None = None) -> list[str]:
         """The field's indexed words starting with `prefix` (the first `limit`)."""
         if field not in self.reader.schema:
             return []
         words = self.reader.expand_prefix(field, prefix)
         return [t.decode("utf-8") for t in islice(words, limit)]
+
+
+def _swaps(word: str) -> set[str]:
+    """The word with two neighbouring letters swapped, each way it can be."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)
+            if word[i] != word[i + 1]}
 
 
 def segment_arrays(reader) -> SegmentArrays:

@@ -56,6 +56,20 @@ class Prefix(Node):
 
 
 @dataclass(frozen=True)
+class Fuzzy(Node):
+    """`dollar~2`: any word within `distance` edits of the word (an insertion,
+    a deletion, a changed letter or two neighbours swapped), unstemmed, as
+    Lucene's fuzzy query matches."""
+
+    text: str
+    field: str | None = None
+    distance: int = 2
+
+    def explain(self, indent: int = 0) -> str:
+        return " " * indent + f"Fuzzy({_where(self.field)} {self.text!r} ~{self.distance})"
+
+
+@dataclass(frozen=True)
 class Phrase(Node):
     """Exact words in order (slop: how many other words may come between)."""
 
@@ -139,5 +153,5 @@ def positive_terms(node: Node, *, negated: bool = False):
     if isinstance(node, (And, Or)):
         for item in node.items:
             yield from positive_terms(item)
-    elif isinstance(node, (Term, Prefix, Phrase)) and node.field in (None, "title"):
+    elif isinstance(node, (Term, Prefix, Phrase, Fuzzy)) and node.field in (None, "title"):
         yield node

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from dateline.search.lower import words
-from dateline.search.query import Phrase, Prefix, Term
-from dateline.index.analysis import TOKEN_PATTERN, index_words, stem
+from dateline.index.analysis import TOKEN_PATTERN, edit_distance, index_words, stem
+from dateline.search.query import Fuzzy, Phrase, Prefix, Term
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3
@@ -65,6 +65,13 @@ def _forms(word: str) -> tuple[str, str] | None:
     return (exact[0], stem(exact[0])) if len(exact) == 1 else None
 
 
+@lru_cache(maxsize=100_000)
+def _near(word: str, fuzzy: str, distance: int) -> bool:
+    """Whether a fuzzy word finds this word (the engine may search fewer of
+    the words near it, `execute.MAX_FUZZY_WORDS`, on a large vocabulary)."""
+    return edit_distance(word, fuzzy, distance) <= distance
+
+
 def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
     """Every occurrence in `text` of the query's terms, in order: a word or
     prefix match is its word; a phrase match is one span from its first word
@@ -83,10 +90,12 @@ def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
         elif isinstance(t, Phrase):
             phrases.append((words(t.text, stem=False), t.slop))
     prefixes = tuple(w for t in terms if isinstance(t, Prefix) for w in words(t.text, stem=False)[-1:])
+    fuzzy = [(w, t.distance) for t in terms if isinstance(t, Fuzzy) for w in words(t.text, stem=False)]
     # One pass per kind of term, each a comprehension: a Python-level test of
     # every token against every term was most of a snippet's time.
     spans = {(start, end) for word, stem, start, end in tokens
-             if stem in stems or (prefixes and word.startswith(prefixes))}
+             if stem in stems or (prefixes and word.startswith(prefixes))
+             or (fuzzy and any(_near(word, w, d) for w, d in fuzzy))}
     for phrase, slop in phrases:
         if not phrase:
             continue
