@@ -68,7 +68,8 @@ Query syntax:\n
   date:2014  date:2014-09  date:2014-09-24  date:2014-09-01..2014-10-15\n
   date:>=2014-09-01  date:<2015  date:2014-09..  date:"24 Sep 2014"  date:last-7d  date:last-12m\n
   dates are whole days in UTC, or in the zone set by $DATELINE_TZ or timezone= in HOME/config.toml\n
-  *  every article;  oil*  words starting with oil\n
+  *  every article;  oil*  words starting with oil;  dollar~2  words within 2 edits (~1: one; ~ alone: two)\n
+  place:uk  place:u.s.  place:ussr  place:french   a place by any name or code the gazetteer knows\n
 Results: near-duplicate copies are folded into their first hit ("and N similar"; \
 --all-copies lists them); total counts results as listed. Undated articles sort \
 last. A query that finds little gets "Did you mean". --format jsonl|csv|kwic \
