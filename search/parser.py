@@ -272,6 +272,7 @@ class _Parser:
 
     def fuzzy(self, word: str, distance: str, field: str | None, token: Token) -> Node:
         """`word~N`: a word within N edits (N 0, 1 or 2; a bare ~ is 2)."""
+        word, distance = _one_line(word), _one_line(distance)  # shown in a one-line error
         if not distance:
             edits = DEFAULT_EDITS
         elif distance.isdigit() and int(distance) <= MAX_EDITS:
