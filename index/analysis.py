@@ -23,6 +23,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from whoosh.lang import stemmer_for_language  # the Snowball algorithm only, no index
 from whoosh.support.charset import accent_map
 
@@ -84,19 +86,4 @@ def edit_distance(a: str, b: str, limit: int = MAX_EDITS) -> int:
     """Damerau-Levenshtein distance (optimal string alignment: an adjacent
     transposition is one edit), as Lucene's fuzzy query counts it; any
     distance above `limit` is returned as limit + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    before: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                best = min(best, before[j - 2] + 1)
-            current[j] = best
-        if min(current) > limit and min(previous) > limit:  # a transposition spans two rows
-            return limit + 1
-        before, previous = previous, current
-    return min(previous[-1], limit + 1)
+    return OSA.distance(a, b, score_cutoff=limit)

@@ -81,3 +81,15 @@ def test_snippets_mark_the_words_a_fuzzy_word_found(archive):
 ])
 def test_edit_distance_counts_a_swap_of_neighbours_as_one(a, b, distance):
     assert edit_distance(a, b) == distance  # above the limit of 2: 3
+
+
+def test_both_ways_of_finding_near_words_agree(archive):
+    from dateline.search.postings import SegmentArrays
+
+    for reader, _ in archive.searcher().reader().leaf_readers():
+        seg = SegmentArrays(reader)  # fresh: no vocabulary read yet, Whoosh's automaton
+        by_automaton = [seg.words_within("body_exact", w, 1) for w in ("lavrvo", "prise", "oil")]
+        seg.vocabulary("body_exact")  # read: rapidfuzz over it
+        assert [seg.words_within("body_exact", w, 1) for w in ("lavrvo", "prise", "oil")] \
+            == by_automaton
+        assert "lavrov" in by_automaton[0]
