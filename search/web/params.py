@@ -24,14 +24,11 @@ class BadRequest(ValueError):
 
 
 @dataclass(frozen=True)
-class SearchRequest:
+class SearchRequest(Filters):
+    """The filters (inherited from `Filters`: URL parameters are flat, as the
+    CLI's options are) plus the query, the other search options and view ones."""
+
     q: str = ""
-    since: str | None = None
-    until: str | None = None
-    person: str | None = None
-    place: str | None = None
-    source: str | None = None
-    tag: str | None = None
     sort: str = "relevance"
     limit: int = 10
     page: int = 1
@@ -68,6 +65,9 @@ class SearchRequest:
     def is_empty(self) -> bool:
         return not self.q.strip() and not self.has_filters
 
+    def __bool__(self) -> bool:  # a request is a request, filters or not
+        return True
+
     @property
     def filters(self) -> Filters:
         return Filters(**{name: getattr(self, name) for name in FILTERS})
@@ -82,7 +82,8 @@ class SearchRequest:
         changed = replace(self, **changes)
         default = SearchRequest()
         args = {}
-        for name, value in asdict(changed).items():
+        values = asdict(changed)
+        for name, value in {"q": values.pop("q"), **values}.items():  # the query first in a URL
             if value != getattr(default, name) and value not in (None, ""):
                 args[name] = int(value) if isinstance(value, bool) else value
         return args
