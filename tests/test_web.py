@@ -208,7 +208,7 @@ def test_empty_results_suggest_what_to_relax(client):
 
 def test_a_misspelt_query_offers_did_you_mean_as_a_link(client):
     html = page(client, "/?q=lavorv")
-    assert "Did you mean" in html
+    assert html.count("Did you mean") == 1
     (link,) = set(hrefs(html, "q=lavrov"))
     assert "Lavrov addresses the Security Council" in page(client, link)
 
@@ -235,10 +235,10 @@ def test_near_duplicate_copies_collapse_into_one_hit_linking_to_the_others(tmp_p
     html = page(client, "/?q=ruritania")
     assert "<strong>1</strong> result" in html and "2 similar copies" in html
     assert "2 near-duplicate copies folded in" in html
-    (first,) = set(re.findall(r'href="/article/([^"#]+)#copies"', html))
+    (first,) = set(re.findall(r'href="/article/([^"#?]+)[^"#]*#copies"', html))
     article = page(client, f"/article/{first}")
     copies = article.split('id="copies"')[1]
-    assert {c["id"] for c in COPIES} - {first} == set(re.findall(r'href="/article/([^"]+)"', copies))
+    assert {c["id"] for c in COPIES} - {first} == set(re.findall(r'href="/article/([^"?]+)"', copies))
     every = page(client, "/?q=ruritania&all_copies=1")
     assert "<strong>3</strong> results" in every
     app.extensions["dateline"].close()

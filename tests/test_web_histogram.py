@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from dateline.search.facets import bucket_end
 from dateline.search.web.histogram import build_histogram, span
 
@@ -43,5 +45,16 @@ def test_share_mode_scales_bars_by_share_of_coverage():
     counts = build_histogram(matches, coverage)
     shares = build_histogram(matches, coverage, share=True)
     assert counts.bars[0].height == counts.bars[1].height
-    assert shares.bars[1].height == shares.height and shares.bars[0].height == shares.height / 5
+    assert shares.bars[1].height == pytest.approx(5 * shares.bars[0].height, abs=0.01)
     assert shares.bars[1].share == 0.5
+    # The y-axis ends on a round tick above the highest bar: 0.5 reads against 0..60%.
+    assert [label for _, label in shares.y_ticks] == ["0%", "20%", "40%", "60%"]
+    assert shares.bars[1].height == pytest.approx(shares.height * 0.5 / 0.6, abs=0.01)
+
+
+def test_the_axis_labels_dates_along_it_not_only_its_ends():
+    matches = facet("month", *((f"2014-{m:02d}-01", m) for m in range(1, 13)))
+    chart = build_histogram(matches)
+    assert [label for _, label in chart.x_labels] == ["Jan 2014", "Mar 2014", "May 2014",
+                                                      "Jul 2014", "Sep 2014", "Nov 2014"]
+    assert [label for _, label in chart.y_ticks] == ["0", "5", "10", "15"]

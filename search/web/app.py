@@ -9,6 +9,7 @@ message next to the search box (HTML, status 400) or `{"error", "status"}`
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlencode, urlsplit
@@ -18,12 +19,14 @@ from werkzeug.exceptions import HTTPException
 
 from dateline.archive import Archive, DatelineError
 from dateline.corpus.home import Home
-from dateline.search.options import MAX_LIMIT, MAX_PAGE
+from dateline.search.options import MAX_LIMIT, MAX_PAGE, Filters
 from dateline.search.export import FORMATS as EXPORT_FORMATS, MEDIA_TYPES
 from dateline.search.output import stale_index_note
 from dateline.search.parser import MAX_QUERY_LENGTH
+from dateline.search.query import positive_terms
+from dateline.search.snippets import Snippet, find_matches
 from dateline.search.web.service import SearchService
-from dateline.search.web.histogram import build_histogram, span
+from dateline.search.web.histogram import bucket_label, build_histogram, span
 from dateline.search.web.linechart import build_line_chart
 from dateline.search.compare import MAX_QUERIES
 from dateline.search.web.params import NAME_FILTERS, BadRequest, SearchRequest, is_iso_date
@@ -60,8 +63,19 @@ def create_app(home: Home | None = None, *, archive: Archive | None = None,
     # 1 Apr 2025 is one that date:2025-04-01 finds.
     app.jinja_env.filters["home_time"] = lambda date: date.astimezone(service.archive.tz)
     app.jinja_env.tests["iso_date"] = is_iso_date
+    app.jinja_env.filters["bucket_label"] = bucket_label
     app.jinja_env.globals.update(NAME_FILTERS=NAME_FILTERS, MAX_QUERY_LENGTH=MAX_QUERY_LENGTH,
                                  MAX_LIMIT=MAX_LIMIT)
+
+    @app.context_processor
+    def archive_holdings():
+        """What the archive holds (cached with the searches): the home page and
+        the no-results box say it, and the search box's example comes from it."""
+        try:
+            return {"holdings": service.holdings()}
+        except Exception:  # noqa: BLE001 - an error page must still render
+            app.logger.exception("cannot summarize the archive")
+            return {"holdings": None}
 
     @app.after_request
     def add_security_headers(response):
@@ -147,9 +161,54 @@ def _file_slug(query: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", query.casefold()).strip("-")[:60] or "all"
 
 
-def _page(req: SearchRequest, **context) -> str:
+DATE_FIELDS = {"since": "From date", "until": "To date"}
+
+
+def _date_field_errors(service: SearchService, req: SearchRequest) -> dict[str, str]:
+    """{field: message} for a date filter that cannot be read, said in the
+    page's own words and shown on its own field (the library's message names
+    the CLI's --since/--until)."""
+    def unreadable(filters: Filters) -> bool:
+        try:
+            service.search("*", filters=filters, limit=1, suggest=False)
+        except DatelineError:
+            return True
+        return False
+
+    errors = {}
+    for name, label in DATE_FIELDS.items():
+        value = getattr(req, name)
+        if value and unreadable(Filters(**{name: value})):
+            errors[name] = (f"{label}: cannot read {value!r} as a date; "
+                            "use a day (1987-03-31), a month (1987-03) or a year (1987)")
+    if not errors and req.since and req.until and unreadable(Filters(since=req.since, until=req.until)):
+        errors["until"] = f"To date ({req.until}) is before From date ({req.since})"
+    return errors
+
+
+def _query_terms(service: SearchService, query: str) -> list:
+    """The words and phrases of a query that mark matches in a text (none if it does not parse)."""
+    if not query.strip():
+        return []
+    try:
+        return list(positive_terms(service.explain(query)))
+    except DatelineError:
+        return []
+
+
+def _crowded_days(results, tz) -> set:
+    """Days that more than one listed hit falls on: their times are shown."""
+    days = Counter(h.article.date.astimezone(tz).date() for h in results.hits if h.article.date)
+    return {day for day, n in days.items() if n > 1}
+
+
+def _page(req: SearchRequest, service: SearchService | None = None, **context) -> str:
     context.setdefault("results", None)
     context.setdefault("error", None)
+    context.setdefault("field_errors", {})
+    results = context["results"]
+    if results is not None:
+        context["crowded_days"] = _crowded_days(results, service.archive.tz) if service else set()
     return render_template("search.html", req=req, **context)
 
 
@@ -164,13 +223,15 @@ def _add_routes(app: Flask, service: SearchService) -> None:
             req = SearchRequest.from_args(request.args)
         except BadRequest as exc:  # keep what was typed, show why it cannot run
             typed = SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_LENGTH])
-            return _page(typed, error=str(exc)), 400
+            return _page(typed, service, error=str(exc)), 400
         if req.is_empty:
-            return _page(req)
+            return _page(req, service)
+        if field_errors := _date_field_errors(service, req):
+            return _page(req, service, field_errors=field_errors), 400
         results, error = _run(service, req)
         if error:
-            return _page(req, error=error), 400
-        return _page(req, results=results, histogram=_coverage(service, results, req.share),
+            return _page(req, service, error=error), 400
+        return _page(req, service, results=results, histogram=_coverage(service, results, req.share),
                      max_page=min(results.pages, MAX_PAGE),
                      stale_note=stale_index_note(service.pending_changes()))
 
@@ -228,8 +289,16 @@ def _add_routes(app: Flask, service: SearchService) -> None:
         article = service.article(article_id)
         if article is None:
             abort(404, description=f"no article with id {article_id!r}")
-        return render_template("article.html", article=article, copies=service.copies(article),
-                               req=SearchRequest())
+        try:  # the search it was opened from: kept for highlighting and the way back
+            req = SearchRequest.from_args(request.args)
+        except BadRequest:
+            req = SearchRequest()
+        terms = _query_terms(service, req.q)
+        return render_template(
+            "article.html", article=article, copies=service.copies(article), req=req,
+            title_segments=Snippet(article.title, tuple(find_matches(article.title, terms))).segments(),
+            paragraphs=[Snippet(p, tuple(find_matches(p, terms))).segments()
+                        for p in (part.strip() for part in article.body.split("\n\n")) if p])
 
     @app.get("/api/search")
     def api_search():

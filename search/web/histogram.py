@@ -9,6 +9,7 @@ are folded onto the coarser one: a bar then always compares like with like.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,12 +42,35 @@ class Histogram:
     bucket: str
     bars: list[Bar]
     share: bool  # bar heights are matches as a share of coverage
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)  # (% from the bottom, label)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)  # (% from the left, label)
     width: int = WIDTH
     height: int = HEIGHT
     coverage_height: int = COVERAGE_HEIGHT
 
     def label(self, bar: Bar) -> str:
         return bucket_label(bar.start, self.bucket)
+
+
+def nice_ticks(peak: float, count: int = 4) -> list[float]:
+    """0 and round steps (1, 2 or 5 times a power of ten) up to at least `peak`."""
+    if peak <= 0:
+        return [0.0, 1.0]
+    raw = peak / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [step * n for n in range(int(math.ceil(peak / step - 1e-9)) + 1)]
+
+
+def tick_label(value: float, share: bool) -> str:
+    if share:
+        return f"{100 * value:.3g}%"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def label_every(count: int, room: int = 8) -> int:
+    """Label every n-th bucket so that at most `room` labels share the axis."""
+    return max(1, math.ceil(count / room))
 
 
 def bucket_label(start: date, bucket: str) -> str:
@@ -105,7 +129,12 @@ def _lay_out(chart: Histogram) -> None:
     slot = chart.width / len(chart.bars)
     gap = min(2.0, slot * 0.15)
     value = (lambda b: b.share) if chart.share else (lambda b: b.matches)
-    peak = max(value(b) for b in chart.bars) or 1
+    ticks = nice_ticks(max(value(b) for b in chart.bars))
+    peak = ticks[-1]
+    chart.y_ticks = [(round(100 * t / peak, 2), tick_label(t, chart.share)) for t in ticks]
+    every = label_every(len(chart.bars), room=6)
+    chart.x_labels = [(round(100 * (n + 0.5) / len(chart.bars), 2), chart.label(bar).removeprefix("week of "))
+                      for n, bar in enumerate(chart.bars) if n % every == 0]
     peak_coverage = max(b.coverage for b in chart.bars) or 1
     for n, bar in enumerate(chart.bars):
         bar.x = round(n * slot + gap / 2, 2)

@@ -1,19 +1,18 @@
 """The compare chart's geometry: one line per query over shared buckets, a
 y-axis with round ticks and dates along the x-axis, laid out for inline SVG.
 
-Numbers come from `search.compare.Comparison`; this module only places them.
-The tick and label helpers are shared with the results histogram.
+Numbers come from `search.compare.Comparison`; this module only places them
+(with the tick and label helpers of the results histogram).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
 from dateline.search.compare import Comparison
 from dateline.search.facets import bucket_end
-from dateline.search.web.histogram import bucket_label
+from dateline.search.web.histogram import bucket_label, label_every, nice_ticks, tick_label
 
 WIDTH, HEIGHT = 720, 280
 LEFT, RIGHT, TOP, BOTTOM = 60, 16, 12, 44  # room for tick values and date labels
@@ -57,27 +56,6 @@ class LineChart:
 
     def label(self, point: Point) -> str:
         return bucket_label(point.start, self.bucket)
-
-
-def nice_ticks(peak: float, count: int = 4) -> list[float]:
-    """0 and round steps (1, 2 or 5 times a power of ten) up to at least `peak`."""
-    if peak <= 0:
-        return [0.0, 1.0]
-    raw = peak / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    return [step * n for n in range(int(math.ceil(peak / step - 1e-9)) + 1)]
-
-
-def tick_label(value: float, share: bool) -> str:
-    if share:
-        return f"{100 * value:.3g}%"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-
-
-def label_every(count: int, room: int = 8) -> int:
-    """Label every n-th bucket so that at most `room` labels share the axis."""
-    return max(1, math.ceil(count / room))
 
 
 def build_line_chart(comparison: Comparison, *, share: bool = False) -> LineChart | None:

@@ -8,15 +8,22 @@ are numbers, sizes are bounded); what values mean is the engine's business.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Mapping
 
 from dateline.search.options import Filters, SearchOptions
 from dateline.search.parser import MAX_QUERY_LENGTH
+from dateline.search.query import FIELD_ALIASES
 
 FILTERS = Filters.names()
 NAME_FILTERS = {"people": "person", "places": "place", "sources": "source", "tags": "tag"}
+
+
+# A field typed in the query, `person:volcker` or `place:"new york"`, not
+# negated (`-person:x`) and not a group (`place:(a OR b)`, shown as typed).
+_TYPED_FIELD = re.compile(r'(?<![\w:-])(?P<field>\w+):(?P<value>"[^"]+"|[^\s()"]+)')
 
 
 class BadRequest(ValueError):
@@ -62,6 +69,32 @@ class SearchRequest(Filters):
         return [(name, getattr(self, name)) for name in FILTERS if getattr(self, name)]
 
     @property
+    def query_filters(self) -> list[tuple[str, str, str]]:
+        """(filter, value, the text typed) of each name filter typed in the query
+        (`person:volcker`): shown and removed as the same filter from a click is."""
+        found = []
+        for match in _TYPED_FIELD.finditer(self.q):
+            name = FIELD_ALIASES.get(match["field"].lower())
+            before = self.q[:match.start()].rstrip()
+            if name in FILTERS and not before.upper().endswith("NOT"):
+                found.append((name, match["value"].strip('"'), match.group(0)))
+        return found
+
+    def without_typed(self, typed: str) -> str:
+        """The query with one typed field taken out."""
+        return " ".join(self.q.replace(typed, " ", 1).split())
+
+    def _typed_match(self, name: str, value: str) -> str | None:
+        """The typed field that selects `value` of filter `name`: the same value,
+        or (unquoted) one word of it, as `person:volcker` matches Paul Volcker."""
+        for field, typed_value, typed in self.query_filters:
+            wanted = typed_value.casefold()
+            if field == name and (wanted == value.casefold()
+                                  or (" " not in wanted and wanted in value.casefold().split())):
+                return typed
+        return None
+
+    @property
     def is_empty(self) -> bool:
         return not self.q.strip() and not self.has_filters
 
@@ -90,13 +123,17 @@ class SearchRequest(Filters):
 
     def toggle(self, name: str, value: str) -> dict:
         """URL parameters with filter `name` set to `value`, or removed if it already is."""
+        if typed := self._typed_match(name, value):
+            return self.url_args(q=self.without_typed(typed) or "*", page=1)
         current = getattr(self, name)
         same = current is not None and current.casefold() == value.casefold()
         return self.url_args(**{name: None if same else value, "page": 1})
 
     def is_active(self, name: str, value: str) -> bool:
         current = getattr(self, name)
-        return current is not None and current.casefold() == value.casefold()
+        if current is not None and current.casefold() == value.casefold():
+            return True
+        return self._typed_match(name, value) is not None
 
 
 def is_iso_date(value) -> bool:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import date
 
 from dateline.archive import Archive
 from dateline.corpus.article import Article
 from dateline.search.compare import Comparison
 from dateline.search.engine import SearchResults
 from dateline.search.export import export_lines
-from dateline.search.options import Filters, SearchOptions
+from dateline.search.options import MAX_TOP_VALUES, Filters, SearchOptions
 
 # Results hold their articles' full text: pages larger than this are not kept,
 # so the cache stays a few megabytes however it is queried.
@@ -99,6 +100,27 @@ class SearchService:
                     chunk = [row for _, row in zip(range(EXPORT_CHUNK_ROWS), rows)]
 
         return hits.total, chunks()
+
+    def holdings(self) -> dict:
+        """What the archive holds, for the home page: articles, first and last
+        date buckets, sources, and a query that finds something."""
+        everything = self.search("*", limit=1, suggest=False, facet_size=MAX_TOP_VALUES)
+        facets = everything.facets
+        dates = facets["dates"]
+        places = facets["places"]
+        return {
+            "articles": everything.total_articles,
+            "bucket": dates["bucket"],
+            "first": date.fromisoformat(dates["buckets"][0]["start"]) if dates["buckets"] else None,
+            "last": date.fromisoformat(dates["buckets"][-1]["start"]) if dates["buckets"] else None,
+            "sources": facets["sources"],
+            "example": f'place:"{places[0]["value"]}"' if places else "*",
+        }
+
+    def explain(self, query: str):
+        """The query's tree (raises DatelineError for one that does not parse)."""
+        with self._lock:
+            return self.archive.explain(query)
 
     def pending_changes(self) -> int:
         """Store changes the index has not applied yet (not cached: an ingest

@@ -10,6 +10,16 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // A focused or touched bar says its value under the chart (the bar's own
+  // label already says it to a screen reader; the table holds them all).
+  for (const chart of document.querySelectorAll(".histogram")) {
+    const line = chart.querySelector(".bar-value");
+    for (const bar of chart.querySelectorAll("a[data-value]")) {
+      const show = () => { line.textContent = bar.dataset.value; };
+      bar.addEventListener("focus", show);
+      bar.addEventListener("mouseenter", show);
+    }
+  }
   // "/" jumps to the search box, as on many search sites.
   document.addEventListener("keydown", (event) => {
     const box = document.getElementById("q");
