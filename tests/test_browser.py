@@ -96,11 +96,11 @@ def test_clicking_a_facet_filters_and_clicking_it_again_removes_the_filter(page)
 
 def test_paging_forward(page):
     page.goto("/?q=*&limit=5")
-    first_titles = page.locator(".hit h3").all_inner_texts()
+    first_titles = page.locator(".hit h2").all_inner_texts()
     page.locator("a[rel=next]").click()
     page.wait_for_url(re.compile(r"page=2"))
     assert page.locator("[aria-current=page]").inner_text() == "2"
-    assert set(page.locator(".hit h3").all_inner_texts()).isdisjoint(first_titles)
+    assert set(page.locator(".hit h2").all_inner_texts()).isdisjoint(first_titles)
 
 
 def test_clicking_a_histogram_bar_narrows_the_dates(page):
@@ -115,7 +115,7 @@ def test_clicking_a_histogram_bar_narrows_the_dates(page):
 
 def test_opening_an_article_shows_its_full_text(page):
     page.goto("/?q=naira")
-    link = page.locator(".hit h3 a").first
+    link = page.locator(".hit h2 a").first
     title = link.inner_text()
     link.click()
     page.wait_for_url(re.compile(r"/article/"))
@@ -128,7 +128,7 @@ def test_slash_focuses_the_search_box_and_the_keyboard_reaches_the_results(page)
     page.goto("/?q=bank")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
-    page.locator(".hit h3 a").first.focus()
+    page.locator(".hit h2 a").first.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/article/"))
 

@@ -28,7 +28,7 @@ def get(client, url: str, status: int = 200) -> str:
 
 def test_an_article_opened_from_results_marks_the_query_and_leads_back(client):
     results = get(client, "/?q=kerry&sort=newest")
-    (link,) = {h.replace("&amp;", "&") for h in re.findall(r'<h3><a href="(/article/[^"]+)"', results)}
+    (link,) = {h.replace("&amp;", "&") for h in re.findall(r'<h2><a href="(/article/[^"]+)"', results)}
     assert "q=kerry" in link and "sort=newest" in link
     article = get(client, link)
     assert re.search(r"<mark>kerry</mark>", article, re.I)
@@ -36,13 +36,13 @@ def test_an_article_opened_from_results_marks_the_query_and_leads_back(client):
 
 
 def test_an_article_opened_directly_has_no_marks_and_no_way_back(client):
-    (link,) = set(re.findall(r'<h3><a href="/article/([^"?]+)', get(client, "/?q=kerry")))
+    (link,) = set(re.findall(r'<h2><a href="/article/([^"?]+)', get(client, "/?q=kerry")))
     article = get(client, f"/article/{link}")
     assert "<mark>" not in article and "Back to results" not in article
 
 
 def test_the_article_page_does_not_show_server_paths(client):
-    (link,) = set(re.findall(r'<h3><a href="/article/([^"?]+)', get(client, "/?q=kerry")))
+    (link,) = set(re.findall(r'<h2><a href="/article/([^"?]+)', get(client, "/?q=kerry")))
     article = get(client, f"/article/{link}")
     assert "From</dt>" not in article and "/tmp/" not in article and "fixtures" not in article
 
