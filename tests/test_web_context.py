@@ -10,7 +10,7 @@ import pytest
 
 from dateline.corpus.home import Home
 from dateline.search.web import create_app
-from tests.conftest import NOW, indexed_cli_home
+from tests.helpers import NOW, indexed_cli_home
 
 
 @pytest.fixture(scope="module")
