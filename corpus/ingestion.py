@@ -16,11 +16,12 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from dateline.corpus.article import Article, Dropped, IngestError, Rejected, Skipped
+from dateline.corpus.clusters import Clusters
 from dateline.corpus.store import ArticleStore
 
 # The readers, cleaners and extractors (and numpy, for signatures) are
@@ -47,6 +48,9 @@ class IngestSummary:
     bytes: int = 0
     # Stories stored earlier whose headline names someone the archive came to know since.
     people_from_later_stories: int = 0
+    # Stored articles whose near-duplicate cluster changed when a store clustered
+    # by an older rule was clustered again (`corpus.clusters`).
+    reclustered: int = 0
 
     def as_dict(self) -> dict:
         data = {k: v for k, v in self.__dict__.items() if not k.endswith("_by_reason")}
@@ -103,10 +107,14 @@ def ingest(
         workers = 0 if few else (os.cpu_count() or 1)
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
     known = _KnownPeopleOf(store)
+    clusters = Clusters(store)
     with open(rejects_path, "a", encoding="utf-8") as rejects, _pool(workers) as pool:
         for path, stat, items, case in _read_ahead(paths, store, summary, pool, workers, now=now,
                                              skip_unchanged=skip_unchanged_inputs):
-            _store_file(path, stat, items, case, store, rejects, summary, now=now, known=known)
+            if not clusters.is_current():  # clustered by an older rule: once, before anything new
+                summary.reclustered = clusters.recluster()
+            _store_file(path, stat, items, case, store, rejects, summary, now=now, known=known,
+                        clusters=clusters)
             if progress:
                 progress(summary, path)
     known.read_headlines_again(summary)
@@ -238,7 +246,7 @@ class _KnownPeopleOf:
         self.store.commit()
 
 
-def _store_file(path, stat, items, case, store, rejects, summary, *, now, known) -> None:
+def _store_file(path, stat, items, case, store, rejects, summary, *, now, known, clusters) -> None:
     summary.bytes += stat.st_size if stat else 0
     articles = 0
     reject_lines = []
@@ -262,7 +270,9 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known)
         if item.people_from_text:
             # What the story alone cannot tell, what the archive stored before can.
             item, unknown = known.get().read_headline_of(item)
-        result = store.put(item, signature=signature)
+        result = store.put(item)
+        if result.status in ("stored", "updated"):
+            clusters.assign(replace(item, id=result.id), signature)
         if unknown and result.status in ("stored", "updated"):
             known.counts.add_unknown_headline_names(result.id, unknown)
         if result.status == "duplicate":

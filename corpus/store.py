@@ -14,8 +14,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dataclasses import replace
-
 from dateline.corpus.article import Article
 from dateline.corpus.dates import to_utc
 
@@ -40,17 +38,6 @@ CREATE TABLE IF NOT EXISTS changes (
     id TEXT NOT NULL,
     op TEXT NOT NULL CHECK (op IN ('put', 'delete'))
 );
-CREATE TABLE IF NOT EXISTS near_dup (
-    id TEXT PRIMARY KEY,
-    cluster TEXT NOT NULL,
-    signature BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS near_dup_bands (
-    key TEXT NOT NULL,  -- "band:hash"
-    id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS near_dup_bands_key ON near_dup_bands(key);
-CREATE INDEX IF NOT EXISTS near_dup_bands_id ON near_dup_bands(id);
 CREATE TABLE IF NOT EXISTS inputs (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -103,7 +90,8 @@ class ArticleStore:
     @property
     def connection(self) -> sqlite3.Connection:
         """For what is kept beside the articles in the same file and the same
-        transactions (`corpus.people_counts`); the store itself knows only articles."""
+        transactions (`corpus.people_counts`, `corpus.clusters`); the store itself
+        knows only articles."""
         return self._db
 
     def close(self) -> None:
@@ -120,12 +108,12 @@ class ArticleStore:
         """Group many puts into one commit (much faster, and atomic)."""
         return self._db
 
-    def put(self, article: Article, *, signature=None) -> PutResult:
+    def put(self, article: Article) -> PutResult:
         """Store an article: new, a changed version of one we have, or nothing new.
 
         Identity is the id, then the URL; an article whose normalized text we
         already hold under another id is a duplicate and is not stored twice.
-        `signature`: its near-duplicate signature, when computed elsewhere (workers).
+        Its near-duplicate cluster is assigned beside the store (`corpus.clusters`).
         """
         row = self._db.execute(
             "SELECT id, content_hash FROM articles WHERE id=?", (article.id,)
@@ -139,47 +127,25 @@ class ArticleStore:
         if row is not None:
             if row[1] == article.content_hash:
                 return PutResult("unchanged", article.id)
-            self._write(self._with_cluster(article, signature))
+            self._write(article)
             return PutResult("updated", article.id)
         dup = self._db.execute(
             "SELECT id FROM articles WHERE text_hash=?", (article.text_hash,)
         ).fetchone()
         if dup is not None:
             return PutResult("duplicate", article.id, duplicate_of=dup[0])
-        self._write(self._with_cluster(article, signature))
+        self._write(article)
         return PutResult("stored", article.id)
 
-    def _with_cluster(self, article: Article, sig=None) -> Article:
-        """The article in the near-duplicate cluster of the most similar stored one
-        (or its own), recording its signature for the articles still to come."""
-        from dateline.corpus import dedupe  # numpy: loaded by the processes that store articles only
+    def set_cluster(self, article_id: str, cluster: str) -> None:
+        """Record an article's near-duplicate cluster in its stored record (not
+        a change of what it says: its content hash stays)."""
+        self._db.execute("UPDATE articles SET record=json_set(record, '$.cluster', ?) WHERE id=?",
+                         (cluster, article_id))
 
-        if sig is None:
-            sig = dedupe.article_signature(article)
-        keys = [f"{band}:{key}" for band, key in dedupe.band_keys(sig)]
-        self._db.execute("DELETE FROM near_dup_bands WHERE id=?", (article.id,))
-        best, best_score = article.id, dedupe.SIMILARITY
-        marks = ",".join("?" * len(keys))
-        candidates = {
-            row[0] for row in self._db.execute(
-                f"SELECT DISTINCT id FROM near_dup_bands WHERE key IN ({marks})", keys)
-        } - {article.id}
-        for cand_id, cluster, blob in self._signatures(candidates):
-            score = dedupe.similarity(sig, dedupe.from_blob(blob))
-            if score >= best_score:
-                best, best_score = cluster, score
-        self._db.execute("INSERT OR REPLACE INTO near_dup VALUES (?,?,?)",
-                         (article.id, best, dedupe.to_blob(sig)))
-        self._db.executemany("INSERT INTO near_dup_bands VALUES (?,?)",
-                             [(key, article.id) for key in keys])
-        return article if article.cluster == best else replace(article, cluster=best)
-
-    def _signatures(self, ids: set[str]):
-        for cand_id in sorted(ids):
-            row = self._db.execute(
-                "SELECT id, cluster, signature FROM near_dup WHERE id=?", (cand_id,)).fetchone()
-            if row:
-                yield row
+    def log_put(self, article_id: str) -> None:
+        """Log a change of a stored article's record, for the index to apply."""
+        self._db.execute("INSERT INTO changes (id, op) VALUES (?, 'put')", (article_id,))
 
     def _write(self, article: Article) -> None:
         self._db.execute(
@@ -200,8 +166,6 @@ class ArticleStore:
         removed = 0
         for article_id in ids:
             cur = self._db.execute("DELETE FROM articles WHERE id=?", (article_id,))
-            self._db.execute("DELETE FROM near_dup WHERE id=?", (article_id,))
-            self._db.execute("DELETE FROM near_dup_bands WHERE id=?", (article_id,))
             if cur.rowcount:
                 removed += 1
                 self._db.execute("INSERT INTO changes (id, op) VALUES (?, 'delete')", (article_id,))
@@ -243,6 +207,15 @@ class ArticleStore:
         # A separate cursor streams rows: memory does not grow with the store.
         for (record,) in self._db.execute("SELECT record FROM articles ORDER BY rowid"):
             yield Article.from_dict(json.loads(record))
+
+    def articles_in_stored_order(self) -> Iterator[Article]:
+        """Every article, oldest stored first, read in chunks: the caller may
+        write to the store meanwhile."""
+        ids = [row[0] for row in self._db.execute("SELECT id FROM articles ORDER BY rowid")]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found = self.get_many(chunk)
+            yield from (found[i] for i in chunk if i in found)
 
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

@@ -190,13 +190,13 @@ class Archive:
     def index(self, *, rebuild: bool = False, optimize: bool = False, progress=None) -> dict:
         """Bring the index up to date with the store (build it if there is none),
         or `rebuild` it; `dateline index --json`. `progress(done, total)`."""
-        from dateline.index import bring_index_up_to_date, optimize_index, rebuild_index
+        from dateline.index import bring_index_up_to_date, optimize_index, rebuild_archive
 
         started = time.perf_counter()
         location = IndexLocation.in_home(self.home.root)
         with self._writing() as store:
-            if rebuild:
-                result = {"rebuilt": True, "articles": rebuild_index(store, location, progress=progress)}
+            if rebuild:  # (near-duplicates clustered again first when their rule changed)
+                result = rebuild_archive(store, location, progress=progress)
             else:
                 result = bring_index_up_to_date(store, location, progress=progress)
             if optimize:

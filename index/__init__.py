@@ -12,9 +12,10 @@ from dateline.index.build import (
     sync_index,
 )
 from dateline.index.generations import IndexLocation, index_size_bytes
-from dateline.index.update import bring_index_up_to_date, remove_articles, update_archive, writing_home
+from dateline.index.update import (bring_index_up_to_date, rebuild_archive, remove_articles, update_archive,
+                                   writing_home)
 
 __all__ = ["HOME_FORMATS", "IndexIncompatible", "IndexLocation", "IndexMissing",
            "IndexUnavailable", "bring_index_up_to_date", "index_size_bytes", "open_live_index",
-           "optimize_index", "rebuild_index", "remove_articles", "segment_count", "sync_index",
+           "optimize_index", "rebuild_archive", "rebuild_index", "remove_articles", "segment_count", "sync_index",
            "update_archive", "writing_home"]

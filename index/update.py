@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dateline.corpus.clusters import Clusters
 from dateline.corpus.home import Home, check_manifest, record_manifest
 from dateline.corpus.home import WriterLock
 from dateline.corpus.store import ArticleStore
@@ -44,6 +45,19 @@ def bring_index_up_to_date(
     return {"rebuilt": False, **sync_index(store, location)}
 
 
+def rebuild_archive(
+    store: ArticleStore, location: IndexLocation, *, progress: ProgressCallback | None = None
+) -> dict:
+    """`dateline index --rebuild`: the near-duplicate clusters recomputed from the
+    store when they follow an older rule, then a fresh index of every article."""
+    clusters = Clusters(store)
+    reclustered = None if clusters.is_current() else clusters.recluster()
+    result = {"rebuilt": True, "articles": rebuild_index(store, location, progress=progress)}
+    if reclustered is not None:
+        result["reclustered"] = reclustered
+    return result
+
+
 def update_archive(
     store: ArticleStore,
     home: Home,
@@ -68,6 +82,7 @@ def remove_articles(store: ArticleStore, home: Home, ids: Iterable[str]) -> dict
     """Delete articles from the store, then from the index. Unknown ids are reported."""
     wanted = list(dict.fromkeys(ids))
     present = set(store.get_many(wanted))
+    Clusters(store).forget(i for i in wanted if i in present)
     removed = store.delete([i for i in wanted if i in present])
     store.commit()
     crash_point("after-store-delete")

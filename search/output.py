@@ -73,6 +73,9 @@ def print_ingest_summary(summary: dict, home, *, as_json: bool) -> None:
         )
     if again := summary.get("people_from_later_stories"):
         typer.echo(f"  headlines read again: {again} × now naming a person whom later stories introduced")
+    if moved := summary.get("reclustered"):
+        typer.echo(f"  near-duplicates: {plural(moved, 'stored article')} "
+                   "moved to another cluster by the current rule (docs/near-duplicates.md)")
     # The reasons come most common first (IngestSummary.as_dict).
     for reason, count in summary["rejected_by_reason"].items():
         typer.echo(f"  rejected: {count} × {reason}")
@@ -92,6 +95,9 @@ def print_index_result(result: dict, *, as_json: bool) -> None:
         typer.echo(json.dumps(result, indent=2))
     elif result["rebuilt"]:
         typer.echo(f"Indexed {plural(result['articles'], 'article')} in {result['seconds']} s.")
+        if result.get("reclustered") is not None:
+            typer.echo(f"Near-duplicates clustered by the current rule: "
+                       f"{plural(result['reclustered'], 'article')} moved to another cluster.")
     else:
         typer.echo(f"Index updated: {result['added_or_updated']} added or changed, "
                    f"{result['deleted']} removed ({result['seconds']} s).")

@@ -7,6 +7,7 @@ import pytest
 
 from dateline.corpus import ArticleStore, Home
 from dateline.corpus.article import Article
+from dateline.corpus.clusters import Clusters
 from dateline.index import IndexLocation, rebuild_index
 from dateline.search.archive import Archive
 from dateline.search.engine import search
@@ -18,7 +19,7 @@ def article(id, day, text):
                    date=datetime(2014, 3, day, 12, tzinfo=timezone.utc))
 
 
-# The store puts near-identical texts in one cluster (corpus/dedupe.py).
+# Near-identical texts of one story share a cluster (corpus/clusters.py).
 QUAKE = ("Earthquake shakes the coast. Buildings swayed for a minute in the port city and "
          "thousands of residents ran into the streets, where they waited for hours as "
          "engineers checked bridges, schools and the old harbour wall for cracks.")
@@ -41,8 +42,10 @@ ARTICLES = [
 def wire(tmp_path_factory):
     home = Home(tmp_path_factory.mktemp("wire"))
     with ArticleStore(home.store_path) as store:
+        clusters = Clusters(store)
         for a in ARTICLES:
             store.put(a)
+            clusters.assign(a)
         store.commit()
         rebuild_index(store, IndexLocation.in_home(home.root))
         clusters = {a.id: a.cluster for a in store}
@@ -116,10 +119,13 @@ def test_copies_indexed_by_a_later_update_still_collapse(tmp_path):
     from dateline.index import sync_index
     home = Home(tmp_path)
     with ArticleStore(home.store_path) as store:
+        clusters = Clusters(store)
         store.put(ARTICLES[0])
+        clusters.assign(ARTICLES[0])
         store.commit()
         rebuild_index(store, IndexLocation.in_home(home.root))
         store.put(ARTICLES[1])  # the copy arrives later, into a new segment
+        clusters.assign(ARTICLES[1])
         store.commit()
         sync_index(store, IndexLocation.in_home(home.root))
     with Archive(home) as archive:
@@ -129,8 +135,10 @@ def test_copies_indexed_by_a_later_update_still_collapse(tmp_path):
 def test_remove_by_query_takes_every_copy_not_only_the_listed_ones(tmp_path):
     home = Home(tmp_path / "home")
     with ArticleStore(home.store_path) as store:
+        clusters = Clusters(store)
         for a in ARTICLES:
             store.put(a)
+            clusters.assign(a)
         store.commit()
         rebuild_index(store, IndexLocation.in_home(home.root))
     done = dateline(str(home.root), "remove", "--query", "earthquake", "--json")
