@@ -4,10 +4,11 @@ same transactions, their own tables): the ingest stores an article, then asks
 
 Candidates come from MinHash bands (`corpus.dedupe`): two articles sharing a
 band are compared. The cost per article is bounded whatever the archive
-holds: each band gives at most BAND_RECENT candidates (its most recently
-stored members), and at most CANDIDATES of them, those sharing the most bands,
-are compared with `corpus.same_story`. A thousand copies of one template cost
-what ten do. Assignment depends only on the order articles are stored in (a
+holds: each band keeps only its BAND_RECENT most recently stored members (one
+row per band), and at most CANDIDATES of those, the ones sharing the most
+bands, are compared with `corpus.same_story`. A thousand copies of one
+template cost what ten do. (A member deleted from a band is not replaced by
+an older one: after deletions a band may offer fewer candidates.) Assignment depends only on the order articles are stored in (a
 distributed ingest that stores them in input order gets the same clusters).
 
 An article joins the cluster of the most similar candidate that is the same
@@ -18,6 +19,7 @@ from the stored articles, without the crawl.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -40,9 +42,8 @@ CREATE TABLE IF NOT EXISTS story_clusters (
     body_hash TEXT NOT NULL,
     corrected INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS story_bands (key TEXT NOT NULL, id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS story_bands_key ON story_bands(key);
-CREATE INDEX IF NOT EXISTS story_bands_id ON story_bands(id);
+-- Per band key ("band:hash"), its most recently stored members, newest first (JSON).
+CREATE TABLE IF NOT EXISTS story_bands (key TEXT PRIMARY KEY, ids TEXT NOT NULL) WITHOUT ROWID;
 DROP TABLE IF EXISTS near_dup;
 DROP TABLE IF EXISTS near_dup_bands
 """
@@ -61,6 +62,7 @@ class Clusters:
                 if statement.strip():
                     self._db.execute(statement)
         self.comparisons = 0  # candidates compared, for tests of the bound
+        self._marked = False  # the meta row naming the rule is written
 
     def is_current(self) -> bool:
         """Whether the stored clusters follow this rule (an empty store does)."""
@@ -77,38 +79,46 @@ class Clusters:
         if signature is None:
             signature = dedupe.article_signature(article)
         facts = facts_of(article)
-        keys = [f"{band}:{key}" for band, key in dedupe.band_keys(signature)]
         self._forget(article.id)
+        bands = self._bands(_keys(signature))
         cluster = article.id
         best = -1.0
-        for cand_cluster, cand_sig, cand_facts in self._candidates(keys, article.id):
+        for cand_cluster, cand_sig, cand_facts in self._candidates(bands, article.id):
             self.comparisons += 1
             score = dedupe.similarity(signature, cand_sig)
             if score > best and same_story(score, facts, cand_facts):
                 cluster, best = cand_cluster, score
         self._db.execute("INSERT INTO story_clusters VALUES (?,?,?,?,?,?,?)",
                          (article.id, cluster, dedupe.to_blob(signature), *facts.to_row()))
-        self._db.executemany("INSERT INTO story_bands VALUES (?,?)", [(k, article.id) for k in keys])
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters', ?)", (RULE_VERSION,))
+        self._db.executemany("INSERT OR REPLACE INTO story_bands VALUES (?,?)", [
+            (key, json.dumps([article.id, *members[: BAND_RECENT - 1]], ensure_ascii=False))
+            for key, members in bands.items()])
+        if not self._marked:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters', ?)", (RULE_VERSION,))
+            self._marked = True
         if article.cluster != cluster:
             self.store.set_cluster(article.id, cluster)
         return cluster
 
-    def _candidates(self, keys: list[str], own_id: str):
+    def _bands(self, keys: list[str]) -> dict[str, list[str]]:
+        """Each band key's stored members, newest first ([] for a new key)."""
+        found = dict(self._db.execute(
+            f"SELECT key, ids FROM story_bands WHERE key IN ({','.join('?' * len(keys))})", keys))
+        return {key: json.loads(found[key]) if key in found else [] for key in keys}
+
+    def _candidates(self, bands: dict[str, list[str]], own_id: str):
         """(cluster, signature, facts) of the stored articles sharing the most
-        bands with these keys, at most CANDIDATES, in a stable order."""
+        bands, at most CANDIDATES, the more recent first among equals."""
         from dateline.corpus import dedupe
 
         shared: Counter = Counter()
-        recency: dict[str, int] = {}
-        for key in keys:
-            for rowid, cand in self._db.execute(
-                    "SELECT rowid, id FROM story_bands WHERE key=? ORDER BY rowid DESC LIMIT ?",
-                    (key, BAND_RECENT)):
+        newest: dict[str, int] = {}  # best place in a band's list, 0 = most recent
+        for members in bands.values():
+            for place, cand in enumerate(members):
                 if cand != own_id:
                     shared[cand] += 1
-                    recency[cand] = max(recency.get(cand, 0), rowid)
-        chosen = sorted(shared, key=lambda c: (-shared[c], -recency[c]))[:CANDIDATES]
+                    newest[cand] = min(newest.get(cand, place), place)
+        chosen = sorted(shared, key=lambda c: (-shared[c], newest[c], c))[:CANDIDATES]
         if not chosen:
             return []
         rows = {row[0]: row for row in self._db.execute(
@@ -123,8 +133,16 @@ class Clusters:
             self._forget(article_id)
 
     def _forget(self, article_id: str) -> None:
+        from dateline.corpus import dedupe
+
+        row = self._db.execute("SELECT signature FROM story_clusters WHERE id=?", (article_id,)).fetchone()
+        if row is None:
+            return
         self._db.execute("DELETE FROM story_clusters WHERE id=?", (article_id,))
-        self._db.execute("DELETE FROM story_bands WHERE id=?", (article_id,))
+        bands = self._bands(_keys(dedupe.from_blob(row[0])))
+        self._db.executemany("UPDATE story_bands SET ids=? WHERE key=?", [
+            (json.dumps([m for m in members if m != article_id], ensure_ascii=False), key)
+            for key, members in bands.items() if article_id in members])
 
     def recluster(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Every stored article's cluster computed again, in the order they were
@@ -142,3 +160,9 @@ class Clusters:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES ('clusters', ?)", (RULE_VERSION,))
         self.store.commit()
         return changed
+
+
+def _keys(signature) -> list[str]:
+    from dateline.corpus import dedupe
+
+    return [f"{band}:{key}" for band, key in dedupe.band_keys(signature)]
