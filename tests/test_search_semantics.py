@@ -205,7 +205,8 @@ def small(tmp_path_factory):
     feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
     home = build_home(root / "home", feed)
     with Archive(home) as archive:
-        yield lambda q: {h.article.id for h in search(archive, q, limit=100, now=NOW).hits}
+        # Every matching article, near-duplicates too (these short texts differ in a word).
+        yield lambda q: {h.article.id for h in search(archive, q, limit=100, all_copies=True, now=NOW).hits}
 
 
 def test_site_takes_the_domain_and_its_subdomains(small):
