@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS story_clusters (
     id TEXT PRIMARY KEY,
     cluster TEXT NOT NULL,
     signature BLOB NOT NULL,
-    figures TEXT NOT NULL,
+    facts TEXT NOT NULL,  -- JSON: figures, tickers, headline subjects, names
     date TEXT,
     body_hash TEXT NOT NULL,
     corrected INTEGER NOT NULL
@@ -122,7 +122,7 @@ class Clusters:
         if not chosen:
             return []
         rows = {row[0]: row for row in self._db.execute(
-            "SELECT id, cluster, signature, figures, date, body_hash, corrected FROM story_clusters "
+            "SELECT id, cluster, signature, facts, date, body_hash, corrected FROM story_clusters "
             f"WHERE id IN ({','.join('?' * len(chosen))})", chosen)}
         return [(rows[c][1], dedupe.from_blob(rows[c][2]), Facts.from_row(*rows[c][3:]))
                 for c in chosen if c in rows]
