@@ -95,3 +95,12 @@ def test_a_former_state_is_folded_into_its_successor():
     assert places == {"Germany": 40, "France": 7, "Soviet Union": 5}  # no Russia: kept
     assert former == {"Germany": [{"value": "West Germany", "count": 38},
                                   {"value": "East Germany", "count": 2}]}
+
+
+def test_the_top_words_bench_runs_and_reports_against_the_name_facets(archive, capsys):
+    from bench.top_words import QUERIES, run
+
+    worst = run(archive.searcher(), repeat=1)
+    out = capsys.readouterr().out
+    assert "table build" in out and f"worst p95 {worst:.1f} ms" in out
+    assert len([line for line in out.splitlines() if line.endswith("x")]) == len(QUERIES)

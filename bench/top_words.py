@@ -1,0 +1,67 @@
+"""Top words (`facets.words`, JLH over every match) on a built home: what they
+cost a query, against the name facets counted over the same matches.
+
+    python -m bench.top_words --home PATH [--repeat 15]
+
+PATH is a home already ingested and indexed (for the issue's target, Reuters
+x10: the 1987 SGML files plus `bench.corpus_copies` copies 1..9). Prints, per
+query, its matches and the p50/p95 of the top words alone, and the ratio to
+the name facets (people, places, sources, tags) on the same matches, measured
+in the same run. The first query also pays for building each segment's word
+table once; that build is timed and reported apart (`table build`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench.common import latency_ms
+from dateline.corpus.home import Home
+from dateline.search.archive import Archive as Reader
+from dateline.search.engine import build_tree, find_matches
+from dateline.search.facet_counts import count_values
+from dateline.search.facets import FACET_FIELDS
+from dateline.search.options import Filters
+from dateline.search.top_words import top_words
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+QUERIES = ("oil", "coffee", "bank rates", "place:japan", "person:volcker", "tag:grain",
+           '"trade deficit"', "*")
+TARGET_P95_MS = 250
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    with Reader(Home(args.home)) as reader:
+        run(reader.searcher(), args.repeat)
+
+
+def run(searcher, repeat: int) -> float:
+    """Prints the table; returns the worst p95 of the top words (ms)."""
+    started = time.perf_counter()
+    top_words(searcher, find_matches(searcher, build_tree("oil", Filters(), now=NOW)).ids)
+    print(f"{searcher.doc_count()} articles; table build (first query) "
+          f"{(time.perf_counter() - started) * 1000:.0f} ms")
+    print(f"{'query':<18}{'matches':>9}{'words p50':>11}{'words p95':>11}{'facets p95':>12}{'ratio':>7}")
+    worst = 0.0
+    for query in QUERIES:
+        docs = find_matches(searcher, build_tree(query, Filters(), now=NOW)).ids
+        words = latency_ms(lambda: top_words(searcher, docs), repeat=repeat)
+        names = latency_ms(lambda: count_values(searcher, docs, list(FACET_FIELDS.values())),
+                           repeat=repeat)
+        worst = max(worst, words["p95"])
+        print(f"{query:<18}{len(docs):>9}{words['median']:>10.1f} {words['p95']:>10.1f} "
+              f"{names['p95']:>11.1f} {words['p95'] / max(names['p95'], 0.01):>6.1f}x")
+    print(f"worst p95 {worst:.1f} ms (target {TARGET_P95_MS} ms): "
+          f"{'met' if worst <= TARGET_P95_MS else 'NOT met'}")
+    return worst
+
+
+if __name__ == "__main__":
+    main()
