@@ -1,0 +1,238 @@
+"""Saved searches that report what is new: watches.
+
+A watch is a query (with the filters `search` takes) kept in the home, in
+`watches.sqlite`, apart from the article store: `index --rebuild` never
+touches it. Each watch remembers the position in the store's change log up
+to which it has looked (`checked_seq`). After an update or an index run has
+applied new articles, `find_news` percolates every article changed since that
+position (`search/percolate.py`) and records what matched as *news*, and
+moves the position, in one SQLite transaction: an update killed at any point
+either recorded the news and the new position together or neither, so the
+next run finds the same news once, never twice and never none.
+
+`watch run` shows a watch's unreported news and marks it reported, again in
+one transaction. A new copy of a story already recorded for a watch (same
+near-duplicate cluster, or the same article changed) is not news again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dateline.corpus.article import Article
+from dateline.corpus.store import ArticleStore
+
+WATCHES_FILE = "watches.sqlite"
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+FILTERS = ("person", "place", "source", "tag")
+BATCH = 500  # articles read from the store at a time while percolating
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS watches (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    filters TEXT NOT NULL,          -- JSON object: person, place, source, tag
+    exec TEXT,                      -- a command to run with new hits on stdin, or NULL
+    created TEXT NOT NULL,
+    checked_seq INTEGER NOT NULL    -- the change-log position looked at so far
+);
+CREATE TABLE IF NOT EXISTS news (
+    watch TEXT NOT NULL REFERENCES watches(name) ON DELETE CASCADE,
+    article TEXT NOT NULL,
+    cluster TEXT NOT NULL,
+    seq INTEGER NOT NULL,           -- the change that brought it
+    reported INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (watch, article)
+);
+CREATE INDEX IF NOT EXISTS news_cluster ON news(watch, cluster);
+"""
+
+
+class WatchError(ValueError):
+    """A bad watch request (unknown or duplicate name, bad name); str() is user-facing."""
+
+
+@dataclass(frozen=True)
+class Watch:
+    name: str
+    query: str
+    filters: dict = field(default_factory=dict)
+    exec: str | None = None
+    created: str = ""
+    checked_seq: int = 0
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "query": self.query, "filters": dict(self.filters),
+                "exec": self.exec, "created": self.created, "checked_seq": self.checked_seq}
+
+
+@dataclass(frozen=True)
+class News:
+    """What one percolation found for one watch."""
+
+    watch: Watch
+    article_ids: list[str]
+
+
+class WatchBook:
+    """The home's watches and their news (`HOME/watches.sqlite`)."""
+
+    def __init__(self, root: Path):
+        root.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(root / WATCHES_FILE, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> WatchBook:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def add(self, name: str, query: str, *, filters: dict | None = None, exec: str | None = None,
+            checked_seq: int) -> Watch:
+        """A new watch; it reports what arrives after `checked_seq` (now)."""
+        if not NAME.fullmatch(name):
+            raise WatchError(f"watch name {name!r}: use up to 64 letters, digits, '.', '_' or '-', "
+                             "starting with a letter or digit")
+        kept = {k: v.strip() for k, v in (filters or {}).items() if k in FILTERS and v and v.strip()}
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            self._db.execute("INSERT INTO watches VALUES (?, ?, ?, ?, ?, ?)",
+                             (name, query, json.dumps(kept, sort_keys=True), exec, created, checked_seq))
+        except sqlite3.IntegrityError:
+            raise WatchError(f"a watch named {name!r} exists already") from None
+        return self.get(name)
+
+    def remove(self, name: str) -> None:
+        self.get(name)
+        self._db.execute("DELETE FROM watches WHERE name = ?", (name,))
+
+    def get(self, name: str) -> Watch:
+        row = self._db.execute("SELECT * FROM watches WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            known = [w.name for w in self.all()]
+            hint = f" (watches: {', '.join(known)})" if known else " (there are no watches yet)"
+            raise WatchError(f"no watch named {name!r}{hint}")
+        return _watch(row)
+
+    def all(self) -> list[Watch]:
+        return [_watch(r) for r in self._db.execute("SELECT * FROM watches ORDER BY name")]
+
+    def unreported(self, name: str) -> list[tuple[str, int]]:
+        """(article id, seq) of a watch's news not yet reported, newest change first."""
+        return self._db.execute(
+            "SELECT article, seq FROM news WHERE watch = ? AND reported = 0 ORDER BY seq DESC",
+            (name,)).fetchall()
+
+    def unreported_count(self, name: str) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM news WHERE watch = ? AND reported = 0",
+                                (name,)).fetchone()[0]
+
+    def mark_reported(self, name: str, article_ids: Iterable[str]) -> None:
+        with self._transaction():
+            self._db.executemany("UPDATE news SET reported = 1 WHERE watch = ? AND article = ?",
+                                 [(name, a) for a in article_ids])
+
+    def find_news(self, store: ArticleStore, *, upto: int | None = None, tz=timezone.utc,
+                  now: datetime | None = None) -> list[News]:
+        """Percolate the articles changed since each watch last looked, record
+        what matched, and move every watch to `upto` (default: the store's
+        last change), all in one transaction. Returns the news found now."""
+        from dateline.search.engine import build_tree  # numpy and the parser: only with watches
+        from dateline.search.lower import lower
+        from dateline.search.percolate import Percolator, Standing
+
+        watches = self.all()
+        upto = store.last_seq() if upto is None else upto
+        behind = [w for w in watches if w.checked_seq < upto]
+        if not behind:
+            return []
+        now = now or datetime.now(timezone.utc)
+        start = min(w.checked_seq for w in behind)
+        changed = _latest_puts(store, start, upto)
+        standing = []
+        for watch in behind:
+            tree = build_tree(watch.query, now=now, tz=tz, **watch.filters)
+            standing.append(Standing(watch.name, lower(tree)))
+        percolator = Percolator(standing)
+        by_name = {w.name: w for w in behind}
+        found: dict[str, list[tuple[Article, int]]] = {}
+        for batch in _batches(list(changed.items()), BATCH):
+            articles = store.get_many([article_id for article_id, _ in batch])
+            for article_id, seq in batch:
+                article = articles.get(article_id)
+                if article is None:  # removed again since
+                    continue
+                for name in percolator.match(article):
+                    if seq > by_name[name].checked_seq:
+                        found.setdefault(name, []).append((article, seq))
+        return self._record(behind, found, upto)
+
+    def _record(self, behind: list[Watch], found: dict, upto: int) -> list[News]:
+        news = []
+        with self._transaction():
+            for watch in behind:
+                new_ids = []
+                for article, seq in sorted(found.get(watch.name, ()), key=lambda p: p[1]):
+                    cluster = article.cluster or article.id
+                    seen = self._db.execute(
+                        "SELECT 1 FROM news WHERE watch = ? AND (article = ? OR cluster = ?)",
+                        (watch.name, article.id, cluster)).fetchone()
+                    if seen:
+                        continue  # a copy or a new version of what this watch already has
+                    self._db.execute("INSERT INTO news VALUES (?, ?, ?, ?, 0)",
+                                     (watch.name, article.id, cluster, seq))
+                    new_ids.append(article.id)
+                self._db.execute("UPDATE watches SET checked_seq = ? WHERE name = ?",
+                                 (upto, watch.name))
+                if new_ids:
+                    news.append(News(watch, new_ids))
+        return news
+
+    def _transaction(self):
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def __enter__(self):
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, *exc):
+        self._db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def _watch(row) -> Watch:
+    name, query, filters, exec_, created, checked = row
+    return Watch(name, query, json.loads(filters), exec_, created, checked)
+
+
+def _latest_puts(store: ArticleStore, after: int, upto: int) -> dict[str, int]:
+    """Each article put after `after` (up to `upto`) and not deleted since: its last seq."""
+    latest: dict[str, int] = {}
+    for seq, article_id, op in store.changes_since(after):
+        if seq > upto:
+            break
+        if op == "put":
+            latest[article_id] = seq
+        else:
+            latest.pop(article_id, None)
+    return latest
+
+
+def _batches(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
