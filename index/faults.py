@@ -21,6 +21,8 @@ CRASH_POINTS = (
     "rebuild-midway",         # rebuild: half the articles written to the new generation
     "after-rebuild-commit",   # rebuild: new generation complete, CURRENT not switched
     "after-switch",           # rebuild: CURRENT switched, old generation not retired
+    "watch-news-before-commit",  # update/index: watches' news found, not committed
+    "after-watch-news",       # update/index: watches' news committed, not yet printed
 )
 
 

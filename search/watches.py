@@ -27,6 +27,7 @@ from pathlib import Path
 
 from dateline.corpus.article import Article
 from dateline.corpus.store import ArticleStore
+from dateline.index.faults import crash_point
 
 WATCHES_FILE = "watches.sqlite"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -198,6 +199,7 @@ class WatchBook:
                                  (upto, watch.name))
                 if new_ids:
                     news.append(News(watch, new_ids))
+            crash_point("watch-news-before-commit")
         return news
 
     def _transaction(self):

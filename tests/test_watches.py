@@ -283,3 +283,29 @@ def test_the_percolator_matches_what_a_search_finds(generated):
     finally:
         archive.close()
     assert sum(nonempty) > len(nonempty) / 3  # most queries tell articles apart
+
+
+# -- an update killed at any point neither loses a report nor repeats one ------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["before-index-commit", "after-index-commit",
+                                   "watch-news-before-commit", "after-watch-news"])
+def test_an_update_killed_anywhere_reports_each_article_once(tmp_path, point):
+    from tests.test_update import run_cli
+
+    root = tmp_path / "home"
+    assert run_cli(root, "update", str(crawl(tmp_path / "base.jsonl", KENYA_RATE))).returncode == 0
+    assert run_cli(root, "watch", "add", "cocoa", "cocoa").returncode == 0
+    new = crawl(tmp_path / "new.jsonl", GHANA_COCOA, dict(GHANA_COCOA, slug="cocoa-2",
+                title="Cocoa farmers in Ghana welcome the price", body="Farmers said the cocoa "
+                "price rise would help them buy fertiliser for the season."))
+    killed = run_cli(root, "update", str(new), env={"DATELINE_CRASH_AT": point})
+    assert killed.returncode == -9
+    rerun = run_cli(root, "update", str(new))
+    assert rerun.returncode == 0, rerun.stderr
+    reported_by_rerun = "2 new for cocoa" in rerun.stdout
+    # Before the commit the rerun finds the news; after it, the news waits for `watch run`.
+    assert reported_by_rerun == (point != "after-watch-news")
+    [watch] = json.loads(run_cli(root, "watch", "run", "--json").stdout)["watches"]
+    assert sorted(h["url"] for h in watch["new"]) == [BASE + "cocoa-2", BASE + "ghana-cocoa"]
+    assert json.loads(run_cli(root, "watch", "run", "--json").stdout)["watches"][0]["new"] == []

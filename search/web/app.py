@@ -25,6 +25,7 @@ from dateline.search.output import stale_index_note
 from dateline.search.parser import MAX_QUERY_LENGTH
 from dateline.search.query import positive_terms
 from dateline.search.snippets import Snippet, find_matches
+from dateline.search.web.feeds import add_feed_routes
 from dateline.search.web.service import SearchService
 from dateline.search.web.histogram import bucket_label, build_histogram, span
 from dateline.search.web.linechart import build_line_chart
@@ -98,6 +99,7 @@ def create_app(home: Home | None = None, *, archive: Archive | None = None,
         return render_template("error.html", status=500, message=message, req=SearchRequest()), 500
 
     _add_routes(app, service)
+    add_feed_routes(app, service)
     return app
 
 
@@ -225,7 +227,7 @@ def _add_routes(app: Flask, service: SearchService) -> None:
             typed = SearchRequest(q=request.args.get("q", "")[:MAX_QUERY_LENGTH])
             return _page(typed, service, error=str(exc)), 400
         if req.is_empty:
-            return _page(req, service)
+            return _page(req, service, watches=service.watches())
         if field_errors := _date_field_errors(service, req):
             return _page(req, service, field_errors=field_errors), 400
         results, error = _run(service, req)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import date
+from datetime import date, datetime, timezone
 
 from dateline.archive import Archive
 from dateline.corpus.article import Article
@@ -127,6 +127,27 @@ class SearchService:
         without an index run changes this and not the generation)."""
         with self._lock:
             return self.archive.pending_changes()
+
+    def last_changed(self) -> datetime:
+        """When the live index last changed (its newest file): what a search
+        sees cannot have changed since. For feeds' Last-Modified."""
+        from dateline.index import IndexLocation
+
+        location = IndexLocation.in_home(self.archive.home.root)
+        where = location.current_dir()
+        files = [location.pointer] + ([f for f in where.iterdir() if f.is_file()] if where else [])
+        newest = max((f.stat().st_mtime for f in files if f.exists()), default=0)
+        return datetime.fromtimestamp(int(newest), timezone.utc)
+
+    def watches(self) -> list:
+        """The home's watches (none when no watch was ever added)."""
+        from dateline.search.watches import WATCHES_FILE, WatchBook
+
+        root = self.archive.home.root
+        if not (root / WATCHES_FILE).exists():
+            return []
+        with WatchBook(root) as book:
+            return book.all()
 
     def article(self, article_id: str) -> Article | None:
         with self._lock:
