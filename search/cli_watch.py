@@ -60,6 +60,7 @@ def add_command(
             watch = book.add(name, query, filters=filters, exec=exec_command, checked_seq=seq)
         except WatchError as exc:
             fail(str(exc))
+        book.prepare(now=now(), tz=home_timezone(home))
     typer.echo(f"Watching {watch.name}: {_described(watch)}. Updates will report what is new.")
 
 

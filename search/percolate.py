@@ -45,21 +45,62 @@ class ArticleFields:
                 self.words[name] = [v.strip() for v in value.split(",") if v.strip()]
         self.sets = {name: set(words) for name, words in self.words.items()}
         self._stems: dict[str, set[str]] = {}
+        self._positions: dict[str, dict[str, list[int]]] = {}
 
-    def stems(self, field: str) -> set[str]:
-        found = self._stems.get(field)
+    def positions(self, field: str) -> dict[str, list[int]]:
+        """Each word of a field with its positions, built once per field."""
+        found = self._positions.get(field)
         if found is None:
-            found = self._stems[field] = {stem(w) for w in self.sets.get(field, ())}
+            found = self._positions[field] = {}
+            for n, word in enumerate(self.words.get(field, ())):
+                found.setdefault(word, []).append(n)
         return found
 
-    def keys(self) -> set[tuple[str, str]]:
-        """Everything an anchor may name: (field, word) and (field, 'stem', s)."""
-        keys: set[tuple] = set()
-        for name, words in self.sets.items():
-            keys.update((name, w) for w in words)
-        for name in _POSITIONAL:
-            keys.update((name, "stem", s) for s in self.stems(name))
-        return keys
+    def has_stem(self, field: str, wanted: str) -> bool:
+        """Whether a word of the field has the stem. Only the words that begin
+        as a word with that stem must are stemmed: stemming every word of every
+        new article would cost more than all the rest of percolating."""
+        prefixes = self._prefixes(field)
+        return any(stem(w) == wanted for w in prefixes.get(stem_prefix(wanted), ()))
+
+    def stem_prefixes(self, field: str):
+        return self._prefixes(field).keys()
+
+    def _prefixes(self, field: str) -> dict[str, set[str]]:
+        found = self._stems.get(field)
+        if found is None:
+            found = self._stems[field] = {}
+            for word in self.sets.get(field, ()):
+                for key in word_prefixes(word):
+                    found.setdefault(key, set()).add(word)
+        return found
+
+    def holds(self, key: tuple) -> bool:
+        """Whether the article has the key: (field, word) or (field, 'stem', prefix)."""
+        if len(key) == 3:
+            return key[2] in self._prefixes(key[0])
+        return key[1] in self.sets.get(key[0], ())
+
+
+# Snowball's English stem, less its last letter, begins every word with that
+# stem (the last letter may change: "happy" -> "happi", "hoping" -> "hope"),
+# except these, whose "y" becomes "ie" ("dying" -> "die"). So a word can have
+# the stem `s` only if it starts with `stem_prefix(s)` or is one of them;
+# tests/test_watches.py checks the percolator against the engine.
+_IRREGULAR = {"dying": "die", "lying": "lie", "tying": "tie"}
+_PREFIX = 3
+
+
+def stem_prefix(stemmed: str) -> str:
+    return stemmed[:-1][:_PREFIX]
+
+
+def word_prefixes(word: str) -> list[str]:
+    """Every `stem_prefix` a stem of this word may have."""
+    found = [word[:k] for k in range(min(len(word), _PREFIX) + 1)]
+    if word in _IRREGULAR:
+        found.append(stem_prefix(_IRREGULAR[word]))
+    return found
 
 
 def matches(op: Op, doc: ArticleFields) -> bool:
@@ -67,9 +108,9 @@ def matches(op: Op, doc: ArticleFields) -> bool:
     if isinstance(op, TermOp):
         return op.text in doc.sets.get(op.field, ())
     if isinstance(op, StemOp):
-        return op.stem in doc.stems(op.field)
+        return doc.has_stem(op.field, op.stem)
     if isinstance(op, PhraseOp):
-        return _phrase(op, doc.words.get(op.field, ()))
+        return _phrase(op, doc.positions(op.field))
     if isinstance(op, PrefixOp):
         return any(w.startswith(op.prefix) for w in doc.sets.get(op.field, ()))
     if isinstance(op, DateOp):
@@ -86,14 +127,9 @@ def matches(op: Op, doc: ArticleFields) -> bool:
     raise TypeError(f"the percolator cannot evaluate {op!r}")
 
 
-def _phrase(op: PhraseOp, words: list[str]) -> bool:
+def _phrase(op: PhraseOp, positions: dict[str, list[int]]) -> bool:
     """Each word at most `reach` positions after the one before (execute.py)."""
-    positions: dict[str, list[int]] = {}
-    wanted = set(op.words)
-    for n, word in enumerate(words):
-        if word in wanted:
-            positions.setdefault(word, []).append(n)
-    if len(positions) < len(wanted):
+    if any(word not in positions for word in op.words):
         return False
     ends = positions[op.words[0]]
     for word in op.words[1:]:
@@ -112,29 +148,29 @@ def _dated_within(key: int | None, start: datetime | None, end: datetime | None)
     return end is None or key < date_key(end.astimezone(timezone.utc))
 
 
-def anchors(op: Op) -> frozenset | None:
-    """Keys at least one of which an article must hold to match `op`; None
-    when no such set is known (a prefix, a date, NOT alone: always evaluate)."""
+def requirements(op: Op) -> list[frozenset] | None:
+    """Sets of keys an article must hold one of *each* to match `op`: an
+    empty list when nothing is known; NoneOp gives one empty set, which no
+    article meets."""
     if isinstance(op, TermOp):
-        return frozenset({(op.field, op.text)})
+        return [frozenset({(op.field, op.text)})]
     if isinstance(op, StemOp):
-        return frozenset({(op.field, "stem", op.stem)})
+        return [frozenset({(op.field, "stem", stem_prefix(op.stem))})]
     if isinstance(op, PhraseOp):
-        return frozenset({(op.field, op.words[0])})
+        return [frozenset({(op.field, w)}) for w in dict.fromkeys(op.words)]
     if isinstance(op, NoneOp):
-        return frozenset()
+        return [frozenset()]
     if isinstance(op, AndOp):
-        known = [a for a in (anchors(i) for i in op.required) if a is not None]
-        return min(known, key=len) if known else None
+        return [r for item in op.required for r in requirements(item)]
     if isinstance(op, OrOp):
-        found: set = set()
-        for item in op.items:
-            a = anchors(item)
-            if a is None:
-                return None
-            found |= a
-        return frozenset(found)
-    return None
+        # If any item matches, each of its requirements holds: so the i-th
+        # requirements of all items, joined, must hold ("title or body" of a
+        # phrase still requires each of its words in one field or the other).
+        each = [requirements(item) for item in op.items]
+        if not all(each):
+            return []
+        return [frozenset().union(*(r[i] for r in each)) for i in range(min(map(len, each)))]
+    return []  # a prefix, a date, every article: no key is required
 
 
 @dataclass(frozen=True)
@@ -146,24 +182,43 @@ class Standing:
 
 
 class Percolator:
-    """Many standing queries, indexed by their anchors."""
+    """Many standing queries, each filed under the keys of its narrowest
+    requirement: an article is tested only against the queries filed under
+    a key it holds whose every requirement it meets."""
 
     def __init__(self, standing: Iterable[Standing]):
-        self._always: list[Standing] = []
-        self._by_key: dict[tuple, list[Standing]] = {}
+        self._always: list[tuple[str, list]] = []
+        self._by_key: dict[tuple, list[tuple[str, list]]] = {}
+        self._ops: dict[str, Op] = {}
+        stem_fields = set()
         for query in standing:
-            found = anchors(query.op)
-            if found is None:
-                self._always.append(query)
-            for key in found or ():
-                self._by_key.setdefault(key, []).append(query)
+            self._ops[query.key] = query.op
+            needed = requirements(query.op)
+            entry = (query.key, needed)
+            if not needed:
+                self._always.append(entry)
+                continue
+            for key in min(needed, key=len):
+                self._by_key.setdefault(key, []).append(entry)
+                if len(key) == 3:
+                    stem_fields.add(key[0])
+        self._stem_fields = sorted(stem_fields)
 
     def match(self, article: Article) -> list[str]:
         """The keys of the standing queries this article matches, in no order."""
         doc = ArticleFields(article)
-        candidates = {q.key: q for q in self._always}
-        if self._by_key:
-            for key in doc.keys():
-                for query in self._by_key.get(key, ()):
-                    candidates[query.key] = query
-        return [key for key, query in candidates.items() if matches(query.op, doc)]
+        candidates = {key: needed for key, needed in self._always}
+        by_key = self._by_key
+        if by_key:
+            filed = [entries for name, words in doc.sets.items() for w in words
+                     if (entries := by_key.get((name, w)))]
+            for name in self._stem_fields:
+                filed += [entries for p in doc.stem_prefixes(name)
+                          if (entries := by_key.get((name, "stem", p)))]
+            for entries in filed:
+                for key, needed in entries:
+                    # Every requirement met before the query is evaluated:
+                    # set look-ups, where evaluating walks the whole query.
+                    if key not in candidates and all(any(doc.holds(k) for k in r) for r in needed):
+                        candidates[key] = needed
+        return [key for key in candidates if matches(self._ops[key], doc)]

@@ -17,14 +17,18 @@ near-duplicate cluster, or the same article changed) is not news again.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
+import dateline.corpus.gazetteer
 from dateline.corpus.article import Article
 from dateline.corpus.store import ArticleStore
 from dateline.index.faults import crash_point
@@ -41,7 +45,9 @@ CREATE TABLE IF NOT EXISTS watches (
     filters TEXT NOT NULL,          -- JSON object: person, place, source, tag
     exec TEXT,                      -- a command to run with new hits on stdin, or NULL
     created TEXT NOT NULL,
-    checked_seq INTEGER NOT NULL    -- the change-log position looked at so far
+    checked_seq INTEGER NOT NULL,   -- the change-log position looked at so far
+    compiled BLOB,                  -- the lowered query, pickled, when it does not depend on the day
+    compiled_by TEXT                -- the code that lowered it (see `_code_fingerprint`)
 );
 CREATE TABLE IF NOT EXISTS news (
     watch TEXT NOT NULL REFERENCES watches(name) ON DELETE CASCADE,
@@ -109,7 +115,7 @@ class WatchBook:
         kept = {k: v.strip() for k, v in (filters or {}).items() if k in FILTERS and v and v.strip()}
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:
-            self._db.execute("INSERT INTO watches VALUES (?, ?, ?, ?, ?, ?)",
+            self._db.execute("INSERT INTO watches VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
                              (name, query, json.dumps(kept, sort_keys=True), exec, created, checked_seq))
         except sqlite3.IntegrityError:
             raise WatchError(f"a watch named {name!r} exists already") from None
@@ -150,8 +156,6 @@ class WatchBook:
         """Percolate the articles changed since each watch last looked, record
         what matched, and move every watch to `upto` (default: the store's
         last change), all in one transaction. Returns the news found now."""
-        from dateline.search.engine import build_tree  # numpy and the parser: only with watches
-        from dateline.search.lower import lower
         from dateline.search.percolate import Percolator, Standing
 
         watches = self.all()
@@ -162,11 +166,7 @@ class WatchBook:
         now = now or datetime.now(timezone.utc)
         start = min(w.checked_seq for w in behind)
         changed = _latest_puts(store, start, upto)
-        standing = []
-        for watch in behind:
-            tree = build_tree(watch.query, now=now, tz=tz, **watch.filters)
-            standing.append(Standing(watch.name, lower(tree)))
-        percolator = Percolator(standing)
+        percolator = Percolator(Standing(w.name, op) for w, op in self._compiled(behind, now, tz))
         by_name = {w.name: w for w in behind}
         found: dict[str, list[tuple[Article, int]]] = {}
         for batch in _batches(list(changed.items()), BATCH):
@@ -179,6 +179,35 @@ class WatchBook:
                     if seq > by_name[name].checked_seq:
                         found.setdefault(name, []).append((article, seq))
         return self._record(behind, found, upto)
+
+    def prepare(self, *, now: datetime, tz=timezone.utc) -> None:
+        """Lower every watch's query now (as `watch add` does), so that the
+        next update only percolates."""
+        self._compiled(self.all(), now, tz)
+
+    def _compiled(self, watches: list[Watch], now: datetime, tz) -> list[tuple[Watch, object]]:
+        """Each watch's lowered query. Parsing and lowering a thousand queries
+        costs more than percolating an update's articles, so a query that
+        reads the same whatever the day is kept lowered, until the code that
+        lowers queries changes; `date:last-7d` is lowered afresh each time."""
+        fingerprint = _code_fingerprint()
+        cached = {name: (blob, by) for name, blob, by in
+                  self._db.execute("SELECT name, compiled, compiled_by FROM watches")}
+        ops, keep = [], []
+        for watch in watches:
+            blob, by = cached.get(watch.name, (None, None))
+            if blob is not None and by == fingerprint:
+                ops.append((watch, pickle.loads(blob)))
+                continue
+            op = _lowered(watch, now, tz)
+            if op == _lowered(watch, now + timedelta(days=400), tz):  # not relative to today
+                keep.append((pickle.dumps(op), fingerprint, watch.name))
+            ops.append((watch, op))
+        if keep:
+            with self._transaction():
+                self._db.executemany("UPDATE watches SET compiled = ?, compiled_by = ? WHERE name = ?",
+                                     keep)
+        return ops
 
     def _record(self, behind: list[Watch], found: dict, upto: int) -> list[News]:
         news = []
@@ -195,10 +224,10 @@ class WatchBook:
                     self._db.execute("INSERT INTO news VALUES (?, ?, ?, ?, 0)",
                                      (watch.name, article.id, cluster, seq))
                     new_ids.append(article.id)
-                self._db.execute("UPDATE watches SET checked_seq = ? WHERE name = ?",
-                                 (upto, watch.name))
                 if new_ids:
                     news.append(News(watch, new_ids))
+            self._db.executemany("UPDATE watches SET checked_seq = ? WHERE name = ?",
+                                 [(upto, watch.name) for watch in behind])
             crash_point("watch-news-before-commit")
         return news
 
@@ -217,8 +246,30 @@ class _Transaction:
         self._db.execute("ROLLBACK" if kind else "COMMIT")
 
 
+def _lowered(watch: Watch, now: datetime, tz):
+    from dateline.search.engine import build_tree  # numpy and the parser: only when compiling
+    from dateline.search.lower import lower
+
+    return lower(build_tree(watch.query, now=now, tz=tz, **watch.filters))
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """What reading and lowering a query depends on: the search and index
+    code and the gazetteer's table. Any change makes watches lower again."""
+    import dateline.index
+    import dateline.search
+
+    digest = hashlib.sha256()
+    for package in (dateline.search, dateline.index, dateline.corpus.gazetteer):
+        for path in sorted(Path(package.__file__).parent.glob("*.*")):
+            if path.suffix in (".py", ".tsv"):
+                digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _watch(row) -> Watch:
-    name, query, filters, exec_, created, checked = row
+    name, query, filters, exec_, created, checked, _, _ = row
     return Watch(name, query, json.loads(filters), exec_, created, checked)
 
 
