@@ -42,12 +42,13 @@ def add_command(
 ) -> None:
     """Save a search; later updates report the articles it finds among what they bring."""
     from dateline.search.engine import SearchError, build_tree
+    from dateline.search.options import Filters
     from dateline.search.parser import QuerySyntaxError
 
     home = home_of(ctx)
     filters = {"person": person, "place": place, "source": source, "tag": tag}
     try:  # a bad query is refused now, not at the first update
-        build_tree(query, now=now(), tz=home_timezone(home), **filters)
+        build_tree(query, Filters(**filters), now=now(), tz=home_timezone(home))
     except (QuerySyntaxError, SearchError) as exc:
         fail(str(exc))
     seq = 0

@@ -20,10 +20,12 @@ def news_hits(store: ArticleStore, watch: Watch, article_ids: list[str], *, tz=t
     """The articles as `search --json` prints hits, newest first. A watch
     reports arrivals, not a ranking: `score` is null."""
     from dateline.search.engine import Hit, build_tree
+    from dateline.search.options import Filters
     from dateline.search.query import positive_terms
     from dateline.search.snippets import make_snippet
 
-    tree = build_tree(watch.query, now=now or datetime.now(timezone.utc), tz=tz, **watch.filters)
+    tree = build_tree(watch.query, Filters(**watch.filters), now=now or datetime.now(timezone.utc),
+                      tz=tz)
     terms = list(positive_terms(tree))
     found = store.get_many(article_ids)
     articles = sorted((found[i] for i in article_ids if i in found), key=_newest_first)

@@ -249,8 +249,9 @@ class _Transaction:
 def _lowered(watch: Watch, now: datetime, tz):
     from dateline.search.engine import build_tree  # numpy and the parser: only when compiling
     from dateline.search.lower import lower
+    from dateline.search.options import Filters
 
-    return lower(build_tree(watch.query, now=now, tz=tz, **watch.filters))
+    return lower(build_tree(watch.query, Filters(**watch.filters), now=now, tz=tz))
 
 
 @lru_cache(maxsize=1)

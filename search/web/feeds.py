@@ -18,6 +18,7 @@ from flask import Flask, Response, abort, request, url_for
 from werkzeug.exceptions import BadRequest as HTTPBadRequest
 
 from dateline.search.engine import SearchError, SearchResults
+from dateline.search.options import Filters, SearchOptions
 from dateline.search.parser import QuerySyntaxError
 from dateline.search.web.params import BadRequest, SearchRequest
 from dateline.search.web.service import SearchService
@@ -38,7 +39,7 @@ def add_feed_routes(app: Flask, service: SearchService) -> None:
         except BadRequest as exc:
             raise HTTPBadRequest(description=str(exc)) from None
         query = req.q if req.q.strip() else "*"
-        results = _newest(service, query, req.search_kwargs())
+        results = _newest(service, query, req.search_options())
         alternate = url_for("search_page", _external=True, **req.url_args(page=1))
         return _answer(service, results, title=f"Dateline: {query}", alternate=alternate)
 
@@ -46,7 +47,7 @@ def add_feed_routes(app: Flask, service: SearchService) -> None:
     def watch_feed(name: str):
         watch = _watch(service, name)
         filters = dict(watch.filters)
-        results = _newest(service, watch.query, filters)
+        results = _newest(service, watch.query, SearchOptions(Filters(**filters)))
         alternate = url_for("search_page", _external=True, q=watch.query, **filters)
         return _answer(service, results, title=f"Dateline watch {watch.name}: {watch.query}",
                        alternate=alternate)
@@ -63,10 +64,9 @@ def _watch(service: SearchService, name: str):
             abort(404, description=str(exc))
 
 
-def _newest(service: SearchService, query: str, options: dict) -> SearchResults:
-    options = {**options, "sort": "newest", "limit": FEED_ENTRIES, "page": 1}
+def _newest(service: SearchService, query: str, options: SearchOptions) -> SearchResults:
     try:
-        return service.search(query, **options)
+        return service.search(query, options, sort="newest", limit=FEED_ENTRIES, page=1)
     except (QuerySyntaxError, SearchError) as exc:
         raise HTTPBadRequest(description=str(exc)) from None
 
