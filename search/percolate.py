@@ -63,9 +63,6 @@ class ArticleFields:
         prefixes = self._prefixes(field)
         return any(stem(w) == wanted for w in prefixes.get(stem_prefix(wanted), ()))
 
-    def stem_prefixes(self, field: str):
-        return self._prefixes(field).keys()
-
     def _prefixes(self, field: str) -> dict[str, set[str]]:
         found = self._stems.get(field)
         if found is None:
@@ -74,12 +71,6 @@ class ArticleFields:
                 for key in word_prefixes(word):
                     found.setdefault(key, set()).add(word)
         return found
-
-    def holds(self, key: tuple) -> bool:
-        """Whether the article has the key: (field, word) or (field, 'stem', prefix)."""
-        if len(key) == 3:
-            return key[2] in self._prefixes(key[0])
-        return key[1] in self.sets.get(key[0], ())
 
 
 # Snowball's English stem, less its last letter, begins every word with that
@@ -190,7 +181,10 @@ class Percolator:
         self._always: list[tuple[str, list]] = []
         self._by_key: dict[tuple, list[tuple[str, list]]] = {}
         self._ops: dict[str, Op] = {}
-        stem_fields = set()
+        # Every word (per field) and stem prefix any requirement names: an
+        # article's own keys are cut down to these with set intersections.
+        self._words: dict[str, set[str]] = {}
+        self._prefixes: dict[str, set[str]] = {}
         for query in standing:
             self._ops[query.key] = query.op
             needed = requirements(query.op)
@@ -200,25 +194,31 @@ class Percolator:
                 continue
             for key in min(needed, key=len):
                 self._by_key.setdefault(key, []).append(entry)
+            for key in (k for r in needed for k in r):
                 if len(key) == 3:
-                    stem_fields.add(key[0])
-        self._stem_fields = sorted(stem_fields)
+                    self._prefixes.setdefault(key[0], set()).add(key[2])
+                else:
+                    self._words.setdefault(key[0], set()).add(key[1])
 
     def match(self, article: Article) -> list[str]:
         """The keys of the standing queries this article matches, in no order."""
         doc = ArticleFields(article)
+        keys = self._keys(doc)
         candidates = {key: needed for key, needed in self._always}
-        by_key = self._by_key
-        if by_key:
-            filed = [entries for name, words in doc.sets.items() for w in words
-                     if (entries := by_key.get((name, w)))]
-            for name in self._stem_fields:
-                filed += [entries for p in doc.stem_prefixes(name)
-                          if (entries := by_key.get((name, "stem", p)))]
-            for entries in filed:
-                for key, needed in entries:
-                    # Every requirement met before the query is evaluated:
-                    # set look-ups, where evaluating walks the whole query.
-                    if key not in candidates and all(any(doc.holds(k) for k in r) for r in needed):
-                        candidates[key] = needed
-        return [key for key in candidates if matches(self._ops[key], doc)]
+        for key in keys:
+            for name, needed in self._by_key.get(key, ()):
+                # Every requirement met before the query is evaluated: set
+                # tests, where evaluating walks the whole query.
+                if name not in candidates and all(not keys.isdisjoint(r) for r in needed):
+                    candidates[name] = needed
+        return [name for name in candidates if matches(self._ops[name], doc)]
+
+    def _keys(self, doc: ArticleFields) -> set[tuple]:
+        """The article's keys that some requirement names."""
+        keys: set[tuple] = set()
+        for name, wanted in self._words.items():
+            keys.update((name, w) for w in doc.sets.get(name, set()) & wanted)
+        for name, wanted in self._prefixes.items():
+            held = {p for w in doc.sets.get(name, ()) for p in word_prefixes(w)}
+            keys.update((name, "stem", p) for p in held & wanted)
+        return keys
