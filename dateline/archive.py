@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from dateline.corpus import ArticleStore, Home, IngestError, StoreError
 from dateline.corpus.home import HomeBusy, HomeVersionError, TimezoneConfigError
 from dateline.index import IndexLocation, IndexUnavailable, index_size_bytes, open_live_index, writing_home
+from dateline.archive_watches import WatchMethods
 
 if TYPE_CHECKING:
     from dateline.corpus.article import Article
@@ -48,7 +49,7 @@ class NotFound(DatelineError):
     """No article with the id asked for."""
 
 
-class Archive:
+class Archive(WatchMethods):
     """One Dateline home. `home` is a directory (created on first write); None
     means `$DATELINE_HOME`, else `$XDG_DATA_HOME/dateline`."""
 
@@ -201,6 +202,7 @@ class Archive:
                 result = bring_index_up_to_date(store, location, progress=progress)
             if optimize:
                 result["optimized"] = optimize_index(location)
+            result.update(self._find_watch_news(store))
         result["seconds"] = round(time.perf_counter() - started, 3)
         return result
 
@@ -218,8 +220,9 @@ class Archive:
         with self._writing() as store:
             summary, index = update_archive(store, self.home, paths, now=self.clock(),
                                             ingest_progress=progress)
+            news = self._find_watch_news(store)
         index["seconds"] = round(time.perf_counter() - started, 3)
-        return {"ingest": summary.as_dict(), "index": index}
+        return {"ingest": summary.as_dict(), "index": index, **news}
 
     def remove(self, *, ids: Iterable[str] = (), source: str | None = None, query: str | None = None,
                dry_run: bool = False) -> dict:
@@ -328,13 +331,14 @@ def _user_errors():
     """The library's own errors, as one line for the user."""
     from dateline.search.options import SearchError
     from dateline.search.parser import QuerySyntaxError
+    from dateline.search.watches import WatchError
 
     try:
         yield
     except DatelineError:
         raise
     except (QuerySyntaxError, SearchError, IndexUnavailable, StoreError, IngestError,
-            TimezoneConfigError, HomeBusy, HomeVersionError) as exc:
+            TimezoneConfigError, HomeBusy, HomeVersionError, WatchError) as exc:
         raise DatelineError(str(exc)) from exc
 
 

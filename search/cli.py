@@ -17,7 +17,7 @@ from typer.core import TyperGroup
 
 from dateline.archive import Archive, DatelineError
 from dateline.corpus import Home
-from dateline.search import cli_write, output
+from dateline.search import cli_watch, cli_write, output
 from dateline.search.cli_support import archive_of, fail, home_of, user_errors
 
 
@@ -93,6 +93,7 @@ app.command("ingest")(cli_write.ingest_command)
 app.command("index")(cli_write.index_command)
 app.command("update")(cli_write.update_command)
 app.command("remove")(cli_write.remove_command)
+app.add_typer(cli_watch.watch_app, name="watch")
 
 
 @app.command("search", help="Search the archive.\n\n" + QUERY_HELP,

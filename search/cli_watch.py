@@ -1,7 +1,7 @@
 """`dateline watch ...`: saved searches that report what is new.
 
-The commands check input and print; keeping watches and finding their news
-is `search/watches.py`, their hits `search/watch_news.py`.
+Each command is one call of `dateline.Archive` (`add_watch`, `watches`,
+`watch`, `remove_watch`, `watch_news`); this module checks input and prints.
 """
 
 from __future__ import annotations
@@ -11,20 +11,12 @@ from typing import Optional
 
 import typer
 
-from dateline.corpus import Home
 from dateline.search import output
-from dateline.search.cli_support import fail, home_of, home_timezone, now, open_store
-from dateline.search.watches import FILTERS, News, WatchBook, WatchError
+from dateline.search.cli_support import archive_of, user_errors
 
 watch_app = typer.Typer(help="Saved searches that report what each update brings.",
                         no_args_is_help=True)
-
-
-def _book(home: Home) -> WatchBook:
-    try:
-        return WatchBook(home.root)
-    except OSError as exc:
-        fail(f"cannot open the watches in {home.root}: {exc.strerror or exc}")
+FILTER_NAMES = ("person", "place", "source", "tag")
 
 
 @watch_app.command("add", context_settings={"ignore_unknown_options": True})
@@ -41,60 +33,41 @@ def add_command(
         "with the new hits as JSON on stdin (stopped after 30 s; a failure is logged, never fatal)."),
 ) -> None:
     """Save a search; later updates report the articles it finds among what they bring."""
-    from dateline.search.engine import SearchError, build_tree
     from dateline.search.options import Filters
-    from dateline.search.parser import QuerySyntaxError
 
-    home = home_of(ctx)
-    filters = {"person": person, "place": place, "source": source, "tag": tag}
-    try:  # a bad query is refused now, not at the first update
-        build_tree(query, Filters(**filters), now=now(), tz=home_timezone(home))
-    except (QuerySyntaxError, SearchError) as exc:
-        fail(str(exc))
-    seq = 0
-    if home.store_path.exists():
-        store = open_store(home, readonly=True)
-        seq = store.last_seq()  # only what arrives from now on is news
-        store.close()
-    with _book(home) as book:
-        try:
-            watch = book.add(name, query, filters=filters, exec=exec_command, checked_seq=seq)
-        except WatchError as exc:
-            fail(str(exc))
-        book.prepare(now=now(), tz=home_timezone(home))
-    typer.echo(f"Watching {watch.name}: {_described(watch)}. Updates will report what is new.")
+    with user_errors():
+        watch = archive_of(ctx).add_watch(
+            name, query, Filters(person=person, place=place, source=source, tag=tag),
+            exec=exec_command)
+    typer.echo(f"Watching {watch['name']}: {_described(watch)}. Updates will report what is new.")
 
 
 @watch_app.command("list")
 def list_command(ctx: typer.Context,
                  as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Every watch, with how many new articles it has not reported yet."""
-    with _book(home_of(ctx)) as book:
-        rows = [{**w.to_json(), "unreported": book.unreported_count(w.name)} for w in book.all()]
+    with user_errors():
+        rows = archive_of(ctx).watches()["watches"]
     if as_json:
         typer.echo(json.dumps({"watches": rows}, ensure_ascii=False, indent=2))
         return
     if not rows:
         typer.echo("No watches yet: dateline watch add NAME QUERY")
     for row in rows:
-        typer.echo(f"{row['name']}: {_described_row(row)}  ({row['unreported']} new)")
+        typer.echo(f"{row['name']}: {_described(row)}  ({row['unreported']} new)")
 
 
 @watch_app.command("show")
 def show_command(ctx: typer.Context, name: str = typer.Argument(..., help="The watch's name."),
                  as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """One watch: its query, filters, command and unreported news."""
-    with _book(home_of(ctx)) as book:
-        try:
-            watch = book.get(name)
-        except WatchError as exc:
-            fail(str(exc))
-        row = {**watch.to_json(), "unreported": book.unreported_count(name)}
+    with user_errors():
+        row = archive_of(ctx).watch(name)
     if as_json:
         typer.echo(json.dumps(row, ensure_ascii=False, indent=2))
         return
     typer.echo(f"{row['name']}\n  query: {row['query']}")
-    for key in FILTERS:
+    for key in FILTER_NAMES:
         if key in row["filters"]:
             typer.echo(f"  --{key}: {row['filters'][key]}")
     if row["exec"]:
@@ -106,11 +79,8 @@ def show_command(ctx: typer.Context, name: str = typer.Argument(..., help="The w
 def remove_command(ctx: typer.Context,
                    name: str = typer.Argument(..., help="The watch's name.")) -> None:
     """Forget a watch and its news."""
-    with _book(home_of(ctx)) as book:
-        try:
-            book.remove(name)
-        except WatchError as exc:
-            fail(str(exc))
+    with user_errors():
+        archive_of(ctx).remove_watch(name)
     typer.echo(f"Removed watch {name}.")
 
 
@@ -122,32 +92,15 @@ def run_command(
 ) -> None:
     """What arrived since each watch last reported: its new articles, then
     they count as reported."""
-    from dateline.search.watch_news import pending_news
-
-    home = home_of(ctx)
-    tz = home_timezone(home)
-    store = open_store(home, readonly=True) if home.store_path.exists() else None
-    with _book(home) as book:
-        try:
-            names = [name] if name else [w.name for w in book.all()]
-            reports = [pending_news(book, store, n, tz=tz) if store else
-                       (_empty(book, n), []) for n in names]
-        except WatchError as exc:
-            fail(str(exc))
-        finally:
-            if store is not None:
-                store.close()
-        if as_json:
-            typer.echo(json.dumps({"watches": [r for r, _ in reports]}, ensure_ascii=False, indent=2))
-        else:
-            _print_reports([r for r, _ in reports])
-        for report, ids in reports:  # shown: now they are reported
-            book.mark_reported(report["name"], ids)
-
-
-def _empty(book: WatchBook, name: str) -> dict:
-    watch = book.get(name)
-    return {"name": watch.name, "query": watch.query, "filters": watch.filters, "new": []}
+    archive = archive_of(ctx)
+    with user_errors():
+        document = archive.watch_news(name, mark_reported=False)
+    if as_json:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        _print_reports(document["watches"])
+    with user_errors():  # shown: now they are reported (a run killed before shows them again)
+        archive.mark_reported(document)
 
 
 def _print_reports(reports: list[dict]) -> None:
@@ -164,19 +117,15 @@ def _print_reports(reports: list[dict]) -> None:
             typer.echo(f"  {hit['title']}  [{day} · {hit['source'] or 'no source'}]  {hit['id']}")
 
 
-def news_lines(news: list[News]) -> list[str]:
-    """The lines an update ends with: one per watch that has news."""
-    return [f"{len(n.article_ids)} new for {n.watch.name}" for n in news]
+def print_watch_news(result: dict) -> None:
+    """The lines an update or index run ends with: one per watch that has news;
+    a watch's failed --exec command as a warning on stderr."""
+    for news in result.get("watches", ()):
+        typer.echo(f"{news['new']} new for {news['name']}")
+    for line in result.get("watch_warnings", ()):
+        typer.echo(f"Warning: {line} (logged in watch-exec.log in the home)", err=True)
 
 
-def news_json(news: list[News]) -> list[dict]:
-    return [{"name": n.watch.name, "new": len(n.article_ids), "ids": n.article_ids} for n in news]
-
-
-def _described(watch) -> str:
-    return _described_row(watch.to_json())
-
-
-def _described_row(row: dict) -> str:
+def _described(row: dict) -> str:
     filters = " ".join(f"--{k} {v!r}" for k, v in row["filters"].items())
     return repr(row["query"]) + (f" {filters}" if filters else "")

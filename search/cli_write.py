@@ -17,6 +17,7 @@ import typer
 from dateline.corpus.sample import sample_path
 from dateline.search import output
 from dateline.search.cli_support import archive_of, fail, user_errors
+from dateline.search.cli_watch import print_watch_news
 
 
 def _ingest_progress(report):
@@ -52,6 +53,8 @@ def index_command(
         merged = result["optimized"]
         typer.echo(f"Optimized: {output.plural(merged['segments_before'], 'segment')} merged into "
                    f"{merged['segments_after']}.")
+    if not as_json:
+        print_watch_news(result)
 
 
 def update_command(
@@ -72,6 +75,7 @@ def update_command(
         return
     output.print_ingest_summary(result["ingest"], archive.home, as_json=False)
     output.print_index_result(result["index"], as_json=False)
+    print_watch_news(result)
 
 
 def remove_command(

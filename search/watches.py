@@ -28,7 +28,6 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-import dateline.corpus.gazetteer
 from dateline.corpus.article import Article
 from dateline.corpus.store import ArticleStore
 from dateline.index.faults import crash_point
@@ -258,6 +257,7 @@ def _lowered(watch: Watch, now: datetime, tz):
 def _code_fingerprint() -> str:
     """What reading and lowering a query depends on: the search and index
     code and the gazetteer's table. Any change makes watches lower again."""
+    import dateline.corpus.gazetteer
     import dateline.index
     import dateline.search
 

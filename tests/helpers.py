@@ -24,6 +24,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = REPO.parent / "shared"
 REUTERS = SHARED / "corpora" / "reuters21578"
 NOW = datetime(2015, 6, 15, 12, 0, tzinfo=timezone.utc)
+# Debian's Chromium, as browser tests launch it (.ci/run installs it).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
 
 
 

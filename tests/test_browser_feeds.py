@@ -11,8 +11,9 @@ feedparser = pytest.importorskip("feedparser")
 
 from dateline.corpus.home import Home
 from dateline.corpus.sample import sample_path
-from tests.conftest import dateline
-from tests.test_browser import ARGS, CHROMIUM, playwright_api  # noqa: F401 - skips without them
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS as ARGS, dateline
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.slow,

@@ -9,7 +9,7 @@ import pytest
 
 from dateline.corpus.home import Home
 from dateline.search.web import create_app
-from tests.conftest import NOW, dateline, indexed_cli_home
+from tests.helpers import NOW, dateline, indexed_cli_home
 
 feedparser = pytest.importorskip("feedparser")
 

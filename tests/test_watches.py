@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, NOW, dateline
+from tests.helpers import FIXTURES, NOW, dateline
 from dateline.corpus import ArticleStore, Home
 from dateline.search.percolate import Percolator, Standing
 from dateline.search.watches import WatchBook
@@ -211,7 +211,7 @@ def generated(tmp_path_factory):
     their slop meet often; dates over 2014, some undated."""
     import random
 
-    from conftest import build_home
+    from tests.helpers import build_home
 
     rng = random.Random(7)
     lines = []
@@ -291,7 +291,7 @@ def test_the_percolator_matches_what_a_search_finds(generated):
 @pytest.mark.parametrize("point", ["before-index-commit", "after-index-commit",
                                    "watch-news-before-commit", "after-watch-news"])
 def test_an_update_killed_anywhere_reports_each_article_once(tmp_path, point):
-    from tests.test_update import run_cli
+    from tests.helpers import run_cli
 
     root = tmp_path / "home"
     assert run_cli(root, "update", str(crawl(tmp_path / "base.jsonl", KENYA_RATE))).returncode == 0

@@ -17,12 +17,11 @@ from datetime import datetime, timezone
 from flask import Flask, Response, abort, request, url_for
 from werkzeug.exceptions import BadRequest as HTTPBadRequest
 
-from dateline.search.engine import SearchError, SearchResults
+from dateline.archive import DatelineError
+from dateline.search.engine import SearchResults
 from dateline.search.options import Filters, SearchOptions
-from dateline.search.parser import QuerySyntaxError
 from dateline.search.web.params import BadRequest, SearchRequest
 from dateline.search.web.service import SearchService
-from dateline.search.watches import WATCHES_FILE, WatchBook, WatchError
 
 FEED_ENTRIES = 50
 ATOM = "application/atom+xml; charset=utf-8"
@@ -46,28 +45,24 @@ def add_feed_routes(app: Flask, service: SearchService) -> None:
     @app.get("/feeds/<name>.atom")
     def watch_feed(name: str):
         watch = _watch(service, name)
-        filters = dict(watch.filters)
-        results = _newest(service, watch.query, SearchOptions(Filters(**filters)))
-        alternate = url_for("search_page", _external=True, q=watch.query, **filters)
-        return _answer(service, results, title=f"Dateline watch {watch.name}: {watch.query}",
+        filters = dict(watch["filters"])
+        results = _newest(service, watch["query"], SearchOptions(Filters(**filters)))
+        alternate = url_for("search_page", _external=True, q=watch["query"], **filters)
+        return _answer(service, results, title=f"Dateline watch {watch['name']}: {watch['query']}",
                        alternate=alternate)
 
 
-def _watch(service: SearchService, name: str):
-    root = service.archive.home.root
-    if not (root / WATCHES_FILE).exists():
-        abort(404, description=f"no watch named {name!r} (there are no watches yet)")
-    with WatchBook(root) as book:
-        try:
-            return book.get(name)
-        except WatchError as exc:
-            abort(404, description=str(exc))
+def _watch(service: SearchService, name: str) -> dict:
+    try:
+        return service.watch(name)
+    except DatelineError as exc:
+        abort(404, description=str(exc))
 
 
 def _newest(service: SearchService, query: str, options: SearchOptions) -> SearchResults:
     try:
         return service.search(query, options, sort="newest", limit=FEED_ENTRIES, page=1)
-    except (QuerySyntaxError, SearchError) as exc:
+    except DatelineError as exc:
         raise HTTPBadRequest(description=str(exc)) from None
 
 

@@ -139,15 +139,13 @@ class SearchService:
         newest = max((f.stat().st_mtime for f in files if f.exists()), default=0)
         return datetime.fromtimestamp(int(newest), timezone.utc)
 
-    def watches(self) -> list:
+    def watches(self) -> list[dict]:
         """The home's watches (none when no watch was ever added)."""
-        from dateline.search.watches import WATCHES_FILE, WatchBook
+        return self.archive.watches()["watches"]
 
-        root = self.archive.home.root
-        if not (root / WATCHES_FILE).exists():
-            return []
-        with WatchBook(root) as book:
-            return book.all()
+    def watch(self, name: str) -> dict:
+        """One watch; DatelineError when there is none of that name."""
+        return self.archive.watch(name)
 
     def article(self, article_id: str) -> Article | None:
         with self._lock:
