@@ -33,26 +33,43 @@ class ArticleFields:
     keeps them, and the stems a word query is matched through."""
 
     def __init__(self, article: Article):
-        doc = document_for(article)
-        self.date = doc.get("date")
-        self.words: dict[str, list[str]] = {}
-        for name, value in doc.items():
-            if name in _POSITIONAL or name in _NAME_WORDS:
-                self.words[name] = index_words(value)
-            elif name in _WHOLE:
-                self.words[name] = [value]
-            elif name != "date":  # comma-separated values (names, facets, sites)
-                self.words[name] = [v.strip() for v in value.split(",") if v.strip()]
-        self.sets = {name: set(words) for name, words in self.words.items()}
-        self._stems: dict[str, set[str]] = {}
+        self._doc = document_for(article)
+        self.date = self._doc.get("date")
+        # Each field is split when first asked for: most watches never look
+        # at most fields, and splitting a body is most of an article's cost.
+        self._words: dict[str, list[str]] = {}
+        self._sets: dict[str, set[str]] = {}
+        self._stems: dict[str, dict[str, set[str]]] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}
+
+    def words(self, field: str) -> list[str]:
+        """The field's words in order, split as the index splits them."""
+        found = self._words.get(field)
+        if found is None:
+            value = self._doc.get(field)
+            if value is None or field == "date":
+                found = []
+            elif field in _POSITIONAL or field in _NAME_WORDS:
+                found = index_words(value)
+            elif field in _WHOLE:
+                found = [value]
+            else:  # comma-separated values (names, facets, sites)
+                found = [v.strip() for v in value.split(",") if v.strip()]
+            self._words[field] = found
+        return found
+
+    def set(self, field: str) -> set[str]:
+        found = self._sets.get(field)
+        if found is None:
+            found = self._sets[field] = set(self.words(field))
+        return found
 
     def positions(self, field: str) -> dict[str, list[int]]:
         """Each word of a field with its positions, built once per field."""
         found = self._positions.get(field)
         if found is None:
             found = self._positions[field] = {}
-            for n, word in enumerate(self.words.get(field, ())):
+            for n, word in enumerate(self.words(field)):
                 found.setdefault(word, []).append(n)
         return found
 
@@ -67,7 +84,7 @@ class ArticleFields:
         found = self._stems.get(field)
         if found is None:
             found = self._stems[field] = {}
-            for word in self.sets.get(field, ()):
+            for word in self.set(field):
                 for key in word_prefixes(word):
                     found.setdefault(key, set()).add(word)
         return found
@@ -97,13 +114,13 @@ def word_prefixes(word: str) -> list[str]:
 def matches(op: Op, doc: ArticleFields) -> bool:
     """Whether the one article matches `op`, by the rules `search.execute` uses."""
     if isinstance(op, TermOp):
-        return op.text in doc.sets.get(op.field, ())
+        return op.text in doc.set(op.field)
     if isinstance(op, StemOp):
         return doc.has_stem(op.field, op.stem)
     if isinstance(op, PhraseOp):
         return _phrase(op, doc.positions(op.field))
     if isinstance(op, PrefixOp):
-        return any(w.startswith(op.prefix) for w in doc.sets.get(op.field, ()))
+        return any(w.startswith(op.prefix) for w in doc.set(op.field))
     if isinstance(op, DateOp):
         return _dated_within(doc.date, op.start, op.end)
     if isinstance(op, AllOp):
@@ -170,6 +187,7 @@ class Standing:
 
     key: str
     op: Op
+    needed: list | None = None  # requirements(op), when already known
 
 
 class Percolator:
@@ -187,7 +205,7 @@ class Percolator:
         self._prefixes: dict[str, set[str]] = {}
         for query in standing:
             self._ops[query.key] = query.op
-            needed = requirements(query.op)
+            needed = requirements(query.op) if query.needed is None else query.needed
             entry = (query.key, needed)
             if not needed:
                 self._always.append(entry)
@@ -217,8 +235,8 @@ class Percolator:
         """The article's keys that some requirement names."""
         keys: set[tuple] = set()
         for name, wanted in self._words.items():
-            keys.update((name, w) for w in doc.sets.get(name, set()) & wanted)
+            keys.update((name, w) for w in doc.set(name) & wanted)
         for name, wanted in self._prefixes.items():
-            held = {p for w in doc.sets.get(name, ()) for p in word_prefixes(w)}
+            held = {p for w in doc.set(name) for p in word_prefixes(w)}
             keys.update((name, "stem", p) for p in held & wanted)
         return keys

@@ -165,7 +165,8 @@ class WatchBook:
         now = now or datetime.now(timezone.utc)
         start = min(w.checked_seq for w in behind)
         changed = _latest_puts(store, start, upto)
-        percolator = Percolator(Standing(w.name, op) for w, op in self._compiled(behind, now, tz))
+        percolator = Percolator(Standing(w.name, op, needed)
+                                for w, (op, needed) in self._compiled(behind, now, tz))
         by_name = {w.name: w for w in behind}
         found: dict[str, list[tuple[Article, int]]] = {}
         for batch in _batches(list(changed.items()), BATCH):
@@ -184,8 +185,8 @@ class WatchBook:
         next update only percolates."""
         self._compiled(self.all(), now, tz)
 
-    def _compiled(self, watches: list[Watch], now: datetime, tz) -> list[tuple[Watch, object]]:
-        """Each watch's lowered query. Parsing and lowering a thousand queries
+    def _compiled(self, watches: list[Watch], now: datetime, tz) -> list[tuple[Watch, tuple]]:
+        """Each watch's lowered query and its requirements. Parsing and lowering a thousand queries
         costs more than percolating an update's articles, so a query that
         reads the same whatever the day is kept lowered, until the code that
         lowers queries changes; `date:last-7d` is lowered afresh each time."""
@@ -199,9 +200,10 @@ class WatchBook:
                 ops.append((watch, pickle.loads(blob)))
                 continue
             op = _lowered(watch, now, tz)
+            compiled = (op, requirements(op))
             if op == _lowered(watch, now + timedelta(days=400), tz):  # not relative to today
-                keep.append((pickle.dumps(op), fingerprint, watch.name))
-            ops.append((watch, op))
+                keep.append((pickle.dumps(compiled), fingerprint, watch.name))
+            ops.append((watch, compiled))
         if keep:
             with self._transaction():
                 self._db.executemany("UPDATE watches SET compiled = ?, compiled_by = ? WHERE name = ?",
@@ -243,6 +245,12 @@ class _Transaction:
 
     def __exit__(self, kind, *exc):
         self._db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def requirements(op):
+    from dateline.search.percolate import requirements as needed
+
+    return needed(op)
 
 
 def _lowered(watch: Watch, now: datetime, tz):
