@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from dateline.corpus.article import Article
-from dateline.index.schema import date_key, document_for, index_words, stem
-from dateline.search.lower import (AllOp, AndOp, DateOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp, StemOp,
+from dateline.index.analysis import edit_distance, index_words, stem, stem_exception
+from dateline.index.schema import date_key, document_for
+from dateline.search.lower import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
+                                   StemOp,
                                    TermOp)
 
 # How each indexed field is split, as the index splits it (index/schema.py).
@@ -90,12 +92,11 @@ class ArticleFields:
         return found
 
 
-# Snowball's English stem, less its last letter, begins every word with that
-# stem (the last letter may change: "happy" -> "happi", "hoping" -> "hope"),
-# except these, whose "y" becomes "ie" ("dying" -> "die"). So a word can have
-# the stem `s` only if it starts with `stem_prefix(s)` or is one of them;
-# tests/test_watches.py checks the percolator against the engine.
-_IRREGULAR = {"dying": "die", "lying": "lie", "tying": "tie"}
+# A word begins with its stem less the stem's last letter ("happy" ->
+# "happi", "hoping" -> "hope"), except the few `analysis.stem_exception`
+# names ("dying" -> "die"). So a word can have the stem `s` only if it starts
+# with `stem_prefix(s)` or is such an exception; tests/test_watches.py checks
+# the percolator against the engine.
 _PREFIX = 3
 
 
@@ -106,8 +107,8 @@ def stem_prefix(stemmed: str) -> str:
 def word_prefixes(word: str) -> list[str]:
     """Every `stem_prefix` a stem of this word may have."""
     found = [word[:k] for k in range(min(len(word), _PREFIX) + 1)]
-    if word in _IRREGULAR:
-        found.append(stem_prefix(_IRREGULAR[word]))
+    if stem_exception(word):  # cached: the index computed it for this word already
+        found.append(stem_prefix(stem(word)))
     return found
 
 
@@ -121,6 +122,11 @@ def matches(op: Op, doc: ArticleFields) -> bool:
         return _phrase(op, doc.positions(op.field))
     if isinstance(op, PrefixOp):
         return any(w.startswith(op.prefix) for w in doc.set(op.field))
+    if isinstance(op, FuzzyOp):
+        # Any word within the distance. The engines expand a fuzzy word to the
+        # 50 nearest words of the whole index; an article whose only near word
+        # is not among them is found here and not by a search (docs/watches.md).
+        return any(edit_distance(w, op.word, op.distance) <= op.distance for w in doc.set(op.field))
     if isinstance(op, DateOp):
         return _dated_within(doc.date, op.start, op.end)
     if isinstance(op, AllOp):

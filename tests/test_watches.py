@@ -200,7 +200,8 @@ def test_most_watches_are_never_evaluated_against_an_article_they_cannot_match(m
 # -- the percolator finds what a search of the same articles finds ------------
 
 WORDS = ("bank banks banking price prices priced oil crude rate rates rising rose fell "
-         "falls minister ministers talks wheat grain port strike kenya's ghana the of in").split()
+         "falls minister ministers talks wheat grain port strike kenya's ghana the of in "
+         "dying die lying lie yen's yen tying").split()
 PEOPLE = ("Ann Lee", "Tom Ray", "Bo Li", "Sergey Lavrov")
 PLACES = ("Kenya", "Ghana", "United Kingdom", "Russia")
 
@@ -243,6 +244,7 @@ def _queries():
                   st.integers(0, 3)),
         st.builds(lambda a, b, c: f'"{a} {b} {c}"', words, words, words),
         st.builds(lambda w: w[:3] + "*", words.filter(lambda w: len(w) >= 3)),
+        st.builds(lambda w, n: f"{w}~{n}", words.filter(lambda w: "'" not in w), st.integers(1, 2)),
         st.sampled_from(["date:2014-10", "date:2014", "date:>=2014-10-01", "date:<2014-03",
                          'place:"united kingdom"', 'person:"ann lee"', "*", "site:wire.example.test"]),
     )
