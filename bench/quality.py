@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         home = build_home(originals, work, scale)
         with Archive(Home(home)) as archive:
             report["latency"][f"x{scale}"] = latency_by_type(archive, repeat=args.repeat)
-            report["latency"][f"x{scale}"]["articles"] = archive.searcher().doc_count()
+            report["latency"][f"x{scale}"]["articles"] = archive.reader().doc_count()
     print_latency(report["latency"])
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))

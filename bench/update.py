@@ -33,7 +33,7 @@ from bench.common import cpu_description, format_table
 from bench.corpus_copies import NOW, read_originals, record, reuters_files
 from bench.queries import QUERIES
 from dateline.corpus import ArticleStore, Home, ingest
-from dateline.index import (IndexLocation, bring_index_up_to_date, open_live_index, rebuild_index,
+from dateline.index import (IndexLocation, bring_index_up_to_date, rebuild_index,
                    segment_count, update_archive)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,11 +100,7 @@ def paired_latency(updated: Home, rebuilt: Home, *, rounds: int = 9) -> dict:
 
 
 def segments(home: Home) -> int:
-    ix, _ = open_live_index(IndexLocation.in_home(home.root))
-    try:
-        return segment_count(ix)
-    finally:
-        ix.close()
+    return segment_count(IndexLocation.in_home(home.root))
 
 
 def cli_seconds(home: Home, *args: str, repeat: int = 3) -> float:

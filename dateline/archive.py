@@ -139,30 +139,33 @@ class Archive(WatchMethods):
         if not article.cluster:
             return []
         with self._reading() as reader:
-            ids = [doc["id"] for doc in reader.searcher().documents(cluster=article.cluster)
-                   if doc["id"] != article.id]
+            ids = [i for i in reader.reader().cluster_members(article.cluster) if i != article.id]
             found = reader.store.get_many(ids)
         return sorted(found.values(), key=lambda a: (a.date is None, a.date, a.id))
 
     def stats(self) -> dict:
         """Where the home is and what it holds, as `dateline stats --json` prints it."""
-        info: dict = {"home": str(self.home.root), "store": None, "index": None}
+        info: dict = {"home": str(self.home.root), "store": None, "index": None, "engine": None}
         store = self._open_store(readonly=True) if self.home.store_path.exists() else None
         try:
             if store is not None:
                 info["store"] = store.summary()
             location = IndexLocation.in_home(self.home.root)
             try:
-                ix, meta = open_live_index(location)
+                index_reader, meta = open_live_index(location)
             except IndexUnavailable as exc:
                 info["index_problem"] = str(exc)
                 return info
             applied = meta.get("applied_seq")
-            info["index"] = {"articles": ix.doc_count(), "bytes": index_size_bytes(location),
+            info["engine"] = meta.get("engine")
+            info["index"] = {"articles": index_reader.doc_count(),
+                             "bytes": index_size_bytes(location),
+                             "engine": meta.get("engine"),
+                             "engine_version": meta.get("engine_version"),
                              "schema": meta.get("schema"), "applied_seq": applied,
                              # articles added, changed or removed since: searches miss them
                              "pending_changes": store.changed_since(applied or 0) if store else 0}
-            ix.close()
+            index_reader.close()
         finally:
             if store is not None:
                 store.close()
@@ -188,16 +191,27 @@ class Archive(WatchMethods):
         with self._writing(during="cannot write to {root}: {reason}") as store:
             return self._ingest(store, paths, progress).as_dict()
 
-    def index(self, *, rebuild: bool = False, optimize: bool = False, progress=None) -> dict:
+    def index(self, *, rebuild: bool = False, optimize: bool = False, progress=None,
+              engine: str | None = None) -> dict:
         """Bring the index up to date with the store (build it if there is none),
-        or `rebuild` it; `dateline index --json`. `progress(done, total)`."""
-        from dateline.index import bring_index_up_to_date, optimize_index, rebuild_archive
+        or `rebuild` it; `dateline index --json`. `progress(done, total)`.
+        `engine` ('whoosh' or 'tantivy'), with `rebuild` or for a first index:
+        the engine the home indexes with from now on."""
+        from dateline.index import (ENGINE_NAMES, bring_index_up_to_date, live_engine_name,
+                                    optimize_index, rebuild_archive)
 
         started = time.perf_counter()
         location = IndexLocation.in_home(self.home.root)
+        if engine is not None and engine not in ENGINE_NAMES:
+            raise DatelineError(f"unknown engine {engine!r}: use one of {', '.join(ENGINE_NAMES)}")
+        live = live_engine_name(location)
+        if engine is not None and not rebuild and live not in (None, engine):
+            raise DatelineError(f"the index uses the {live} engine: switching to {engine} needs "
+                                f"'dateline index --rebuild --engine {engine}'")
         with self._writing() as store:
-            if rebuild:  # (near-duplicates clustered again first when their rule changed)
-                result = rebuild_archive(store, location, progress=progress)
+            if rebuild or (engine is not None and location.current_dir() is None):
+                # (near-duplicates clustered again first when their rule changed)
+                result = rebuild_archive(store, location, progress=progress, engine=engine)
             else:
                 result = bring_index_up_to_date(store, location, progress=progress)
             if optimize:
@@ -206,9 +220,10 @@ class Archive(WatchMethods):
         result["seconds"] = round(time.perf_counter() - started, 3)
         return result
 
-    def rebuild(self, *, progress=None) -> dict:
-        """A fresh index from the store, switched in atomically: `index --rebuild`."""
-        return self.index(rebuild=True, progress=progress)
+    def rebuild(self, *, progress=None, engine: str | None = None) -> dict:
+        """A fresh index from the store, switched in atomically: `index --rebuild`
+        (with another engine when `engine` names one)."""
+        return self.index(rebuild=True, progress=progress, engine=engine)
 
     def update(self, paths: Iterable[str | os.PathLike], *, progress=None) -> dict:
         """Ingest new crawls and apply exactly what changed to the index, in one

@@ -3,16 +3,18 @@
 Layout under `HOME/index/`:
 
     CURRENT          name of the live generation directory (replaced atomically)
-    gen-000001/      a Whoosh index, plus `dateline.json`:
-                     {"schema": N, "applied_seq": S} where S is the last
-                     store change this index reflects
+    gen-000001/      one engine's index, plus `dateline.json`:
+                     {"schema": N, "applied_seq": S, "engine": "whoosh",
+                      "engine_version": "3.54.0"} where S is the last store
+                     change this index reflects
     gen-000001/RETIRED   written when a rebuild switched away from it
 
-Readers in other processes may hold an index open at any moment, and Whoosh
-opens some files only when a query first needs them. So nothing a reader
-might still open is deleted at once: files Whoosh no longer references after
-a merge, and whole generations a rebuild switched away from, are removed by a
-later writer once `GRACE_SECONDS` have passed.
+Readers in other processes may hold an index open at any moment, and an
+engine may open some files only when a query first needs them. So nothing a
+reader might still open is deleted at once: whole generations a rebuild
+switched away from are removed by a later writer once `GRACE_SECONDS` have
+passed (and an engine's own files no longer referenced after a merge, by the
+engine: `Engine.remove_garbage`).
 """
 
 from __future__ import annotations
@@ -24,10 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh.filedb.filestore import FileStorage
-
 GRACE_SECONDS = 30.0  # far longer than any search takes
-PENDING_NAME = ".pending-deletes.json"  # a dot: Whoosh's own cleaning skips it
 RETIRED_NAME = "RETIRED"
 META_NAME = "dateline.json"
 
@@ -81,59 +80,6 @@ def read_meta(gen_dir: Path) -> dict:
 
 def write_meta(gen_dir: Path, meta: dict) -> None:
     atomic_write(gen_dir / META_NAME, json.dumps(meta, sort_keys=True))
-
-
-class GracefulStorage(FileStorage):
-    """A Whoosh FileStorage whose deletions wait until no reader can need the file.
-
-    Whoosh deletes the files of merged-away segments and old TOCs right after
-    each commit; a search in another process that opened the previous TOC a
-    moment earlier may still want them. Here a deletion is only recorded, and
-    carried out by a later writer after the grace period.
-    """
-
-    def delete_file(self, name: str) -> None:
-        if self.readonly:
-            super().delete_file(name)  # raises ReadOnlyError
-        if not hasattr(self, "_pending"):
-            self._pending = _read_pending(self.folder)
-        if name not in self._pending:  # Whoosh asks again after every commit
-            self._pending[name] = time.time()
-            _write_pending(self.folder, self._pending)
-
-    def purge_expired(self, *, now: float | None = None) -> int:
-        """Delete files whose grace period is over; returns how many."""
-        now = time.time() if now is None else now
-        pending = _read_pending(self.folder)
-        due = [name for name, since in pending.items() if now - since >= GRACE_SECONDS]
-        for name in due:
-            try:
-                os.remove(os.path.join(self.folder, name))
-            except FileNotFoundError:
-                pass
-            del pending[name]
-        if due:
-            _write_pending(self.folder, pending)
-        # Temporary folders of a writer that was killed (Whoosh names them *.tmp).
-        for path in Path(self.folder).glob("*.tmp"):
-            if path.is_dir() and now - path.stat().st_mtime >= GRACE_SECONDS:
-                shutil.rmtree(path, ignore_errors=True)
-        return len(due)
-
-
-def _read_pending(folder: str) -> dict[str, float]:
-    try:
-        data = json.loads(Path(folder, PENDING_NAME).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
-    return {k: float(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def _write_pending(folder: str, pending: dict[str, float]) -> None:
-    # No fsync: losing this list after a power cut only leaves garbage files.
-    tmp = Path(folder, f"{PENDING_NAME}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(pending))
-    os.replace(tmp, Path(folder, PENDING_NAME))
 
 
 def new_generation_dir(location: IndexLocation) -> Path:
@@ -190,8 +136,6 @@ def remove_old_generations(location: IndexLocation, *, now: float | None = None)
         elif now - since >= GRACE_SECONDS:
             shutil.rmtree(gen_dir, ignore_errors=True)
             removed.append(gen_dir.name)
-    if live is not None and live.exists():
-        GracefulStorage(str(live)).purge_expired(now=now)
     return removed
 
 

@@ -14,7 +14,8 @@ from dateline.corpus.clusters import Clusters
 from dateline.corpus.home import Home, check_manifest, record_manifest
 from dateline.corpus.home import WriterLock
 from dateline.corpus.store import ArticleStore
-from dateline.index.build import HOME_FORMATS, ProgressCallback, open_live_index, rebuild_index, sync_index
+from dateline.index.build import HOME_FORMATS, open_live_index, rebuild_index, sync_index
+from dateline.index.engine import ProgressCallback
 from dateline.index.faults import crash_point
 from dateline.index.generations import IndexLocation
 
@@ -46,13 +47,16 @@ def bring_index_up_to_date(
 
 
 def rebuild_archive(
-    store: ArticleStore, location: IndexLocation, *, progress: ProgressCallback | None = None
+    store: ArticleStore, location: IndexLocation, *, progress: ProgressCallback | None = None,
+    engine: str | None = None,
 ) -> dict:
     """`dateline index --rebuild`: the near-duplicate clusters recomputed from the
-    store when they follow an older rule, then a fresh index of every article."""
+    store when they follow an older rule, then a fresh index of every article
+    (with another engine when `engine` names one)."""
     clusters = Clusters(store)
     reclustered = None if clusters.is_current() else clusters.recluster()
-    result = {"rebuilt": True, "articles": rebuild_index(store, location, progress=progress)}
+    result = {"rebuilt": True, "articles": rebuild_index(store, location, progress=progress,
+                                                         engine=engine)}
     if reclustered is not None:
         result["reclustered"] = reclustered
     return result

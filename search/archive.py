@@ -12,6 +12,7 @@ from datetime import timezone, tzinfo
 from dateline.corpus.home import Home
 from dateline.corpus.store import ArticleStore
 from dateline.index.build import IndexLocation, open_live_index
+from dateline.index.engine import Reader
 from dateline.index.generations import read_meta
 
 
@@ -20,32 +21,29 @@ class Archive:
         self.home = home
         self.tz = tz
         self.location = IndexLocation.in_home(home.root)
-        self._ix, _ = open_live_index(self.location)
+        self._reader, meta = open_live_index(self.location)
+        self.engine = meta.get("engine")
         self._gen_dir = self.location.current_dir()
-        self._searcher = self._ix.searcher()
         self.store = ArticleStore(home.store_path, readonly=True)
         self._lock = threading.Lock()
-        self._generation = self._searcher_generation()
+        # What the reader reads, not what is newest on disk: an update
+        # committing in between must not label old results with a new key.
+        self._generation = self._reader.generation()
 
-    def searcher(self):
-        """The current searcher, refreshed if the index changed on disk."""
+    def reader(self) -> Reader:
+        """The engine's reader of the current index, refreshed if it changed on disk."""
         with self._lock:
             gen_dir = self.location.current_dir()
             if gen_dir != self._gen_dir:  # a rebuild switched generations
-                self._searcher.close()
-                self._ix, _ = open_live_index(self.location)
+                self._reader.close()
+                self._reader, meta = open_live_index(self.location)
+                self.engine = meta.get("engine")
                 self._gen_dir = gen_dir
-                self._searcher = self._ix.searcher()
-                self._generation = self._searcher_generation()
-            elif not self._searcher.up_to_date():  # an update committed
-                self._searcher = self._searcher.refresh()
-                self._generation = self._searcher_generation()
-            return self._searcher
-
-    def _searcher_generation(self) -> tuple[str, int]:
-        # What the searcher reads, not what is newest on disk: an update
-        # committing in between must not label old results with a new key.
-        return (str(self._gen_dir), self._searcher.reader().generation())
+                self._generation = self._reader.generation()
+            elif not self._reader.is_current():  # an update committed
+                self._reader = self._reader.refreshed()
+                self._generation = self._reader.generation()
+            return self._reader
 
     def pending_changes(self) -> int:
         """Articles added, changed or removed in the store that the index has not
@@ -55,14 +53,14 @@ class Archive:
             return self.store.changed_since(applied)
 
     @property
-    def generation(self) -> tuple[str, int]:
+    def generation(self) -> object:
         """Changes whenever what a search can see changes (cache key)."""
-        self.searcher()
+        self.reader()
         with self._lock:
             return self._generation
 
     def close(self) -> None:
-        self._searcher.close()
+        self._reader.close()
         self.store.close()
 
     def __enter__(self) -> "Archive":

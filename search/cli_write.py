@@ -41,12 +41,15 @@ def index_command(
     rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild from the store into a fresh index, "
                                  "using every core; searches use the old index until it is done."),
     optimize: bool = typer.Option(False, "--optimize", help="Merge the index into one segment."),
+    engine: str = typer.Option(None, "--engine", help="With --rebuild (or for a first index): the "
+                               "engine to index with from now on, whoosh (the default) or tantivy "
+                               "(for large archives)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Build the search index from the store, or bring it up to date."""
     archive = archive_of(ctx)
     with user_errors(), output.progress(quiet=as_json, label="index") as report:
-        result = archive.index(rebuild=rebuild, optimize=optimize,
+        result = archive.index(rebuild=rebuild, optimize=optimize, engine=engine,
                                progress=lambda done, total: report(done, total, ""))
     output.print_index_result(result, as_json=as_json)
     if optimize and not as_json:

@@ -68,7 +68,7 @@ def compare(archive: Archive, queries: list[str], filters: Filters = Filters(), 
     if len(queries) > MAX_QUERIES:
         raise SearchError(f"at most {MAX_QUERIES} queries can be compared, not {len(queries)}")
     now = now or datetime.now(timezone.utc)
-    searcher = archive.searcher()
+    searcher = archive.reader()
     per_query = []
     for query in queries:
         matches = find_matches(searcher, build_tree(query, filters, now=now, tz=archive.tz))

@@ -16,10 +16,10 @@ import numpy as np
 from dateline.corpus.article import Article
 from dateline.corpus.dates import DateParseError
 from dateline.index.schema import index_words, stem
+from dateline.index.engine import Reader, TooManyWords
+from dateline.index.matches import Matches, rank
 from dateline.search.archive import Archive
 from dateline.search.collapse import Copies, find_copies
-from dateline.search.execute import Matches, TooManyWords, rank
-from dateline.search.execute import find_matches as _find_matches
 from dateline.search.dates import resolve_date
 from dateline.search.facets import compute_facets
 from dateline.search.lower import lower
@@ -139,19 +139,19 @@ def search(archive: Archive, query: str, options: SearchOptions | None = None, *
     sort, limit, page, all_copies = options.sort, options.limit, options.page, options.all_copies
     now = now or datetime.now(timezone.utc)
     tree = build_tree(query, options.filters, now=now, tz=archive.tz)
-    searcher = archive.searcher()
-    matches = find_matches(searcher, tree)
-    copies = find_copies(searcher, matches.ids)
-    ranked = _ranked(searcher, matches, sort, copies, all_copies)
+    reader = archive.reader()
+    matches = find_matches(reader, tree)
+    copies = find_copies(reader, matches.ids)
+    ranked = _ranked(reader, matches, sort, copies, all_copies)
     shown = _slice(ranked, (page - 1) * limit, page * limit)
-    hits = _hits(archive, searcher, tree, shown, copies)
+    hits = _hits(archive, reader, tree, shown, copies)
     total_articles = copies.matched
     total = len(ranked[0])
-    suggestion = _suggestion(archive, query, total, searcher, now) if options.suggest else None
+    suggestion = _suggestion(archive, query, total, reader, now) if options.suggest else None
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
-        facets=compute_facets(searcher, matches.ids, top=options.facet_size, tz=archive.tz,
+        facets=compute_facets(reader, matches, top=options.facet_size, tz=archive.tz,
                               query_stems=_query_stems(tree)) if options.facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
@@ -163,18 +163,18 @@ def _query_stems(tree: Node) -> set[str]:
             for word in index_words(node.text)}
 
 
-def find_matches(searcher, tree: Node) -> Matches:
+def find_matches(reader, tree: Node) -> Matches:
     """Every match of the tree; a query too broad to run is a SearchError."""
     try:
-        return _find_matches(searcher, lower(tree))
+        return reader.match(lower(tree))
     except TooManyWords as exc:
         raise SearchError(str(exc)) from None
 
 
-def _ranked(searcher, matches: Matches, sort: str, copies: Copies,
+def _ranked(reader, matches: Matches, sort: str, copies: Copies,
             all_copies: bool) -> tuple[np.ndarray, np.ndarray]:
     """(docnums, scores) of every result in order, copies dropped unless asked for."""
-    order = rank(searcher, matches, sort)
+    order = rank(matches, sort, reader.date_values)
     ids, scores = matches.ids[order], matches.scores[order]
     if not all_copies:
         listed = copies.first_of_each(ids)
@@ -187,9 +187,9 @@ def _slice(ranked: tuple[np.ndarray, np.ndarray], start: int, end: int) -> list[
     return list(zip(ids[start:end].tolist(), scores[start:end].tolist()))
 
 
-def _hits(archive: Archive, searcher, tree: Node, shown, copies: Copies,
+def _hits(archive: Archive, reader, tree: Node, shown, copies: Copies,
           *, snippets: bool = True) -> list[Hit]:
-    ids = [searcher.stored_fields(docnum)["id"] for docnum, _ in shown]
+    ids = reader.article_ids([docnum for docnum, _ in shown])
     articles = archive.store.get_many(ids)
     terms = list(positive_terms(tree))
 
@@ -211,17 +211,17 @@ class AllHits:
     the store in batches as the caller consumes them, so memory holds document
     numbers and one batch, however many hits there are. No snippets."""
 
-    def __init__(self, archive: Archive, searcher, tree: Node, ranked, copies: Copies,
+    def __init__(self, archive: Archive, reader, tree: Node, ranked, copies: Copies,
                  total_articles: int):
         self.archive, self.tree, self._ranked, self._copies = archive, tree, ranked, copies
-        self._searcher = searcher  # the document numbers are this searcher's
+        self._reader = reader  # the document numbers are this reader's
         self.total = len(ranked[0])
         self.total_articles = total_articles
 
     def __iter__(self) -> Iterator[Hit]:
         for start in range(0, self.total, EXPORT_BATCH):
             batch = _slice(self._ranked, start, start + EXPORT_BATCH)
-            yield from _hits(self.archive, self._searcher, self.tree, batch, self._copies,
+            yield from _hits(self.archive, self._reader, self.tree, batch, self._copies,
                              snippets=False)
 
 
@@ -234,25 +234,25 @@ def all_hits(archive: Archive, query: str, options: SearchOptions | None = None,
     SearchOptions.of(options, limit=1, page=1).check()
     now = now or datetime.now(timezone.utc)
     tree = build_tree(query, options.filters, now=now, tz=archive.tz)
-    searcher = archive.searcher()
-    matches = find_matches(searcher, tree)
-    copies = find_copies(searcher, matches.ids)
-    ranked = _ranked(searcher, matches, options.sort, copies, options.all_copies)
-    return AllHits(archive, searcher, tree, ranked, copies, total_articles=len(matches))
+    reader = archive.reader()
+    matches = find_matches(reader, tree)
+    copies = find_copies(reader, matches.ids)
+    ranked = _ranked(reader, matches, options.sort, copies, options.all_copies)
+    return AllHits(archive, reader, tree, ranked, copies, total_articles=len(matches))
 
 
 def matching_ids(archive: Archive, query: str, *, now: datetime | None = None) -> list[str]:
     """The id of every article matching `query`, near-duplicate copies included."""
     tree = build_tree(query, now=now or datetime.now(timezone.utc), tz=archive.tz)
-    searcher = archive.searcher()
-    return [searcher.stored_fields(d)["id"] for d in find_matches(searcher, tree).ids.tolist()]
+    reader = archive.reader()
+    return reader.article_ids(find_matches(reader, tree).ids.tolist())
 
 
-def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetime) -> str | None:
+def _suggestion(archive: Archive, query: str, total: int, reader, now: datetime) -> str | None:
     """A corrected query, offered only when it finds more than the query did."""
     if total >= FEW_HITS:
         return None
-    corrected = suggest_query(searcher, query)
+    corrected = suggest_query(reader, query)
     if corrected is None or corrected == query:
         return None
     try:
@@ -260,7 +260,7 @@ def _suggestion(archive: Archive, query: str, total: int, searcher, now: datetim
     except QuerySyntaxError:
         return None
     try:
-        found = len(find_matches(searcher, tree))
+        found = len(find_matches(reader, tree))
     except SearchError:
         return None
     return corrected if found > total else None

@@ -11,8 +11,8 @@ import numpy as np
 
 from dateline.corpus.gazetteer import gazetteer
 from dateline.index.schema import UNDATED, fold
-from dateline.search.execute import date_values
-from dateline.search.facet_counts import count_values
+from dateline.index.engine import Reader
+from dateline.index.matches import Matches
 from dateline.search.top_words import top_words
 
 FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
@@ -20,14 +20,14 @@ FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
 TOP = 10
 
 
-def compute_facets(searcher, docs, *, top: int = TOP, tz: tzinfo = timezone.utc,
+def compute_facets(reader: Reader, matches: Matches, *, top: int = TOP, tz: tzinfo = timezone.utc,
                    query_stems: set[str] = frozenset()) -> dict:
-    """Facets over the matching articles `docs` (sorted global docnums): the
+    """Facets over every match of a query (`matches`, from `reader`): the
     `top` values of each name field, the `top` words that set the matches
     apart (`search.top_words`; the query's own words, `query_stems`, left
     out), and a histogram counting days in `tz`, the home's zone, as date
     filters do."""
-    counts = count_values(searcher, docs, list(FACET_FIELDS.values()))
+    counts = reader.facet_counts(matches, list(FACET_FIELDS.values()))
     facets = {}
     for name, field in FACET_FIELDS.items():
         merged = merge_spellings(counts[field])
@@ -35,17 +35,17 @@ def compute_facets(searcher, docs, *, top: int = TOP, tz: tzinfo = timezone.utc,
         ordered = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
         facets[name] = [{"value": k, "count": v, **({"former": former[k]} if k in former else {})}
                         for k, v in ordered[:top]]
-    facets["words"] = top_words(searcher, docs, exclude=query_stems, top=top)
-    facets["dates"] = histogram(day_counts(searcher, docs, tz=tz))
+    facets["words"] = top_words(reader, matches, exclude=query_stems, top=top)
+    facets["dates"] = histogram(day_counts(reader, matches.ids, tz=tz))
     return facets
 
 
 _MICROSECONDS_A_DAY = 86_400_000_000
 
 
-def day_counts(searcher, docs, *, tz: tzinfo = timezone.utc) -> dict[str, int]:
+def day_counts(reader: Reader, docs, *, tz: tzinfo = timezone.utc) -> dict[str, int]:
     """{'2014-09-24': articles dated that day in `tz`} over `docs`, from the date column."""
-    values = date_values(searcher, docs)
+    values = reader.date_values(docs)
     values = values[values != np.uint64(UNDATED)].astype(np.int64)
     days = (values + _offsets(values, tz)) // _MICROSECONDS_A_DAY
     found, counts = np.unique(days, return_counts=True)

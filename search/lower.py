@@ -2,17 +2,18 @@
 
 Everything the engine needs to know about index field names and analyzers is
 decided here: which field a word is looked up in, stemmed or exact, how a
-name, a URL or a site is matched. `search/execute.py` runs the result.
+name, a URL or a site is matched. An engine (`index/engine.py`) runs the result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from dateline.index.analysis import fold, index_words
-from dateline.index.schema import NAME_FIELDS
 from dateline.index.analysis import stem as stem_of
+from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
+                                StemOp, TermOp)
+from dateline.index.schema import NAME_FIELDS
 from dateline.search.query import (And, DateRange, Fuzzy, MatchAll, Node, Not, Or, Phrase, Prefix,
                                    Term)
 
@@ -21,80 +22,6 @@ def words(text: str, *, stem: bool) -> list[str]:
     """A query text's words as indexed, or their stems."""
     found = index_words(text)
     return [stem_of(w) for w in found] if stem else found
-
-
-class Op:
-    """An operation over one segment's postings (see execute.py)."""
-
-
-@dataclass(frozen=True)
-class TermOp(Op):
-    field: str
-    text: str
-
-
-@dataclass(frozen=True)
-class StemOp(Op):
-    """Every indexed word of `field` whose stem is `stem`, as one term."""
-
-    field: str
-    stem: str
-
-
-@dataclass(frozen=True)
-class PhraseOp(Op):
-    """Words in order, each at most `reach` positions after the one before."""
-
-    field: str
-    words: tuple[str, ...]
-    reach: int = 1
-
-
-@dataclass(frozen=True)
-class PrefixOp(Op):
-    """Any indexed word starting with `prefix`."""
-
-    field: str
-    prefix: str
-
-
-@dataclass(frozen=True)
-class FuzzyOp(Op):
-    """Indexed words of `field` within `distance` edits of `word` (Damerau-
-    Levenshtein, as Lucene counts), each scored as if asked for."""
-
-    field: str
-    word: str
-    distance: int
-
-
-@dataclass(frozen=True)
-class DateOp(Op):
-    """Dated articles in [start, end) (UTC, either end open); unscored."""
-
-    start: datetime | None
-    end: datetime | None
-
-
-@dataclass(frozen=True)
-class AllOp(Op):
-    pass
-
-
-@dataclass(frozen=True)
-class NoneOp(Op):
-    pass
-
-
-@dataclass(frozen=True)
-class AndOp(Op):
-    required: tuple[Op, ...]  # empty: every article
-    excluded: tuple[Op, ...] = ()
-
-
-@dataclass(frozen=True)
-class OrOp(Op):
-    items: tuple[Op, ...]
 
 
 def lower(node: Node) -> Op:

@@ -242,7 +242,8 @@ def print_stats(info: dict, *, as_json: bool) -> None:
         typer.echo("Sources: " + ", ".join(f"{k} ({v})" for k, v in store["sources"].items()))
     index = info.get("index")
     if index:
-        typer.echo(f"Index: {index['articles']} articles, {index['bytes'] / 1e6:.1f} MB")
+        typer.echo(f"Index: {index['articles']} articles, {index['bytes'] / 1e6:.1f} MB, "
+                   f"{index['engine']} {index['engine_version']} engine")
         if note := stale_index_note(index.get("pending_changes", 0)):
             typer.echo(note)
     else:

@@ -22,22 +22,21 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _TEXT_FIELDS = ("body_exact", "title_exact")  # the exact words, unstemmed
 
 
-def suggest_query(searcher, query: str) -> str | None:
+def suggest_query(reader, query: str) -> str | None:
     """The query with unknown words replaced by their nearest indexed words, or None."""
     try:
         tokens = tokenize(query)
     except QuerySyntaxError:
         return None
     fixes: list[tuple[int, int, str]] = []  # (start, end, replacement) in `query`
-    correctors: dict[str, object] = {}
     for text, offset, field, quoted in _values(query, tokens):
-        if field == "place" and (name := _place_name(searcher, text)):
+        if field == "place" and (name := _place_name(reader, text)):
             fixes.append((offset, offset + len(text), name if quoted or " " not in name
                           else f'"{name}"'))
             continue
         fields = _vocabularies(field)
         for m in _WORD.finditer(text):
-            better = _correct(searcher, correctors, fields, m.group()) if fields else None
+            better = _correct(reader, fields, m.group()) if fields else None
             if better:
                 fixes.append((offset + m.start(), offset + m.end(), better))
     if not fixes:
@@ -48,7 +47,7 @@ def suggest_query(searcher, query: str) -> str | None:
     return out
 
 
-def _place_name(searcher, text: str) -> str | None:
+def _place_name(reader, text: str) -> str | None:
     """A place name the gazetteer knows near a misspelt one, the one whose
     place the most articles are tagged with; None for a name it knows."""
     from dateline.search.places import near_place_names, resolve_place
@@ -57,7 +56,7 @@ def _place_name(searcher, text: str) -> str | None:
         return None
     best: tuple[int, int, str] | None = None
     for distance, name, value in near_place_names(text):
-        tagged = searcher.doc_frequency("place_exact", fold(value))
+        tagged = reader.doc_frequency("place_exact", fold(value))
         if tagged and (best is None or (distance, -tagged, name) < best):
             best = (distance, -tagged, name)
     return best[2] if best else None
@@ -93,21 +92,19 @@ def _vocabularies(field: str | None) -> tuple[str, ...]:
     return ("title_exact",) if field == "title" else ()
 
 
-def _correct(searcher, correctors: dict, fields: tuple[str, ...], word: str) -> str | None:
+def _correct(reader, fields: tuple[str, ...], word: str) -> str | None:
     folded = words(word, stem=False)
     if len(folded) != 1 or folded[0].isdigit() or len(folded[0]) < 3:
         return None
     term = folded[0]
-    if any(searcher.doc_frequency(f, term) for f in fields):
+    if any(reader.doc_frequency(f, term) for f in fields):
         return None  # a known word, however rare, is not a typo
     best: tuple[int, str] | None = None
     for f in fields:
-        if f not in correctors:
-            correctors[f] = searcher.corrector(f)
-        for candidate in correctors[f].suggest(term, limit=1, maxdist=2, prefix=1):
+        for candidate in reader.corrections(f, term)[:1]:
             if len(candidate) < 3:  # 'usa' -> 'u': a letter of a name, not a word
                 continue
-            freq = sum(searcher.doc_frequency(g, candidate) for g in fields)
+            freq = sum(reader.doc_frequency(g, candidate) for g in fields)
             if best is None or freq > best[0]:
                 best = (freq, candidate)
     return best[1] if best else None

@@ -19,8 +19,31 @@ settings.load_profile("dateline")
 
 
 @pytest.fixture(scope="session")
-def fixture_home(tmp_path_factory):
-    return build_home(tmp_path_factory.mktemp("home"), FIXTURES / "articles.jsonl")
+def fixture_home(tmp_path_factory, engine):
+    """The fixture articles indexed by each engine in turn."""
+    return build_home(tmp_path_factory.mktemp(f"home-{engine}"), FIXTURES / "articles.jsonl",
+                      engine=engine)
+
+
+ENGINES = ("whoosh", "tantivy")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request) -> str:
+    """Each engine in turn: a test of search behaviour using it runs on both."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def whoosh_home(tmp_path_factory):
+    """The fixture articles in a Whoosh index (tests of the Whoosh engine's own code)."""
+    return build_home(tmp_path_factory.mktemp("home-whoosh"), FIXTURES / "articles.jsonl")
+
+
+@pytest.fixture()
+def whoosh_archive(whoosh_home):
+    with Archive(whoosh_home) as archive:
+        yield archive
 
 
 @pytest.fixture()

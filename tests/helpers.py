@@ -91,12 +91,22 @@ def write_articles(path: Path, start: int, count: int, *, version: str = "", see
     return path
 
 
-def build_home(root: Path, *inputs: Path) -> Home:
+def build_home(root: Path, *inputs: Path, engine: str = "whoosh") -> Home:
     """Inputs ingested and indexed through the library (no CLI, no lock)."""
     home = Home(root)
     with ArticleStore(home.store_path) as store:
         ingest(list(inputs), store, home.rejects_path, now=NOW)
-        rebuild_index(store, IndexLocation.in_home(root))
+        rebuild_index(store, IndexLocation.in_home(root), engine=engine)
+    return home
+
+
+def new_home(home: Path, articles: Path, engine: str = "whoosh") -> Path:
+    """A home holding `articles` (through the CLI), indexed by `engine` from the start."""
+    if engine == "whoosh":
+        assert dateline(home, "update", str(articles)).exit_code == 0
+    else:
+        assert dateline(home, "ingest", str(articles)).exit_code == 0
+        assert dateline(home, "index", "--engine", engine).exit_code == 0
     return home
 
 
@@ -151,12 +161,13 @@ def store_ids(home: Path) -> set[str]:
 
 
 def index_ids(home: Path) -> set[str]:
-    ix, _ = open_live_index(IndexLocation.in_home(home))
+    from dateline.index.ops import AllOp
+
+    reader, _ = open_live_index(IndexLocation.in_home(home))
     try:
-        with ix.searcher() as searcher:
-            return {fields["id"] for fields in searcher.all_stored_fields()}
+        return set(reader.article_ids(reader.match(AllOp()).ids.tolist()))
     finally:
-        ix.close()
+        reader.close()
 
 
 def applied_seq(home: Path) -> int:

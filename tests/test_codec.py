@@ -5,8 +5,8 @@ from __future__ import annotations
 import pickle
 
 
-def test_posting_blocks_use_the_current_pickle_protocol_uncompressed(archive):
-    reader = archive.searcher().reader().leaf_readers()[0][0]
+def test_posting_blocks_use_the_current_pickle_protocol_uncompressed(whoosh_archive):
+    reader = whoosh_archive.reader()._searcher.reader().leaf_readers()[0][0]
     checked = 0
     for field in ("body_exact", "title_exact"):
         for term in list(reader.lexicon(field))[:40]:
@@ -21,7 +21,7 @@ def test_posting_blocks_use_the_current_pickle_protocol_uncompressed(archive):
 
 
 def test_spilled_posting_runs_round_trip_with_the_current_protocol(tmp_path):
-    import dateline.index.codec  # noqa: F401 - rebinds Whoosh's pickling
+    import dateline.index.whoosh_engine.codec  # noqa: F401 - rebinds Whoosh's pickling
     from whoosh.externalsort import SortingPool
 
     pool = SortingPool(maxsize=3, tempdir=str(tmp_path))

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from tests.helpers import REPO, index_ids, dateline, run_cli, store_ids, write_articles
+from tests.helpers import REPO, index_ids, new_home, run_cli, store_ids, write_articles
 
 BASE, BATCH, UPDATES = 400, 50, 4
 
@@ -49,9 +49,8 @@ READER = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_searches_during_updates_rebuilds_and_merges_never_fail_or_see_half(tmp_path):
-    home = tmp_path / "home"
-    assert dateline(home, "update", str(write_articles(tmp_path / "base.jsonl", 0, BASE))).exit_code == 0
+def test_searches_during_updates_rebuilds_and_merges_never_fail_or_see_half(tmp_path, engine):
+    home = new_home(tmp_path / "home", write_articles(tmp_path / "base.jsonl", 0, BASE), engine)
     stop = tmp_path / "stop"
     readers = [subprocess.Popen([sys.executable, "-c", READER, str(home), mode, str(stop)],
                                 cwd=REPO, stdout=subprocess.PIPE, text=True)

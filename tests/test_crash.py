@@ -24,16 +24,15 @@ import pytest
 from dateline.corpus import ArticleStore, Home
 from dateline.index import IndexLocation, rebuild_index, sync_index
 from dateline.index.faults import CRASH_ENV, CRASH_POINTS
-from tests.helpers import REPO, applied_seq, dateline, index_ids, run_cli, store_ids, write_articles
+from tests.helpers import (REPO, applied_seq, dateline, index_ids, new_home, run_cli, store_ids,
+                           write_articles)
 
 UPDATE_POINTS = ("after-ingest", "before-index-commit", "after-index-commit")
 REBUILD_POINTS = ("rebuild-midway", "after-rebuild-commit", "after-switch")
 
 
-def _base_home(tmp_path, count: int = 40) -> Path:
-    home = tmp_path / "home"
-    assert dateline(home, "update", str(write_articles(tmp_path / "base.jsonl", 0, count))).exit_code == 0
-    return home
+def _base_home(tmp_path, count: int = 40, engine: str = "whoosh") -> Path:
+    return new_home(tmp_path / "home", write_articles(tmp_path / "base.jsonl", 0, count), engine)
 
 
 def _assert_searchable(home: Path) -> int:
@@ -55,8 +54,8 @@ def test_every_crash_point_is_exercised_by_a_test():
 
 
 @pytest.mark.parametrize("point", UPDATE_POINTS)
-def test_update_killed_between_writes_then_rerun(tmp_path, point):
-    home = _base_home(tmp_path)
+def test_update_killed_between_writes_then_rerun(tmp_path, point, engine):
+    home = _base_home(tmp_path, engine=engine)
     crawl = tmp_path / "crawl"
     crawl.mkdir()
     write_articles(crawl / "new.jsonl", 40, 20)
@@ -72,8 +71,8 @@ def test_update_killed_between_writes_then_rerun(tmp_path, point):
     assert json.loads(dateline(home, "search", "revised", "--json").stdout)["total"] == 5
 
 
-def test_remove_killed_after_the_store_commit_then_rerun(tmp_path):
-    home = _base_home(tmp_path)
+def test_remove_killed_after_the_store_commit_then_rerun(tmp_path, engine):
+    home = _base_home(tmp_path, engine=engine)
     killed = run_cli(home, "remove", "--source", "Wire 1", env={CRASH_ENV: "after-store-delete"})
     assert killed.returncode == -signal.SIGKILL
     assert _assert_searchable(home) == 40  # the index still has them, the store not
@@ -84,8 +83,8 @@ def test_remove_killed_after_the_store_commit_then_rerun(tmp_path):
 
 
 @pytest.mark.parametrize("point", REBUILD_POINTS)
-def test_rebuild_killed_between_writes_keeps_a_searchable_index(tmp_path, point):
-    home = _base_home(tmp_path)
+def test_rebuild_killed_between_writes_keeps_a_searchable_index(tmp_path, point, engine):
+    home = _base_home(tmp_path, engine=engine)
     killed = run_cli(home, "index", "--rebuild", env={CRASH_ENV: point})
     assert killed.returncode == -signal.SIGKILL
     assert _assert_searchable(home) == 40

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dateline.corpus import Home
-from dateline.search import postings
+from dateline.index.whoosh_engine import postings
 from dateline.search.archive import Archive
 from dateline.search.engine import search
 from tests.helpers import NOW
@@ -26,7 +26,7 @@ def test_a_long_lived_archive_never_finds_a_removed_article_by_date(tmp_path):
         assert len(everything) == 40
         assert ids(archive, "date:2000..2100") == everything  # now from the cache
         assert any("date" in postings._SEGMENTS[r]._columns
-                   for r, _ in archive.searcher().reader().leaf_readers())
+                   for r, _ in archive.reader()._searcher.reader().leaf_readers())
         assert dateline(home, "remove", "--id", "art-3", "--id", "art-17").exit_code == 0
         assert ids(archive, "date:2000..2100") == everything - {"art-3", "art-17"}
         assert dateline(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 5))).exit_code == 0

@@ -11,8 +11,8 @@ from whoosh import sorting
 
 from dateline.corpus import ArticleStore
 from dateline.corpus.dates import to_utc
-from dateline.search.execute import find_matches
-from dateline.search.facet_counts import count_values
+from dateline.index.whoosh_engine.execute import find_matches
+from dateline.index.whoosh_engine.facet_counts import count_values
 from dateline.search.facets import day_counts
 from dateline.search.lower import lower
 from dateline.search.parser import parse_query
@@ -34,8 +34,8 @@ def whoosh_counts(searcher, docs, field: str) -> dict:
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_counts_equal_whoosh_field_facets(archive, query):
-    searcher = archive.searcher()
+def test_counts_equal_whoosh_field_facets(whoosh_archive, query):
+    searcher = whoosh_archive.reader()._searcher
     docs = matching(searcher, query)
     counts = count_values(searcher, docs, FIELDS)
     if query == "*":
@@ -45,21 +45,21 @@ def test_counts_equal_whoosh_field_facets(archive, query):
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_day_counts_are_the_stored_articles_utc_days(archive, fixture_home, query):
-    searcher = archive.searcher()
+def test_day_counts_are_the_stored_articles_utc_days(whoosh_archive, whoosh_home, query):
+    searcher = whoosh_archive.reader()._searcher
     docs = matching(searcher, query)
     ids = {searcher.stored_fields(d)["id"] for d in docs.tolist()}
-    with ArticleStore(fixture_home.store_path, readonly=True) as store:
+    with ArticleStore(whoosh_home.store_path, readonly=True) as store:
         expected = Counter(to_utc(a.date).date().isoformat() for a in store if a.id in ids and a.date)
     if query == "*":
         assert len(expected) > 3  # the fixture has dates
-    assert day_counts(searcher, docs) == dict(expected)
+    assert day_counts(whoosh_archive.reader(), docs) == dict(expected)
 
 
-def test_a_second_count_reuses_the_segment_tables(archive):
-    from dateline.search import facet_counts
+def test_a_second_count_reuses_the_segment_tables(whoosh_archive):
+    from dateline.index.whoosh_engine import facet_counts
 
-    searcher = archive.searcher()
+    searcher = whoosh_archive.reader()._searcher
     count_values(searcher, matching(searcher, "*"), ["place_facet"])
     table = facet_counts._TABLES[searcher.reader()]["place_facet"]
     count_values(searcher, matching(searcher, "oil"), ["place_facet"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dateline.index.analysis import edit_distance
-from dateline.search import execute
+from dateline.index import engine as boundary
 from dateline.search.engine import search
 from dateline.search.parser import QuerySyntaxError, parse_query
 from dateline.search.query import Fuzzy, Term
@@ -64,7 +64,7 @@ def test_no_edits_is_the_exact_word_unstemmed(ids):
 def test_a_fuzzy_word_searches_at_most_so_many_words_nearest_first(ids, monkeypatch):
     nearest = ids('"rise"') | ids('"fire"')  # 0 and 1 edits; "rate", "is", "jose" are 2
     assert ids("rise~2") > nearest
-    monkeypatch.setattr(execute, "MAX_FUZZY_WORDS", 2)
+    monkeypatch.setattr(boundary, "MAX_FUZZY_WORDS", 2)
     assert ids("rise~2") == nearest
 
 
@@ -83,10 +83,10 @@ def test_edit_distance_counts_a_swap_of_neighbours_as_one(a, b, distance):
     assert edit_distance(a, b) == distance  # above the limit of 2: 3
 
 
-def test_both_ways_of_finding_near_words_agree(archive):
-    from dateline.search.postings import SegmentArrays
+def test_both_ways_of_finding_near_words_agree(whoosh_archive):
+    from dateline.index.whoosh_engine.postings import SegmentArrays
 
-    for reader, _ in archive.searcher().reader().leaf_readers():
+    for reader, _ in whoosh_archive.reader()._searcher.reader().leaf_readers():
         seg = SegmentArrays(reader)  # fresh: no vocabulary read yet, Whoosh's automaton
         by_automaton = [seg.words_within("body_exact", w, 1) for w in ("lavrvo", "prise", "oil")]
         seg.vocabulary("body_exact")  # read: rapidfuzz over it

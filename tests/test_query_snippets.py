@@ -81,7 +81,8 @@ def test_a_body_without_matches_gives_its_opening():
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("abcXYZ éÉüß'.-_ 12\n\tİıﬁ")), max_size=80))
 def test_snippet_tokens_are_the_index_analyzers_tokens(text):
-    from dateline.index.schema import exact_analyzer, stem
+    from dateline.index.schema import stem
+    from dateline.index.whoosh_engine.fields import exact_analyzer
     from dateline.search.snippets import _tokens
 
     exact = [(t.text, t.startchar, t.endchar) for t in exact_analyzer()(text, chars=True)]

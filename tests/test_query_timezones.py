@@ -139,14 +139,13 @@ def test_histogram_days_are_the_days_date_filters_use(fixture_home, tz):
                 found = search(archive, f"date:{day}", limit=100, now=NOW, suggest=False)
                 assert hit.article.id in {h.article.id for h in found.hits}
     from dateline.search.facets import day_counts
-    from dateline.search.execute import find_matches
     from dateline.search.lower import lower
     from dateline.search.parser import parse_query
 
     with Archive(fixture_home, tz=tz) as archive:
-        searcher = archive.searcher()
-        docs = find_matches(searcher, lower(parse_query("*", now=NOW))).ids
-        assert day_counts(searcher, docs, tz=tz) == days
+        reader = archive.reader()
+        docs = reader.match(lower(parse_query("*", now=NOW))).ids
+        assert day_counts(reader, docs, tz=tz) == days
 
 
 def test_a_daylight_saving_day_counts_each_article_on_its_local_day(tmp_path):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from dateline.index.schema import exact_analyzer, index_words, stem
+from dateline.index.schema import index_words, stem
+from dateline.index.whoosh_engine.fields import exact_analyzer
 
 TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ éÉüß'’.-_ 12\n\tİıﬁñÑçå")), max_size=120)
 
@@ -25,7 +26,7 @@ def test_inflected_forms_share_a_stem():
 def test_indexed_positions_are_what_whoosh_writes(words):
     from whoosh.formats import Positions
 
-    from dateline.index.schema import WordsField
+    from dateline.index.whoosh_engine.fields import WordsField
 
     field = WordsField()
     expected = {}
@@ -40,7 +41,7 @@ def test_indexed_positions_are_what_whoosh_writes(words):
 def test_name_words_are_indexed_as_whoosh_indexes_a_text_field(words):
     from whoosh import fields
 
-    from dateline.index.schema import NameWordsField
+    from dateline.index.whoosh_engine.fields import NameWordsField
 
     text = " ".join(words)
     plain = fields.TEXT(analyzer=exact_analyzer(), phrase=False)
@@ -52,7 +53,7 @@ def test_name_words_are_indexed_as_whoosh_indexes_a_text_field(words):
 def test_values_are_indexed_as_whoosh_indexes_a_comma_keyword_field(values):
     from whoosh import fields
 
-    from dateline.index.schema import ValuesField
+    from dateline.index.whoosh_engine.fields import ValuesField
 
     text = ",".join(values)
     plain = fields.KEYWORD(commas=True, scorable=False)

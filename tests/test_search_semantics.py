@@ -188,7 +188,7 @@ def test_sorting_by_date_keeps_the_exact_total(archive):
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
+def small(tmp_path_factory, engine):
     """ids(query) over a few articles written for one behaviour each."""
     from dateline.search.archive import Archive
     from tests.helpers import build_home
@@ -203,7 +203,7 @@ def small(tmp_path_factory):
     ]
     feed = root / "feed.jsonl"
     feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
-    home = build_home(root / "home", feed)
+    home = build_home(root / "home", feed, engine=engine)
     with Archive(home) as archive:
         # Every matching article, near-duplicates too (these short texts differ in a word).
         yield lambda q: {h.article.id for h in search(archive, q, limit=100, all_copies=True, now=NOW).hits}
@@ -222,9 +222,9 @@ def test_typographic_and_straight_apostrophes_are_one_word(small):
 
 
 def test_a_prefix_of_too_many_words_is_refused_with_a_reason(tmp_path, monkeypatch):
-    from dateline.search import execute
+    from dateline.index import engine
 
-    monkeypatch.setattr(execute, "MAX_PREFIX_WORDS", 3)
+    monkeypatch.setattr(engine, "MAX_PREFIX_WORDS", 3)
     from dateline.search.archive import Archive
     from tests.helpers import FIXTURES, build_home
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 
 from dateline.index import IndexLocation, open_live_index, segment_count
-from dateline.index.merge import MAX_SMALL_SEGMENTS, MERGE_FACTOR, segments_to_merge
+from dateline.index.whoosh_engine.merge import MAX_SMALL_SEGMENTS, MERGE_FACTOR, segments_to_merge
 from tests.helpers import applied_seq, dateline, index_ids, store_ids, write_articles
 
 # -- update -------------------------------------------------------------------
@@ -123,9 +123,7 @@ def test_many_small_updates_leave_few_segments_and_optimize_leaves_one(tmp_path)
     dateline(home, "update", str(write_articles(tmp_path / "base.jsonl", 0, 200)))
     for n in range(40):
         dateline(home, "update", str(write_articles(tmp_path / f"u{n}.jsonl", 200 + 3 * n, 3)))
-    ix, _ = open_live_index(IndexLocation.in_home(home))
-    segments = segment_count(ix)
-    ix.close()
+    segments = segment_count(IndexLocation.in_home(home))
     # 41 commits; large segments (within a factor of the largest) fill at most two
     # tiers, and a few small ones besides.
     assert segments <= 2 * (MERGE_FACTOR - 1) + MAX_SMALL_SEGMENTS < 41

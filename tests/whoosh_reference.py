@@ -22,7 +22,8 @@ from whoosh import sorting
 from whoosh.analysis import StemFilter
 
 from dateline.corpus.dates import to_utc
-from dateline.index.schema import NAME_FIELDS, build_schema, document_for, exact_analyzer, fold
+from dateline.index.schema import NAME_FIELDS, document_for, fold
+from dateline.index.whoosh_engine.fields import build_schema, exact_analyzer
 from dateline.search.lower import words
 
 

@@ -56,7 +56,7 @@ class SearchService:
 
     def __init__(self, archive: Archive, cache_size: int = 256):
         self.archive = archive
-        # One lock around the archive: a Whoosh searcher and its refresh are not
+        # One lock around the archive: an engine's reader and its refresh are not
         # meant to be shared by threads mid-search, and with the GIL a search
         # gains little from running beside another.
         self._lock = threading.Lock()

@@ -1,7 +1,7 @@
 """Run lowered query operations over the index: every match with its score.
 
 Each segment is evaluated on its own, in numpy: a term is its posting list
-read whole (`search/postings.py`), AND and OR are sorted-array intersections
+read whole (`postings.py`), AND and OR are sorted-array intersections
 and unions whose scores add up, NOT is a difference, a date range is a
 comparison over the segment's date column. Scores are Whoosh's BM25F, computed
 the way Whoosh computes them (same idf, average lengths, length encoding,
@@ -9,54 +9,29 @@ B = 0.75, K1 = 1.2, the title's boost already in its weights), so the ranking
 is Whoosh's; a phrase scores the sum of its words, as Whoosh's phrase query
 does. Every match is found, so totals are exact and nothing is skipped.
 
-The result is global document numbers in ascending order with their scores;
-`rank` orders them by score or date.
+The result is global document numbers in ascending order with their scores.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
 
 import numpy as np
 from whoosh.system import _INT_SIZE
 
+from dateline.index import engine as boundary
+from dateline.index.engine import too_many_words
+from dateline.index.matches import EMPTY, Matches
+from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
+                                StemOp, TermOp)
 from dateline.index.schema import UNDATED, date_key
 from dateline.index.analysis import edit_distance
-from dateline.search.lower import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp,
-                                   PrefixOp, StemOp, TermOp)
-from dateline.search.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
+from dateline.index.whoosh_engine.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searcher uses
-# A prefix expanding to more words than this is refused: 'a*' would read the
-# postings of most of the vocabulary (seconds on a large archive) and tell
-# nothing.
-MAX_PREFIX_WORDS = 1000
-# A fuzzy word searches at most this many of the words near it, the nearest
-# and then the most common first (Lucene's and Elasticsearch's default
-# max_expansions): 'ab~2' is near thousands of words.
-MAX_FUZZY_WORDS = 50
-
-
-class TooManyWords(ValueError):
-    """A prefix matches too many words (str() is user-facing)."""
-
-
 _UNDATED = np.uint64(UNDATED)
-
-
-@dataclass(frozen=True)
-class Matches:
-    ids: np.ndarray  # ascending document numbers (int64)
-    scores: np.ndarray  # float64, one per id
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-EMPTY = Matches(NO_IDS, NO_WEIGHTS)
 
 
 def find_matches(searcher, op: Op) -> Matches:
@@ -75,17 +50,6 @@ def find_matches(searcher, op: Op) -> Matches:
     if not ids:
         return EMPTY
     return Matches(np.concatenate(ids), np.concatenate(scores))
-
-
-def rank(searcher, matches: Matches, sort: str) -> np.ndarray:
-    """Positions into `matches` in result order: best score first (ties by
-    document number), or by date with undated articles last either way."""
-    if sort == "relevance":
-        return np.lexsort((matches.ids, -matches.scores))
-    dates = date_values(searcher, matches.ids)
-    if sort == "newest":
-        dates = np.where(dates == _UNDATED, _UNDATED, _UNDATED - 1 - dates)
-    return np.lexsort((matches.ids, dates))
 
 
 def date_values(searcher, ids: np.ndarray) -> np.ndarray:
@@ -237,10 +201,9 @@ class _Run:
 
     def _prefix(self, op: PrefixOp, seg: SegmentArrays) -> Matches:
         """Every indexed word with the prefix, scored as if each were asked for."""
-        found = seg.terms_from(op.field, op.prefix, limit=MAX_PREFIX_WORDS + 1)
-        if len(found) > MAX_PREFIX_WORDS:
-            raise TooManyWords(f"'{op.prefix}*' matches more than {MAX_PREFIX_WORDS:,} different "
-                               "words: make the prefix longer")
+        found = seg.terms_from(op.field, op.prefix, limit=boundary.MAX_PREFIX_WORDS + 1)
+        if len(found) > boundary.MAX_PREFIX_WORDS:
+            raise too_many_words(op.prefix)
         return _union([self._term(op.field, word, seg) for word in found])
 
     def _fuzzy_words(self, op: FuzzyOp) -> list[str]:
@@ -254,7 +217,8 @@ class _Run:
                 near |= seg.words_within(op.field, op.word, op.distance)
             ranked = sorted((edit_distance(op.word, w, op.distance),
                              -self.searcher.doc_frequency(op.field, w), w) for w in near)
-            found = self._fuzzy[op] = [w for d, _, w in ranked if d <= op.distance][:MAX_FUZZY_WORDS]
+            found = self._fuzzy[op] = [w for d, _, w in ranked
+                                        if d <= op.distance][:boundary.MAX_FUZZY_WORDS]
         return found
 
     def _dates(self, op: DateOp, seg: SegmentArrays) -> Matches:

@@ -8,12 +8,14 @@ values. Reading a term's blocks whole and doing the set algebra and BM25
 arithmetic in numpy (`search/execute.py`) makes the same query a few
 milliseconds.
 
-This is the only module that reads Whoosh's storage below its public API
-(block attributes of its posting reader, the raw bytes of a numeric column).
+This module and `fields.py` are the only ones that read or write Whoosh's
+storage below its public API (block attributes of its posting reader, the raw
+bytes of a numeric column and of the lengths column).
 `tests/test_postings.py` checks every array here against Whoosh's public
 per-posting API, so a Whoosh release that changes its internals fails the tests
-instead of returning wrong results; where the internals are absent, the public
-API is used (slower, same answers).
+instead of returning wrong results; where the internals are not what this
+module expects, it stops with `WhooshInternalsChanged` (reading the public
+API instead would answer every query about 8 times slower, unnoticed).
 
 Per segment, field lengths and the date column are read once and kept while the
 segment lives (keyed weakly by the segment reader, as the facet tables are).
@@ -29,16 +31,30 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import EmptyColumnReader
 from whoosh.util.numeric import byte_to_length
 
 from dateline.index.analysis import STEM_SEPARATOR
 from dateline.index.analysis import stem as stem_of
+from dateline.index.engine import EngineUnavailable
+from dateline.index.matches import NO_IDS
+from dateline.index.matches import NO_SCORES as NO_WEIGHTS
 
 # Field lengths are stored as one byte per document (Whoosh's lossy encoding).
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
-NO_IDS = np.empty(0, dtype=np.int64)
-NO_WEIGHTS = np.empty(0, dtype=np.float64)
+
+
+class WhooshInternalsChanged(EngineUnavailable):
+    """The installed Whoosh does not store postings as this Dateline reads them."""
+
+    def __init__(self, what: str):
+        import whoosh
+
+        version = ".".join(str(n) for n in whoosh.__version__)
+        super().__init__(f"the installed Whoosh ({version}) stores {what} differently from "
+                         "what this Dateline reads: install the whoosh3 version pyproject.toml "
+                         "names (pip install -e .), or use --engine tantivy")
 
 _SEGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # reader -> SegmentArrays
 _LOCK = threading.Lock()
@@ -70,9 +86,9 @@ class SegmentArrays:
             return (NO_IDS, NO_WEIGHTS, []) if values else (NO_IDS, NO_WEIGHTS)
         terms = getattr(reader, "_terms", None)  # the raw term reader: no deletion filter
         matcher = terms.matcher(field, key, fmt) if terms else reader.postings(field, key)
-        if _has_block_internals(matcher):
-            return _read_blocks(matcher, values)
-        return _read_public(matcher, values)
+        if not _has_block_internals(matcher):
+            raise WhooshInternalsChanged("posting blocks")
+        return _read_blocks(matcher, values)
 
     def lengths(self, field: str) -> np.ndarray:
         """Each document's length in `field` (float64; 0 where it has none)."""
@@ -87,12 +103,11 @@ class SegmentArrays:
         codes = np.zeros(self.size, dtype=np.uint8)
         column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
         if column is not None:
-            if _has_column_internals(column):
-                count = min(column._count, self.size)
-                raw = column._dbfile.get(column._basepos, count)
-                codes[:count] = np.frombuffer(raw, dtype=np.uint8)
-            else:
-                codes[:] = [column[d] for d in range(self.size)]
+            if not _has_column_internals(column):
+                raise WhooshInternalsChanged("field lengths")
+            count = min(column._count, self.size)
+            raw = column._dbfile.get(column._basepos, count)
+            codes[:count] = np.frombuffer(raw, dtype=np.uint8)
         return _BYTE_TO_LENGTH[codes]
 
     def column(self, field: str) -> np.ndarray:
@@ -106,13 +121,15 @@ class SegmentArrays:
 
     def _read_column(self, field: str) -> np.ndarray:
         column = self.reader.column_reader(field, translate=False)
-        if _has_column_internals(column) and column._fixedlen == 8:
-            count = min(column._count, self.size)
-            out = np.empty(self.size, dtype=np.uint64)
-            out[:count] = np.frombuffer(column._dbfile.get(column._basepos, 8 * count), dtype=">u8")
-            out[count:] = int.from_bytes(column._defaultbytes, "big")
-            return out
-        return np.fromiter((column[d] for d in range(self.size)), dtype=np.uint64, count=self.size)
+        if isinstance(column, EmptyColumnReader):  # a segment where no document has a value
+            return np.full(self.size, column._default, dtype=np.uint64)
+        if not _has_column_internals(column) or column._fixedlen != 8:
+            raise WhooshInternalsChanged("numeric columns")
+        count = min(column._count, self.size)
+        out = np.empty(self.size, dtype=np.uint64)
+        out[:count] = np.frombuffer(column._dbfile.get(column._basepos, 8 * count), dtype=">u8")
+        out[count:] = int.from_bytes(column._defaultbytes, "big")
+        return out
 
     def forms(self, field: str, stem: str) -> list[str]:
         """The indexed words whose stem is `stem`: the field's words that
@@ -183,7 +200,8 @@ def _has_block_internals(matcher) -> bool:
 
 
 def _has_column_internals(column) -> bool:
-    return all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_fixedlen"))
+    return all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_count", "_fixedlen",
+                                                     "_defaultbytes"))
 
 
 def _read_blocks(matcher, values: bool):
@@ -220,15 +238,3 @@ def _read_blocks(matcher, values: bool):
                                        else np.asarray(w, dtype=np.float64)
                                        for w, n in zip(weights, lengths)])
     return (ids, weight_array, vals) if values else (ids, weight_array)
-
-
-def _read_public(matcher, values: bool):
-    ids, weights, vals = [], [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        if values:
-            vals.append(matcher.value())
-        matcher.next()
-    found = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64))
-    return (*found, vals) if values else found

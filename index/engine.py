@@ -1,0 +1,180 @@
+"""The engine boundary: what the search layer may ask of an index, whatever
+engine keeps it (Whoosh in `index/whoosh_engine/`, tantivy in
+`index/tantivy_engine.py`).
+
+An `Engine` writes generations (a whole build from the store, then the
+store's change log applied to it) and opens a `Reader` on one. A reader
+runs lowered query operations (`index/ops.py`) and answers with every match:
+document numbers (the reader's own, ascending) and scores, so totals are
+exact and ranking, paging, collapsing and facets see all matches. Around
+that it gives what a result page needs: stored ids, dates, facet values,
+near-duplicate cluster keys, and the vocabulary for prefixes and
+did-you-mean. Nothing outside an engine's module sees the engine's own
+objects (no Whoosh searcher, no tantivy `Searcher`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy loads only when a query runs, not for every command
+    from collections import Counter
+    from pathlib import Path
+
+    import numpy as np
+
+    from dateline.index.matches import Matches
+    from dateline.index.ops import Op
+
+ProgressCallback = Callable[[int, int], None]  # (done, total)
+
+# A prefix expanding to more words than this is refused: 'a*' would read the
+# postings of most of the vocabulary (seconds on a large archive) and tell
+# nothing.
+MAX_PREFIX_WORDS = 1000
+# A fuzzy word searches at most this many of the words near it, the nearest
+# and then the most common first (Lucene's and Elasticsearch's default
+# max_expansions): 'ab~2' is near thousands of words.
+MAX_FUZZY_WORDS = 50
+
+
+class TooManyWords(ValueError):
+    """A prefix matches too many words (str() is user-facing)."""
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used as it is (message is user-facing)."""
+
+
+class IndexMissing(IndexUnavailable):
+    pass
+
+
+class IndexIncompatible(IndexUnavailable):
+    pass
+
+
+class EngineUnavailable(IndexUnavailable):
+    """The engine cannot be used (not installed, or not the version the index
+    needs); str() is user-facing."""
+
+
+def too_many_words(prefix: str) -> TooManyWords:
+    return TooManyWords(f"'{prefix}*' matches more than {MAX_PREFIX_WORDS:,} different "
+                        "words: make the prefix longer")
+
+
+class Reader:
+    """A consistent view of one generation: what searches ask of the index."""
+
+    def doc_count(self) -> int:
+        """Live articles."""
+        raise NotImplementedError
+
+    def match(self, op: Op) -> Matches:
+        """Every live article matching `op`, with its score (exact, none skipped)."""
+        raise NotImplementedError
+
+    def article_ids(self, ids: list[int]) -> list[str]:
+        """The article id of each document number."""
+        raise NotImplementedError
+
+    def date_values(self, ids: np.ndarray) -> np.ndarray:
+        """Each document's date as microseconds since 0001-01-01 UTC (uint64;
+        UNDATED for an article without one); `ids` ascending."""
+        raise NotImplementedError
+
+    def facet_counts(self, matches: Matches, fields: list[str]) -> dict[str, Counter]:
+        """{field: Counter(value -> matching documents holding it)}, over
+        every match of a query this reader ran."""
+        raise NotImplementedError
+
+    def word_document_counts(self, matches: Matches) -> tuple[dict[str, tuple[int, int]], int]:
+        """({word: (matches holding it, archive articles holding it)}, archive
+        articles): the body's words, for top words (`search/top_words.py`)."""
+        raise NotImplementedError
+
+    def cluster_keys(self, ids: np.ndarray) -> np.ndarray:
+        """For each document, an int64 equal to another's exactly when both
+        are in the same near-duplicate cluster."""
+        raise NotImplementedError
+
+    def cluster_members(self, cluster: str) -> list[str]:
+        """The ids of the articles in a near-duplicate cluster."""
+        raise NotImplementedError
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        raise NotImplementedError
+
+    def words_with_prefix(self, field: str, prefix: str, limit: int | None = None) -> list[str]:
+        """Indexed words of `field` starting with `prefix`, in word order."""
+        raise NotImplementedError
+
+    def corrections(self, field: str, word: str) -> list[str]:
+        """Indexed words of `field` within two edits of `word`, sharing its
+        first letter, best first."""
+        raise NotImplementedError
+
+    def generation(self) -> object:
+        """Changes whenever what this reader sees changes (a cache key)."""
+        raise NotImplementedError
+
+    def is_current(self) -> bool:
+        """False once a writer committed after this reader opened."""
+        raise NotImplementedError
+
+    def refreshed(self) -> Reader:
+        """A reader on what is committed now (may be self)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class Engine:
+    """Writes and opens the index generations of one engine."""
+
+    name = ""
+
+    def version(self) -> str:
+        raise NotImplementedError
+
+    def write_generation(self, store, gen_dir: Path, progress: ProgressCallback | None,
+                         procs: int | None) -> int:
+        """Index every article of `store` into the empty `gen_dir`; returns the count."""
+        raise NotImplementedError
+
+    def apply_changes(self, gen_dir: Path, store, latest: dict[str, str]) -> dict:
+        """Apply {article id: 'put' | 'delete'} to the generation and commit."""
+        raise NotImplementedError
+
+    def optimize(self, gen_dir: Path) -> dict:
+        raise NotImplementedError
+
+    def open_reader(self, gen_dir: Path) -> Reader:
+        """Raises FileNotFoundError when the generation is incomplete."""
+        raise NotImplementedError
+
+    def segment_count(self, gen_dir: Path) -> int:
+        raise NotImplementedError
+
+    def remove_garbage(self, gen_dir: Path, now: float) -> None:
+        """Delete files of the live generation no reader can still need."""
+
+
+DEFAULT_ENGINE = "whoosh"
+ENGINE_NAMES = ("whoosh", "tantivy")
+
+
+def engine_named(name: str) -> Engine:
+    """The engine called `name`; EngineUnavailable when it cannot run here."""
+    if name == "whoosh":
+        from dateline.index.whoosh_engine import WhooshEngine
+
+        return WhooshEngine()
+    if name == "tantivy":
+        from dateline.index.tantivy_engine import TantivyEngine
+
+        return TantivyEngine()
+    raise EngineUnavailable(f"unknown engine {name!r}: use one of {', '.join(ENGINE_NAMES)}")

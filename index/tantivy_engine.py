@@ -1,0 +1,449 @@
+"""The tantivy engine (Rust, through the `tantivy` package): for large archives.
+
+Both engines index the same words: tantivy is fed Dateline's own tokens
+(`index.schema.index_words`, as `PreTokenizedString`), so a word, a stem, a
+phrase or a name matches the same articles whichever engine is used (the
+contract in `tests/test_engine_contract.py`). The fields are the Whoosh
+engine's, by the same names, so `search/lower.py` lowers a query once for
+both. Scores are tantivy's BM25 (the title boosted at query time), so the
+order of equally relevant results may differ from Whoosh's; `bench.quality`
+measures both.
+
+Document numbers are (segment ordinal << 32 | document in segment): unique
+and ascending within one searcher, which is all the search layer needs.
+Counting facets and the date histogram over every match is done by tantivy
+itself (aggregations over the query, not over a list of documents).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from itertools import accumulate, product
+from pathlib import Path
+
+import numpy as np
+
+from dateline.index import engine as boundary
+from dateline.index.engine import Engine, EngineUnavailable, Reader, too_many_words
+from dateline.index.faults import crash_point
+from dateline.index.matches import EMPTY, Matches
+from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
+                                StemOp, TermOp)
+from dateline.index.analysis import STEM_SEPARATOR, edit_distance, index_words, stem_exceptions
+from dateline.index.analysis import stem as stem_of
+from dateline.index.schema import NAME_FIELDS, TITLE_BOOST, UNDATED, document_for
+
+try:
+    import tantivy
+except ImportError:  # pragma: no cover - tantivy is a dependency; a broken install
+    tantivy = None
+
+WRITER_HEAP_BYTES = 256_000_000  # split between the writer's threads
+SYNC_HEAP_BYTES = 64_000_000
+FACET_BUCKETS = 65_000  # tantivy's limit on buckets in one aggregation
+COMMON_SHARE, COMMON_FROM = 0.2, 1000  # as index/whoosh_engine/word_table.py
+MAX_PLACEMENTS = 64  # a phrase with slop: exact placements asked for, at most
+_WORD_FIELDS = ("title_exact", "body_exact")  # words with positions (phrases)
+_VALUE_FIELDS = (*(f"{n}_exact" for n in NAME_FIELDS),
+                 *(f"{n}_facet" for n in ("person", "place", "source", "tag")), "site")
+_SHIFT = 32
+_LOW = (1 << _SHIFT) - 1
+
+
+def _version() -> str:
+    if tantivy is None:
+        raise EngineUnavailable("the tantivy engine is not installed: pip install 'dateline[tantivy]'")
+    from importlib.metadata import version
+
+    return version("tantivy")
+
+
+def build_schema():
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for name in _WORD_FIELDS:
+        builder.add_text_field(name, tokenizer_name="raw", index_option="position")
+    for name in NAME_FIELDS:  # the words of names, no positions
+        builder.add_text_field(name, tokenizer_name="raw", index_option="freq")
+    for name in _VALUE_FIELDS:  # whole values; the facets are counted from columns
+        builder.add_text_field(name, tokenizer_name="raw", index_option="freq",
+                               fast=name.endswith("_facet"))
+    builder.add_text_field("url", tokenizer_name="raw", index_option="basic")
+    # 'die dying': the words whose stem does not keep their beginning (analysis.py)
+    builder.add_text_field("stem_forms", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("cluster", tokenizer_name="raw", index_option="basic")
+    # Each article's distinct body words as a column: top words are counted by
+    # tantivy over a query's matches (a terms aggregation), as facets are.
+    builder.add_text_field("words", tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_unsigned_field("cluster_key", fast=True)
+    builder.add_unsigned_field("date", indexed=True, fast=True)
+    return builder.build()
+
+
+def _tokens(text: str):
+    return tantivy.PreTokenizedString("", [tantivy.Token(word, n, 0, 0)
+                                           for n, word in enumerate(index_words(text))])
+
+
+def _values(joined: str) -> list[str]:
+    """A comma-joined field of `document_for` as its values (as Whoosh reads it)."""
+    return [v for v in (part.strip() for part in joined.split(",")) if v]
+
+
+def _cluster_key(cluster: str) -> int:
+    return int.from_bytes(hashlib.blake2b(cluster.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def tantivy_document(article):
+    fields = document_for(article)
+    doc = tantivy.Document()
+    doc.add_text("id", fields["id"])
+    for name in (*_WORD_FIELDS, *NAME_FIELDS):
+        if fields.get(name):
+            doc.add_pre_tokenized_text(name, _tokens(fields[name]))
+    for name in _VALUE_FIELDS:
+        for value in _values(fields.get(name, "")):
+            doc.add_text(name, value)
+    if fields.get("url"):
+        doc.add_text("url", fields["url"])
+    title, body = fields["stem_forms"]
+    body_words = set(index_words(body))
+    for word in body_words:
+        if not word.isdigit():  # numbers say little without their context
+            doc.add_text("words", word)
+    for item in stem_exceptions(set(index_words(title)) | body_words):
+        doc.add_text("stem_forms", item)
+    doc.add_text("cluster", fields["cluster"])
+    doc.add_unsigned("cluster_key", _cluster_key(fields["cluster"]))
+    doc.add_unsigned("date", fields.get("date", UNDATED))
+    return doc
+
+
+class TantivyEngine(Engine):
+    name = "tantivy"
+
+    def version(self) -> str:
+        return _version()
+
+    def write_generation(self, store, gen_dir: Path, progress, procs) -> int:
+        index = tantivy.Index(build_schema(), path=str(gen_dir), reuse=False)
+        writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=max(0, procs or 0))
+        total = len(store)
+        count = 0
+        for article in store:
+            writer.add_document(tantivy_document(article))
+            count += 1
+            if count == total // 2:
+                crash_point("rebuild-midway")
+            if progress and count % 1000 == 0:
+                progress(count, total)
+        writer.commit()
+        writer.wait_merging_threads()
+        if progress:
+            progress(count, total)
+        return count
+
+    def apply_changes(self, gen_dir: Path, store, latest: dict[str, str]) -> dict:
+        index = tantivy.Index.open(str(gen_dir))
+        writer = index.writer(heap_size=SYNC_HEAP_BYTES, num_threads=1)
+        updated = deleted = 0
+        items = list(latest.items())
+        for start in range(0, len(items), 500):  # bounded memory for a long backlog
+            chunk = items[start : start + 500]
+            articles = store.get_many([i for i, op in chunk if op == "put"])
+            for article_id, op in chunk:
+                writer.delete_documents_by_term("id", article_id)
+                article = articles.get(article_id)
+                if op == "put" and article is not None:
+                    writer.add_document(tantivy_document(article))
+                    updated += 1
+                else:
+                    deleted += 1
+        crash_point("before-index-commit")
+        writer.commit()
+        writer.wait_merging_threads()
+        return {"added_or_updated": updated, "deleted": deleted}
+
+    def optimize(self, gen_dir: Path) -> dict:
+        # tantivy merges its segments itself after each commit (its log merge
+        # policy); the Python package offers no explicit merge.
+        count = self.segment_count(gen_dir)
+        return {"segments_before": count, "segments_after": count}
+
+    def open_reader(self, gen_dir: Path) -> TantivyReader:
+        if not (gen_dir / "meta.json").exists():
+            raise FileNotFoundError(gen_dir / "meta.json")
+        for attempt in range(3):
+            try:
+                return TantivyReader(gen_dir)
+            except ValueError:  # a file a commit in between just removed: read again
+                if attempt == 2:
+                    raise FileNotFoundError(gen_dir) from None
+                time.sleep(0.05)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def segment_count(self, gen_dir: Path) -> int:
+        return tantivy.Index.open(str(gen_dir)).searcher().num_segments
+
+
+def _opstamp(gen_dir: Path) -> int:
+    try:
+        return json.loads((gen_dir / "meta.json").read_text()).get("opstamp", 0)
+    except (OSError, ValueError):
+        return -1
+
+
+def _address(docnum: int):
+    return tantivy.DocAddress(docnum >> _SHIFT, docnum & _LOW)
+
+
+class TantivyMatches(Matches):
+    """Matches that remember their query: facets are counted by tantivy over it."""
+
+    def __init__(self, ids, scores, query):
+        super().__init__(ids, scores)
+        object.__setattr__(self, "query", query)
+
+
+class TantivyReader(Reader):
+    def __init__(self, gen_dir: Path):
+        self._gen_dir = gen_dir
+        self._opstamp = _opstamp(gen_dir)
+        self._index = tantivy.Index.open(str(gen_dir))
+        self._index.reload()
+        self._searcher = self._index.searcher()
+        self._schema = self._index.schema
+        self._forms: dict[tuple[str, str], list[str]] = {}
+        self._words: dict[str, dict[str, int]] = {}
+        self._everywhere: dict[str, int] | None = None
+
+    def doc_count(self) -> int:
+        return self._searcher.num_docs
+
+    # -- queries ----------------------------------------------------------------
+
+    def match(self, op: Op) -> Matches:
+        query = self._query(op)
+        if query is None:
+            return EMPTY
+        hits = self._searcher.search(query, limit=max(1, self._searcher.num_docs), count=False).hits
+        if not hits:
+            return EMPTY
+        count = len(hits)
+        ids = np.fromiter(((a.segment_ord << _SHIFT) | a.doc for _, a in hits), np.int64, count)
+        scores = np.fromiter((s for s, _ in hits), np.float64, count)
+        order = np.argsort(ids, kind="stable")
+        return TantivyMatches(ids[order], scores[order], query)
+
+    def _query(self, op: Op):
+        """The tantivy query for `op`; None when it can match nothing."""
+        Q, Occur = tantivy.Query, tantivy.Occur
+        if isinstance(op, TermOp):
+            return self._term(op.field, op.text)
+        if isinstance(op, StemOp):
+            return self._any_of(op.field, self.forms(op.field, op.stem))
+        if isinstance(op, PhraseOp):
+            return self._phrase(op)
+        if isinstance(op, PrefixOp):
+            found = self.words_with_prefix(op.field, op.prefix, boundary.MAX_PREFIX_WORDS + 1)
+            if len(found) > boundary.MAX_PREFIX_WORDS:
+                raise too_many_words(op.prefix)
+            return self._any_of(op.field, found)
+        if isinstance(op, FuzzyOp):
+            return self._any_of(op.field, self._fuzzy_words(op))
+        if isinstance(op, DateOp):
+            return Q.const_score_query(self._dates(op), 0.0)  # a filter leaves scores alone
+        if isinstance(op, AllOp):
+            return Q.all_query()
+        if isinstance(op, NoneOp):
+            return None
+        if isinstance(op, OrOp):
+            items = [q for q in (self._query(i) for i in op.items) if q is not None]
+            return Q.boolean_query([(Occur.Should, q) for q in items]) if items else None
+        if isinstance(op, AndOp):
+            required = [self._query(i) for i in op.required]
+            if any(q is None for q in required):
+                return None
+            excluded = [q for q in (self._query(i) for i in op.excluded) if q is not None]
+            clauses = [(Occur.Must, q) for q in required or [Q.all_query()]]
+            clauses += [(Occur.MustNot, q) for q in excluded]
+            return Q.boolean_query(clauses)
+        raise TypeError(f"cannot run {op!r}")  # pragma: no cover
+
+    def _phrase(self, op: PhraseOp):
+        """Words in order, each 1 to `reach` positions after the one before, as
+        Dateline means it. tantivy's own slop also takes words out of order
+        (and a repeated word at one position), so every allowed placement is
+        asked for as an exact phrase; past MAX_PLACEMENTS, tantivy's slop is
+        used (it may then also find the words reordered)."""
+        Q = tantivy.Query
+        if any(self._term(op.field, w) is None for w in op.words):
+            return None
+        gaps = len(op.words) - 1
+        if op.reach == 1 or op.reach**gaps > MAX_PLACEMENTS:
+            query = Q.phrase_query(self._schema, op.field, list(op.words), slop=op.reach - 1)
+            return self._boosted(op.field, query)
+        phrases = []
+        for steps in product(range(1, op.reach + 1), repeat=gaps):
+            offsets = [0, *accumulate(steps)]
+            placed = [(offset, word) for offset, word in zip(offsets, op.words)]
+            phrases.append((tantivy.Occur.Should, Q.phrase_query(self._schema, op.field, placed)))
+        return self._boosted(op.field, Q.boolean_query(phrases))
+
+    def _term(self, field: str, text: str):
+        if field not in _FIELDS or not self._searcher.doc_freq(field, text):
+            return None
+        return self._boosted(field, tantivy.Query.term_query(self._schema, field, text))
+
+    def _boosted(self, field: str, query):
+        return tantivy.Query.boost_query(query, TITLE_BOOST) if field == "title_exact" else query
+
+    def _any_of(self, field: str, words: list[str]):
+        queries = [q for q in (self._term(field, w) for w in words) if q is not None]
+        if not queries:
+            return None
+        if len(queries) == 1:
+            return queries[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+    def _dates(self, op: DateOp):
+        from dateline.index.schema import date_key
+
+        low = date_key(op.start) if op.start is not None else 0
+        high = date_key(op.end) if op.end is not None else UNDATED
+        return tantivy.Query.range_query(self._schema, "date", tantivy.FieldType.Unsigned, low,
+                                         high, include_lower=True, include_upper=False)
+
+    def forms(self, field: str, stem: str) -> list[str]:
+        """The field's indexed words whose stem is `stem` (see whoosh_engine/postings.py)."""
+        key = (field, stem)
+        found = self._forms.get(key)
+        if found is None:
+            start = stem[:-1] if len(stem) > 1 else stem
+            listed = self.words_with_prefix("stem_forms", stem + STEM_SEPARATOR)
+            found = self._forms[key] = ([w for w in self.words_with_prefix(field, start)
+                                         if stem_of(w) == stem]
+                                        + [item[len(stem) + 1:] for item in listed])
+        return found
+
+    def _fuzzy_words(self, op: FuzzyOp) -> list[str]:
+        """As the Whoosh engine chooses them: within the distance, nearest
+        first, then the words in most articles, at most MAX_FUZZY_WORDS."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        vocabulary = self._vocabulary(op.field)
+        near = process.extract(op.word, list(vocabulary), scorer=OSA.distance,
+                               score_cutoff=op.distance, limit=None)
+        ranked = sorted((edit_distance(op.word, w, op.distance), -vocabulary[w], w)
+                        for w, _score, _key in near)
+        return [w for d, _, w in ranked if d <= op.distance][:boundary.MAX_FUZZY_WORDS]
+
+    def _vocabulary(self, field: str) -> dict[str, int]:
+        """{word: articles holding it} of a field, read once per reader."""
+        found = self._words.get(field)
+        if found is None:
+            pairs = self._searcher.terms_with_prefix(field, "") if field in _TEXT_FIELDS else []
+            found = self._words[field] = dict(pairs)
+        return found
+
+    # -- what a result page needs ------------------------------------------------
+
+    def article_ids(self, ids) -> list[str]:
+        doc = self._searcher.doc
+        return [doc(_address(int(d))).get_first("id") for d in ids]
+
+    def _column(self, field: str, ids: np.ndarray, missing: int) -> list:
+        values = self._searcher.fast_field_values(field, [_address(int(d)) for d in ids])
+        return [missing if v is None else v for v in values]
+
+    def date_values(self, ids: np.ndarray) -> np.ndarray:
+        return np.array(self._column("date", ids, UNDATED), dtype=np.uint64)
+
+    def facet_counts(self, matches: Matches, fields: list[str]) -> dict[str, Counter]:
+        counts = {field: Counter() for field in fields}
+        if not len(matches):
+            return counts
+        query = getattr(matches, "query", None)
+        if query is None:  # matches made elsewhere: count over exactly these documents
+            raise TypeError("tantivy counts facets over its own matches")
+        aggregation = {f: {"terms": {"field": f, "size": FACET_BUCKETS}} for f in fields}
+        found = self._searcher.aggregate(query, aggregation)
+        for field in fields:
+            for bucket in found.get(field, {}).get("buckets", []):
+                counts[field][bucket["key"]] = int(bucket["doc_count"])
+        return counts
+
+    def word_document_counts(self, matches: Matches) -> tuple[dict[str, tuple[int, int]], int]:
+        size = self.doc_count()
+        query = getattr(matches, "query", None)
+        if not len(matches) or query is None:
+            return {}, size
+        if self._everywhere is None:
+            self._everywhere = self._word_counts(tantivy.Query.all_query())
+        # As the Whoosh engine's tables: a word in more than COMMON_SHARE of a
+        # large archive cannot set results apart.
+        most = int(COMMON_SHARE * size) if size >= COMMON_FROM else size
+        return ({word: (count, self._everywhere.get(word, 0))
+                 for word, count in self._word_counts(query).items()
+                 if self._everywhere.get(word, 0) <= most}, size)
+
+    def _word_counts(self, query) -> dict[str, int]:
+        found = self._searcher.aggregate(query, {"w": {"terms": {"field": "words",
+                                                                 "size": FACET_BUCKETS}}})
+        return {b["key"]: int(b["doc_count"]) for b in found.get("w", {}).get("buckets", [])}
+
+    def cluster_keys(self, ids: np.ndarray) -> np.ndarray:
+        return np.array(self._column("cluster_key", ids, 0), dtype=np.int64)
+
+    def cluster_members(self, cluster: str) -> list[str]:
+        query = tantivy.Query.term_query(self._schema, "cluster", cluster)
+        hits = self._searcher.search(query, limit=10_000, count=False).hits
+        return self.article_ids(sorted((a.segment_ord << _SHIFT) | a.doc for _, a in hits))
+
+    # -- vocabulary ----------------------------------------------------------------
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        return self._searcher.doc_freq(field, word) if field in _FIELDS else 0
+
+    def words_with_prefix(self, field: str, prefix: str, limit: int | None = None) -> list[str]:
+        if field not in _TEXT_FIELDS:
+            return []
+        words = sorted(term for term, _count in self._searcher.terms_with_prefix(field, prefix))
+        return words[:limit] if limit is not None else words
+
+    def corrections(self, field: str, word: str) -> list[str]:
+        if field not in _TEXT_FIELDS or not word:
+            return []
+        scored = []
+        for term, count in self._searcher.terms_with_prefix(field, word[0]):
+            if abs(len(term) - len(word)) <= 2 and term != word:
+                distance = edit_distance(word, term, 2)
+                if distance <= 2:
+                    scored.append((distance, -count, term))
+        return [term for _, _, term in sorted(scored)]
+
+    # -- life ----------------------------------------------------------------------
+
+    def generation(self) -> object:
+        return (str(self._gen_dir), self._opstamp)
+
+    def is_current(self) -> bool:
+        return _opstamp(self._gen_dir) == self._opstamp
+
+    def refreshed(self) -> TantivyReader:
+        return self if self.is_current() else TantivyReader(self._gen_dir)
+
+    def segment_count(self) -> int:
+        return self._searcher.num_segments
+
+    def close(self) -> None:
+        self._searcher = None
+
+
+_TEXT_FIELDS = ("id", *_WORD_FIELDS, *NAME_FIELDS, *_VALUE_FIELDS, "url", "cluster", "stem_forms",
+                "words")
+_FIELDS = _TEXT_FIELDS
