@@ -22,7 +22,6 @@ from bench.common import latency_ms
 from dateline.corpus.home import Home
 from dateline.search.archive import Archive as Reader
 from dateline.search.engine import build_tree, find_matches
-from dateline.search.facet_counts import count_values
 from dateline.search.facets import FACET_FIELDS
 from dateline.search.options import Filters
 from dateline.search.top_words import top_words
@@ -39,21 +38,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     with Reader(Home(args.home)) as reader:
-        run(reader.searcher(), args.repeat)
+        run(reader.reader(), args.repeat)
 
 
-def run(searcher, repeat: int) -> float:
+def run(searcher, repeat: int) -> float:  # the engine's Reader (index/engine.py)
     """Prints the table; returns the worst p95 of the top words (ms)."""
     started = time.perf_counter()
-    top_words(searcher, find_matches(searcher, build_tree("oil", Filters(), now=NOW)).ids)
+    top_words(searcher, find_matches(searcher, build_tree("oil", Filters(), now=NOW)))
     print(f"{searcher.doc_count()} articles; table build (first query) "
           f"{(time.perf_counter() - started) * 1000:.0f} ms")
     print(f"{'query':<18}{'matches':>9}{'words p50':>11}{'words p95':>11}{'facets p95':>12}{'ratio':>7}")
     worst = 0.0
     for query in QUERIES:
-        docs = find_matches(searcher, build_tree(query, Filters(), now=NOW)).ids
+        docs = find_matches(searcher, build_tree(query, Filters(), now=NOW))
         words = latency_ms(lambda: top_words(searcher, docs), repeat=repeat)
-        names = latency_ms(lambda: count_values(searcher, docs, list(FACET_FIELDS.values())),
+        names = latency_ms(lambda: searcher.facet_counts(docs, list(FACET_FIELDS.values())),
                            repeat=repeat)
         worst = max(worst, words["p95"])
         print(f"{query:<18}{len(docs):>9}{words['median']:>10.1f} {words['p95']:>10.1f} "

@@ -100,7 +100,7 @@ def test_a_former_state_is_folded_into_its_successor():
 def test_the_top_words_bench_runs_and_reports_against_the_name_facets(archive, capsys):
     from bench.top_words import QUERIES, run
 
-    worst = run(archive.searcher(), repeat=1)
+    worst = run(archive.reader(), repeat=1)
     out = capsys.readouterr().out
     assert "table build" in out and f"worst p95 {worst:.1f} ms" in out
     assert len([line for line in out.splitlines() if line.endswith("x")]) == len(QUERIES)
