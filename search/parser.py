@@ -275,7 +275,7 @@ class _Parser:
         word, distance = _one_line(word), _one_line(distance)  # shown in a one-line error
         if not distance:
             edits = DEFAULT_EDITS
-        elif distance.isdigit() and int(distance) <= MAX_EDITS:
+        elif distance.isascii() and distance.isdigit() and int(distance) <= MAX_EDITS:  # not '²'
             edits = int(distance)
         else:
             raise self.error(f"fuzzy distance '~{distance}' is not 0, 1 or 2", token,

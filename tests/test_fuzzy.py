@@ -34,6 +34,8 @@ def test_a_tilde_after_a_word_is_a_fuzzy_word(text, expected):
                  "(dollar~1 finds words one edit away, dollar~ two)"),
     ("oil dollar~0.5", "fuzzy distance '~0.5' is not 0, 1 or 2 at column 5 of query: "
                        "oil dollar~0.5 (dollar~1 finds words one edit away, dollar~ two)"),
+    ("dollar~²", "fuzzy distance '~²' is not 0, 1 or 2 at column 1 of query: dollar~² "
+                 "(dollar~1 finds words one edit away, dollar~ two)"),
     ("u.s.~1", "fuzzy search takes one word, not 'u.s.' at column 1 of query: u.s.~1 "
                "(letters and digits only, without * or punctuation)"),
     ("dol*~1", "fuzzy search takes one word, not 'dol*' at column 1 of query: dol*~1 "
