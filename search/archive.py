@@ -1,7 +1,15 @@
 """Archive: a read-only view of one home (store + live index) for searching.
 
-A long-lived Archive (the web server's) notices when an update or rebuild
-has committed and moves to the new index without a restart.
+A long-lived Archive (the web server's) notices when an update, removal,
+optimize or rebuild has committed and moves to the new index without a restart.
+
+It opens a new searcher rather than calling Whoosh's `Searcher.refresh()`:
+the installed Whoosh (whoosh-reloaded) reuses a reader for every segment whose
+id is unchanged, so deletions committed since (a removal, a replaced article)
+stayed invisible, and it adds the old segments back to the new list, so after a
+merge (`index --optimize`) every article was counted twice. The per-segment
+arrays (`search/postings.py`) are shared by segment id, so a new searcher
+rebuilds only those of new segments.
 """
 
 from __future__ import annotations
@@ -40,8 +48,10 @@ class Archive:
                 self.engine = meta.get("engine")
                 self._gen_dir = gen_dir
                 self._generation = self._reader.generation()
-            elif not self._reader.is_current():  # an update committed
-                self._reader = self._reader.refreshed()
+            elif not self._reader.is_current():  # an update, removal or merge committed
+                old, self._reader = self._reader, self._reader.refreshed()
+                if self._reader is not old:
+                    old.close()
                 self._generation = self._reader.generation()
             return self._reader
 

@@ -61,6 +61,6 @@ def test_a_second_count_reuses_the_segment_tables(whoosh_archive):
 
     searcher = whoosh_archive.reader()._searcher
     count_values(searcher, matching(searcher, "*"), ["place_facet"])
-    table = facet_counts._TABLES[searcher.reader()]["place_facet"]
+    table = facet_counts._segment_table(searcher.reader(), "place_facet")
     count_values(searcher, matching(searcher, "oil"), ["place_facet"])
-    assert facet_counts._TABLES[searcher.reader()]["place_facet"] is table
+    assert facet_counts._segment_table(searcher.reader(), "place_facet") is table

@@ -133,7 +133,10 @@ class WhooshReader(Reader):
     def refreshed(self) -> WhooshReader:
         if self._searcher.up_to_date():
             return self
-        return WhooshReader(self._ix, self._gen_dir, self._searcher.refresh())
+        # A new searcher, not Whoosh's refresh(): refresh keeps the old reader of
+        # a segment whose id is unchanged (its new deletions unseen) and, after
+        # a merge, adds the merged-away segments back (every article twice).
+        return WhooshReader(self._ix, self._gen_dir, self._ix.searcher())
 
     def segment_count(self) -> int:
         return len(list(self._searcher.reader().leaf_readers()))

@@ -4,23 +4,23 @@ is built once per index segment and kept while the segment lives.
 Whoosh's generic `FieldFacet(allow_overlap=True)` rebuilds that table from
 the field's postings for every query, over the whole index: on a large
 archive that alone takes about a second a query. A segment never changes once
-written, so its table stays valid until the segment is merged away or its
-reader closed; the cache is keyed weakly by the segment reader, so a
-refreshed searcher keeps the tables of the segments it shares with the old
-one and builds only the new ones.
+written, so its table (over all its documents, deleted ones included: only
+live matches are ever counted) stays valid as long as the segment lives. The
+tables are kept with the segment's other arrays (`postings.SegmentData`), so
+a searcher opened after a change reuses the tables of the segments it shares
+with the old one and builds only the new ones.
 """
 
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import Counter
 from itertools import chain
 
 import numpy as np
 
-# segment reader -> {field: _Table}
-_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+from dateline.search.postings import segment_arrays
+
 _LOCK = threading.Lock()
 
 
@@ -33,10 +33,11 @@ class _Table:
         per_doc: list[list[int]] = [[] for _ in range(reader.doc_count_all())]
         self.values: list[str] = []
         if field in reader.schema:
+            segment = segment_arrays(reader)
             for term in reader.lexicon(field):
                 number = len(self.values)
                 self.values.append(term.decode("utf-8"))
-                for docnum in reader.postings(field, term).all_ids():
+                for docnum in segment.postings(field, self.values[-1])[0].tolist():
                     per_doc[docnum].append(number)
         lengths = np.fromiter((len(v) for v in per_doc), dtype=np.int64, count=len(per_doc))
         self.starts = np.zeros(len(per_doc) + 1, dtype=np.int64)
@@ -56,11 +57,11 @@ class _Table:
 
 
 def _segment_table(reader, field: str) -> _Table:
+    tables = segment_arrays(reader).data.tables
     with _LOCK:
-        tables = _TABLES.setdefault(reader, {})
-        if field not in tables:
-            tables[field] = _Table(reader, field)
-        return tables[field]
+        if ("facet", field) not in tables:
+            tables[("facet", field)] = _Table(reader, field)
+        return tables[("facet", field)]
 
 
 def count_values(searcher, docs, fields: list[str]) -> dict[str, Counter]:

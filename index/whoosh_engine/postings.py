@@ -17,8 +17,12 @@ instead of returning wrong results; where the internals are not what this
 module expects, it stops with `WhooshInternalsChanged` (reading the public
 API instead would answer every query about 8 times slower, unnoticed).
 
-Per segment, field lengths and the date column are read once and kept while the
-segment lives (keyed weakly by the segment reader, as the facet tables are).
+Per segment, field lengths, the date column and the facet tables are read once
+and kept while any reader of the segment lives (`SegmentData`, keyed by the
+segment's id: a segment's documents never change once written, only its
+deletions do). Deletions belong to one reader, so `SegmentArrays` (the arrays
+plus that reader's deletions) is kept per reader, and holds the reader weakly
+so that a closed reader's entry goes with it.
 """
 
 from __future__ import annotations
@@ -57,19 +61,36 @@ class WhooshInternalsChanged(EngineUnavailable):
                          "names (pip install -e .), or use --engine tantivy")
 
 _SEGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # reader -> SegmentArrays
+_DATA: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # segment id -> SegmentData
 _LOCK = threading.Lock()
+
+
+class SegmentData:
+    """What never changes in a segment, shared by every reader of it: field
+    lengths, numeric columns, and other modules' per-segment tables (`tables`,
+    e.g. facet_counts'), all over every document, deleted ones included."""
+
+    def __init__(self):
+        self.lengths: dict[str, np.ndarray] = {}
+        self.columns: dict[str, np.ndarray] = {}
+        self.vocabulary: dict[str, list[str]] = {}
+        self.tables: dict = {}
+        self.lock = threading.Lock()
 
 
 class SegmentArrays:
     """What queries need of one segment reader, as arrays (local doc numbers)."""
 
-    def __init__(self, reader):
-        self.reader = reader
+    def __init__(self, reader, data: SegmentData):
+        # Weakly: this object lives in a dict keyed weakly by the reader, and a
+        # strong reference here would keep every reader (and its files) forever.
+        self.reader = weakref.proxy(reader)
+        self.data = data
         self.size = reader.doc_count_all()
-        self._lengths: dict[str, np.ndarray] = {}
-        self._columns: dict[str, np.ndarray] = {}
-        self._vocabulary: dict[str, list[str]] = {}
-        self._lock = threading.Lock()
+        self._lengths = data.lengths
+        self._columns = data.columns
+        self._vocabulary = data.vocabulary
+        self._lock = data.lock
         deleted = sorted(reader.deleted_docs_set) if reader.has_deletions() else []
         self.deleted = np.array(deleted, dtype=np.int64)
 
@@ -189,8 +210,21 @@ def segment_arrays(reader) -> SegmentArrays:
     with _LOCK:
         found = _SEGMENTS.get(reader)
         if found is None:
-            found = _SEGMENTS[reader] = SegmentArrays(reader)
+            key = _segment_key(reader)
+            data = _DATA.get(key) if key is not None else None
+            if data is None:
+                data = SegmentData()
+                if key is not None:
+                    _DATA[key] = data
+            found = _SEGMENTS[reader] = SegmentArrays(reader, data)
         return found
+
+
+def _segment_key(reader):
+    """The segment's id (random per segment written), or None for a reader
+    that is not one segment's: its data is then its own."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    return segment.segment_id() if segment is not None else None
 
 
 def _has_block_internals(matcher) -> bool:
