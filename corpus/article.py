@@ -179,3 +179,10 @@ def make_id(url: str | None, title: str, body: str) -> str:
     if url:
         return "u" + hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:15]
     return "t" + text_hash(title, body)[:15]
+
+
+def path_text(path) -> str:
+    """A file name as text that any UTF-8 writer accepts: bytes of the name
+    that are not UTF-8 (which Python keeps as lone surrogates) written as
+    \\xff, so the name can be logged, stored and printed."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

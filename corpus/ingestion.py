@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from dateline.corpus.article import Article, Dropped, IngestError, Rejected, Skipped
+from dateline.corpus.article import Article, Dropped, IngestError, Rejected, Skipped, path_text
 from dateline.corpus.clusters import Clusters
 from dateline.corpus.store import ArticleStore
 
@@ -196,7 +196,7 @@ def _stat(path: Path):
 
 
 def _unchanged(store: ArticleStore, path: Path, stat) -> bool:
-    known = store.input_record(str(path.resolve()))
+    known = store.input_record(_input_key(path))
     if not known or known[0] != stat.st_size:
         return False
     return known[1] == stat.st_mtime_ns or known[2] == file_hash(path)
@@ -289,13 +289,19 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known,
         known.get().learn_case(*case)
     known.save()
     if stat is not None:
-        store.record_input(str(path.resolve()), stat.st_size, stat.st_mtime_ns, file_hash(path), articles)
+        store.record_input(_input_key(path), stat.st_size, stat.st_mtime_ns, file_hash(path), articles)
     # Rejects are logged before the commit: a crash in between re-reads the
     # file next time (it is not recorded yet), so a reject may be logged twice
     # but is never lost.
     rejects.writelines(reject_lines)
     rejects.flush()
     store.commit()
+
+
+def _input_key(path: Path) -> str:
+    """The file's absolute name as the store records it (bytes of the name
+    that are not UTF-8 written as \\xff: SQLite stores UTF-8 only)."""
+    return path_text(path.resolve())
 
 
 def file_hash(path: Path) -> str:
@@ -318,7 +324,12 @@ def _reason_kind(reason: str) -> str:
 
 def _reject_line(rejected: Rejected | Dropped, now: datetime) -> str:
     record = {"time": now.isoformat(), "input": rejected.origin, "reason": rejected.reason}
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # text that is not Unicode, escaped: the log stays UTF-8
+        line = json.dumps(record)
+    return line + "\n"
 
 
 def load_articles(paths: Iterable[Path], *, now: datetime) -> Iterator[Article | Rejected]:

@@ -14,6 +14,7 @@ from typing import Optional
 
 import typer
 
+from dateline.corpus.article import path_text
 from dateline.corpus.sample import sample_path
 from dateline.search import output
 from dateline.search.cli_support import archive_of, fail, user_errors
@@ -21,7 +22,18 @@ from dateline.search.cli_watch import print_watch_news
 
 
 def _ingest_progress(report):
-    return lambda summary, path: report(summary.files, summary.read, path.name)
+    return lambda summary, path: report(summary.files, summary.read, path_text(path.name))
+
+
+# The exit status of an ingest or update that stored what it could and
+# rejected some input (each in rejects.jsonl); 1 is an unexpected failure,
+# 2 bad usage or input that stopped the command.
+SOME_REJECTED = 3
+
+
+def _exit_if_rejected(rejected: int) -> None:
+    if rejected:
+        raise typer.Exit(SOME_REJECTED)
 
 
 def ingest_command(
@@ -34,6 +46,7 @@ def ingest_command(
     with user_errors(), output.progress(quiet=as_json, label="ingest") as report:
         summary = archive.ingest(paths, progress=_ingest_progress(report))
     output.print_ingest_summary(summary, archive.home, as_json=as_json)
+    _exit_if_rejected(summary.rejected)
 
 
 def index_command(
@@ -75,10 +88,11 @@ def update_command(
         result = archive.update(paths, progress=_ingest_progress(report))
     if as_json:
         typer.echo(json.dumps(result, indent=2))
-        return
-    output.print_ingest_summary(result["ingest"], archive.home, as_json=False)
-    output.print_index_result(result["index"], as_json=False)
-    print_watch_news(result)
+    else:
+        output.print_ingest_summary(result["ingest"], archive.home, as_json=False)
+        output.print_index_result(result["index"], as_json=False)
+        print_watch_news(result)
+    _exit_if_rejected(result["ingest"]["rejected"])
 
 
 def remove_command(

@@ -24,7 +24,9 @@ from dateline.search.query import (FIELD_ALIASES, KNOWN_FIELDS, And, Fuzzy, Matc
 
 MAX_QUERY_LENGTH = 2000
 MAX_SLOP = 100  # "a b"~N: at most N words between the phrase's words
-MAX_NESTING = 50  # parentheses inside parentheses; deeper would exhaust the stack
+# Operators inside one another: parentheses, NOT and '-' each add a level (every
+# later stage walks the tree recursively; deeper would exhaust the stack).
+MAX_NESTING = 50
 MAX_EDITS = 2  # word~N: at most 2 edits, as in Lucene and Elasticsearch
 DEFAULT_EDITS = 2  # a bare word~ (Lucene's and Elasticsearch's default)
 _FUZZY = re.compile(r"(.*[^~])~([^~]*)", re.DOTALL)
@@ -45,6 +47,19 @@ class QuerySyntaxError(ValueError):
         self.hint = hint
         text = f"{message} at column {position + 1} of query: {_one_line(query)}"
         super().__init__(f"{text} ({hint})" if hint else text)
+
+
+_NOT_TEXT = re.compile("[\ud800-\udfff]")
+
+
+def check_text(query: str) -> None:
+    """A query must be text: a byte that is not UTF-8 (which Python keeps as a
+    lone surrogate from the command line) or a lone surrogate is refused."""
+    if found := _NOT_TEXT.search(query):
+        code = ord(found.group())
+        what = (f"a byte that is not UTF-8 (\\x{code - 0xDC00:02x})" if 0xDC80 <= code <= 0xDCFF
+                else f"a lone surrogate (U+{code:04X}), which is not a character")
+        raise QuerySyntaxError(f"the query holds {what}", query, found.start())
 
 
 def _one_line(query: str) -> str:
@@ -137,6 +152,7 @@ def parse_query(
         )
     if not query.strip():
         raise QuerySyntaxError("empty query", query, 0, hint="use * to match every article")
+    check_text(query)
     parser = _Parser(query, tokenize(query), now or datetime.now(timezone.utc), tz)
     node = parser.parse_or(field=None)
     token = parser.peek()
@@ -151,7 +167,7 @@ class _Parser:
     def __init__(self, query: str, tokens: list[Token], now: datetime, tz: tzinfo):
         self.query, self.tokens, self.now, self.tz = query, tokens, now, tz
         self.i = 0
-        self.depth = 0  # parentheses open around the current token
+        self.depth = 0  # parentheses and negations open around the current token
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -163,6 +179,12 @@ class _Parser:
 
     def error(self, message: str, token: Token, hint: str = "") -> QuerySyntaxError:
         return QuerySyntaxError(message, self.query, token.pos, hint)
+
+    def nest(self, token: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            what = "parentheses" if token.kind == "LPAREN" else "NOT and parentheses"
+            raise self.error(f"{what} nested too deeply (limit {MAX_NESTING})", token)
 
     def parse_or(self, field: str | None) -> Node:
         items = [self.parse_and(field)]
@@ -198,13 +220,15 @@ class _Parser:
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def parse_unary(self, field: str | None) -> Node | None:
-        negations = 0  # counted, not recursed: "NOT NOT … x" cannot exhaust the stack
+        negations = 0  # counted, not recursed: "NOT NOT … x" cannot exhaust the parser's stack
         while (token := self.peek()).kind in ("NOT", "NEG"):
             self.take()
             if self.peek().kind in ("EOF", "RPAREN", "OR", "AND"):
                 raise self.error("NOT needs a term after it", token)
             negations += 1
+            self.nest(token)
         node = self.parse_atom(field)
+        self.depth -= negations
         for _ in range(negations):
             node = Not(node) if node is not None else None
         return node
@@ -212,9 +236,7 @@ class _Parser:
     def parse_atom(self, field: str | None) -> Node | None:
         token = self.take()
         if token.kind == "LPAREN":
-            self.depth += 1
-            if self.depth > MAX_NESTING:
-                raise self.error(f"parentheses nested too deeply (limit {MAX_NESTING})", token)
+            self.nest(token)
             node = self.parse_or(field)
             self.depth -= 1
             if self.peek().kind != "RPAREN":

@@ -173,3 +173,25 @@ def index_ids(home: Path) -> set[str]:
 def applied_seq(home: Path) -> int:
     _, meta = open_live_index(IndexLocation.in_home(home))
     return meta["applied_seq"]
+
+
+# -- queries for property tests (CLI and web) ---------------------------------
+
+def _any_query():
+    """Any string at all: query pieces, lone surrogates (what a byte that is not
+    UTF-8 becomes in argv), control characters, and operators repeated past any
+    nesting limit."""
+    from hypothesis import strategies as st
+
+    pieces = list('ab:"()*-~ .12éß&') + ["OR", "AND", "NOT", "person:", "place:", "date:", "title:",
+                                         "site:", "2014-09", "..", ">=", "bank", "nope:", "\t", "-x"]
+    any_character = st.characters(codec=None, exclude_categories=())
+    deep = st.builds(lambda op, n, word: op * n + word,
+                     st.sampled_from(["NOT ", "-", "(", "NOT (", "title:(", "(NOT -"]),
+                     st.integers(0, 600), st.sampled_from(["oil", "bank", "*", ""]))
+    return st.one_of(deep, st.text(any_character, min_size=1, max_size=40),
+                     st.lists(st.one_of(st.sampled_from(pieces), st.text(any_character, max_size=3)),
+                              min_size=1, max_size=12).map("".join))
+
+
+ANY_QUERY = _any_query()

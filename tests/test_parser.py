@@ -165,9 +165,23 @@ def test_deeply_nested_parentheses_are_refused_at_the_one_too_deep():
     assert str(info.value) == f"parentheses nested too deeply (limit 50) at column 51 of query: {query}"
 
 
-def test_fifty_nested_parentheses_and_long_not_chains_still_parse():
+def test_fifty_nested_parentheses_or_negations_still_parse():
     assert parse_query("(" * 50 + "oil" + ")" * 50, now=NOW) == Term("oil")
-    assert parse_query("NOT " * 400 + "oil", now=NOW) is not None
+    assert parse_query("NOT " * 50 + "oil", now=NOW) is not None
+    assert parse_query("(NOT " * 25 + "oil" + ")" * 25, now=NOW) is not None
+
+
+@pytest.mark.parametrize("query, column", [
+    ("NOT " * 400 + "oil", 201),
+    ("(NOT " * 26 + "oil" + ")" * 26, 126),
+    ("title:(" + "NOT (" * 25 + "oil" + ")" * 26, 132),
+])
+def test_negations_count_as_nesting_and_are_refused_past_the_limit(query, column):
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(query, now=NOW)
+    assert info.value.position + 1 == column
+    assert info.value.message in ("NOT and parentheses nested too deeply (limit 50)",
+                                  "parentheses nested too deeply (limit 50)")
 
 
 def test_phrase_slack_is_read_as_the_whole_number():

@@ -3,7 +3,7 @@
 import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
-from tests.helpers import dateline
+from tests.helpers import ANY_QUERY, dateline
 
 
 PIECES = list('ab:"()*-~ .12éß&') + ["OR", "AND", "NOT", "person:", "place:", "date:", "title:",
@@ -47,3 +47,29 @@ def test_a_query_starting_with_a_minus_is_a_query(fixture_home):
     assert [h["id"] for h in json.loads(result.stdout)["hits"]] == ["lavrov-un"]
     explained = dateline(str(fixture_home.root), "explain", "-x")
     assert explained.exit_code == 0 and "Not" in explained.stdout
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=ANY_QUERY)
+def test_any_text_at_all_answers_or_gives_one_line(fixture_home, query):
+    result = dateline(str(fixture_home.root), "search", "--json", "--", query)
+    if result.exit_code == 0:
+        doc = json.loads(result.stdout)
+        assert doc["total"] >= len(doc["hits"])
+    else:
+        check_one_line_error(result)
+
+
+def test_not_repeated_past_the_limit_is_refused_with_its_column(fixture_home):
+    query = "NOT " * 488 + "oil"
+    result = dateline(str(fixture_home.root), "search", query)
+    check_one_line_error(result)
+    assert result.stderr.startswith("Error: NOT and parentheses nested too deeply (limit 50) at column 201 ")
+
+
+def test_a_byte_that_is_not_utf8_is_refused_with_its_column(fixture_home):
+    query = b"site:a\xffb".decode("utf-8", "surrogateescape")  # as Python reads it from argv
+    result = dateline(str(fixture_home.root), "search", query)
+    check_one_line_error(result)
+    assert result.stderr == ("Error: the query holds a byte that is not UTF-8 (\\xff) at column 7 "
+                             "of query: site:a?b\n")

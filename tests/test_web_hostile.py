@@ -7,10 +7,11 @@ import json
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from dateline.corpus.home import Home
 from dateline.search.web import create_app
-from tests.helpers import dateline, NOW
+from tests.helpers import ANY_QUERY, NOW, dateline
 
 SCRIPT = "<script>alert('owned')</script>"
 ATTRIBUTE = '"onmouseover="alert(1)'
@@ -83,3 +84,21 @@ def test_snippet_marks_are_the_only_markup_in_a_snippet(client):
     assert snippets
     for snippet in snippets:
         assert set(re.findall(r"</?(\w+)", snippet)) <= {"mark"}
+
+
+def _raw_query(query: str) -> str:
+    """The query as a browser would send it, surrogates as the bytes they stand for."""
+    from urllib.parse import quote
+
+    return quote(query.encode("utf-8", "surrogatepass"), safe="")
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=ANY_QUERY)
+def test_any_query_string_is_answered_or_refused_with_400(client, query):
+    for path in ("/api/search?q=", "/?q="):
+        response = client.get(path + _raw_query(query))
+        # 303: an empty field is redirected out of the address
+        assert response.status_code in (200, 303, 400), (path, query, response.status_code)
+    for raw in ("%ff", "%ed%a0%80", "NOT%20" * 300 + "oil"):  # not UTF-8; a surrogate; deep
+        assert client.get("/api/search?q=" + raw).status_code in (200, 400)

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from dateline.corpus.article import Article, Dropped, Rejected, Skipped
-from dateline.corpus.readers.decode import decode_bytes, decode_html, line_decoder, with_replaced_bytes
+from dateline.corpus.readers.decode import (decode_bytes, decode_html, line_decoder, not_unicode, path_text,
+                                            with_replaced_bytes)
 from dateline.corpus.readers.html import looks_like_html, read_html
 from dateline.corpus.readers.jsonl import read_jsonl, read_jsonl_lines
 from dateline.corpus.readers.limits import (MAX_CONTAINER_BYTES, MAX_HTML_PAGE_BYTES, MAX_JSONL_RECORD_BYTES,
@@ -135,8 +136,28 @@ def is_warc(path: Path) -> bool:
 def read_path(
     path: Path, *, now: datetime, repeated: frozenset[str] = frozenset()
 ) -> Iterator[Article | Rejected | Skipped | Dropped]:
-    """One file's articles and rejects. `repeated`: boilerplate lines of its site."""
-    origin = str(path)
+    """One file's articles and rejects. `repeated`: boilerplate lines of its site.
+
+    Never raises for what a file holds: an article with text that is not
+    Unicode is rejected, and a failure no reader foresaw rejects the rest of
+    its file (what came before is kept), so one file or record never stops
+    an ingest."""
+    origin = path_text(path)  # a name with bytes that are not UTF-8 is still logged
+    items = 0
+    try:
+        for item in _read_path(path, origin, now=now, repeated=repeated):
+            if isinstance(item, Article) and (why := not_unicode(item)):
+                item = Rejected(item.origin, why)
+            items += 1
+            yield item
+    except Exception as exc:  # noqa: BLE001 -- the last line of defence, reported with its reason
+        detail = str(exc).encode("utf-8", "backslashreplace").decode("utf-8")[:200]
+        yield Rejected(origin, f"unexpected failure reading the file after {items} records "
+                               f"({type(exc).__name__}: {detail})")
+
+
+def _read_path(path: Path, origin: str, *, now: datetime,
+               repeated: frozenset[str]) -> Iterator[Article | Rejected | Skipped | Dropped]:
     suffix = Path(path.name.lower().removesuffix(".gz")).suffix
     if suffix in NOT_CRAWL_SUFFIXES:
         yield Rejected(origin, f"not a crawl format ({suffix} file)")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from dateline.corpus.article import Article, Dropped
+from dateline.corpus.article import Article, Dropped, path_text  # noqa: F401 -- path_text: for readers
 
 # <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_:.+-]+)", re.IGNORECASE)
@@ -37,6 +37,21 @@ class Decoded:
 MIN_UTF8_SHARE = 0.5
 _ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes surrogateescape could not decode
 _ASCII = bytes(range(128))
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half a UTF-16 pair: no UTF-8 encodes one
+
+
+def not_unicode(article: Article) -> str | None:
+    """Where an article holds text no UTF-8 can encode (a JSON "\\ud800"
+    escape: a lone surrogate), or None. Such text cannot be stored or shown."""
+    for name in ("title", "body", "url", "source", "author", "id"):
+        value = getattr(article, name)
+        if value and (found := _SURROGATE.search(value)):
+            return f"{name} holds a lone surrogate (U+{ord(found.group()):04X}), which is not text"
+    for name in ("people", "places", "tags"):
+        for value in getattr(article, name):
+            if found := _SURROGATE.search(value):
+                return f"{name} holds a lone surrogate (U+{ord(found.group()):04X}), which is not text"
+    return None
 
 
 def decode_bytes(data: bytes) -> Decoded | None:

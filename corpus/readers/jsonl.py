@@ -9,6 +9,7 @@ gazetteer adds what extraction would: a city's country, a former state's success
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -17,6 +18,9 @@ from dateline.corpus.dates import DateParseError, parse_article_date
 from dateline.corpus.extract_places import with_countries
 from dateline.corpus.readers.decode import with_replaced_bytes
 from dateline.corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
+
+# A \uD800-\uDFFF escape: half of a UTF-16 pair, which alone is no character.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 LIST_FIELDS = ("people", "places", "tags", "author")  # several authors: a list or "a; b"
 
@@ -49,6 +53,14 @@ def read_jsonl_lines(
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Rejected(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:  # Python's parser recurses once per level
+            yield Rejected(where, "JSON nested too deeply (arrays or objects inside one another "
+                                  "hundreds of levels deep)")
+            continue
+        if _SURROGATE_ESCAPE.search(line) and not _encodable(record):
+            yield Rejected(where, "a string holds a lone surrogate (a \\ud800-\\udfff escape "
+                                  "that is not half of a pair), which is not text")
             continue
         yield from with_replaced_bytes(article_from_record(record, where, now=now), where, replaced)
     if not records:
@@ -119,6 +131,14 @@ def split_list(value: object) -> tuple[str, ...]:
         if item and item.casefold() not in {s.casefold() for s in seen}:
             seen[item] = None
     return tuple(seen)
+
+
+def _encodable(record: object) -> bool:
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text(value: object) -> str:

@@ -21,7 +21,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from dateline.corpus.article import Article, Rejected, Skipped
 from dateline.corpus.dates import DateParseError, parse_article_date
-from dateline.corpus.readers.decode import charset_of, decode_html, with_replaced_bytes
+from dateline.corpus.readers.decode import charset_of, decode_html, path_text, with_replaced_bytes
 from dateline.corpus.readers.html import read_html
 from dateline.corpus.readers.limits import MAX_HTML_PAGE_BYTES, human_size
 
@@ -33,7 +33,7 @@ def looks_like_warc(head: bytes) -> bool:
 
 
 def read_warc(path: Path, *, now: datetime) -> Iterator[Article | Rejected | Skipped]:
-    origin = str(path)
+    origin = path_text(path)
     number = 0
     try:
         with open(path, "rb") as stream:

@@ -39,6 +39,8 @@ def find_matches(searcher, op: Op) -> Matches:
     run = _Run(searcher)
     ids, scores = [], []
     for reader, offset in searcher.reader().leaf_readers():
+        if not reader.doc_count_all():  # an index of no articles has one empty reader, with no columns
+            continue
         seg = segment_arrays(reader)
         found = run.evaluate(op, seg)
         if len(seg.deleted) and len(found):
