@@ -190,6 +190,20 @@ def _read_path(path: Path, origin: str, *, now: datetime,
             yield Rejected(origin, f"cannot read file ({getattr(exc, 'strerror', None) or exc})")
 
 
+def _sample(stream) -> bytes:
+    """The file's first DECODE_SAMPLE_BYTES, or what a damaged gzip gives
+    before the damage (a read across it would lose all it read), so the
+    records before the damage are still read."""
+    parts, size = [], 0
+    try:
+        while size < DECODE_SAMPLE_BYTES and (part := stream.read1(DECODE_SAMPLE_BYTES - size)):
+            parts.append(part)
+            size += len(part)
+    except (OSError, EOFError, zlib.error):
+        pass  # reported when the lines are read up to the damage
+    return b"".join(parts)
+
+
 def _read_stream(stream, origin: str, name: str, *, size: int | None, now: datetime,
                  repeated: frozenset[str]) -> Iterator[Article | Rejected | Dropped]:
     """`size`: the file's size, None when it is decompressed as it is read."""
@@ -203,9 +217,9 @@ def _read_stream(stream, origin: str, name: str, *, size: int | None, now: datet
         return
     stream.seek(0)
     if reader is read_jsonl:
-        decode = line_decoder(read_at_most(stream, DECODE_SAMPLE_BYTES))
+        decode = line_decoder(_sample(stream))
         stream.seek(0)
-        lines = ((n, None, 0) if line is None else (n, *astuple(decode(line)))
+        lines = ((n, None, 0) if line is None else (n, "", 0) if not line.strip() else (n, *astuple(decode(line)))
                  for n, line in bounded_lines(stream, MAX_JSONL_RECORD_BYTES))
         yield from read_jsonl_lines(lines, origin, now=now)
         return

@@ -17,7 +17,7 @@ from dateline.corpus.article import Article, Dropped, Rejected, make_id, normali
 from dateline.corpus.dates import DateParseError, parse_article_date
 from dateline.corpus.extract_places import with_countries
 from dateline.corpus.readers.decode import with_replaced_bytes
-from dateline.corpus.readers.limits import MAX_JSONL_RECORD_BYTES, human_size
+from dateline.corpus.readers.limits import MAX_BLANK_LINES, MAX_JSONL_RECORD_BYTES, MAX_LIST_VALUES, human_size
 
 # A \uD800-\uDFFF escape: half of a UTF-16 pair, which alone is no character.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -38,17 +38,25 @@ def read_jsonl_lines(
 ) -> Iterator[Article | Rejected | Dropped]:
     """(line number, text, bytes replaced in decoding) as a stream yields them;
     text None for a line over MAX_JSONL_RECORD_BYTES, which was not read."""
-    records = 0
+    records = blank = 0
     for number, line, replaced in lines:
         where = f"{origin}:{number}"
         if line is None:
             records += 1
+            blank = 0
             yield Rejected(where, f"record too large (over {human_size(MAX_JSONL_RECORD_BYTES)}, "
                                   "the limit for one JSON line)")
             continue
         if not line.strip():
+            blank += 1
+            if blank > MAX_BLANK_LINES:
+                records += 1  # the rejection below is the file's report
+                yield Rejected(where, f"over {MAX_BLANK_LINES:,} blank lines in a row (from line "
+                                      f"{number - blank + 1}): not JSON lines; the rest was not read")
+                return
             continue
         records += 1
+        blank = 0
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -90,6 +98,10 @@ def article_from_record(
         except TypeError:
             yield Rejected(where, f"field {name!r} must be a list or a ';'-separated string")
             return
+        if len(lists[name]) > MAX_LIST_VALUES:
+            yield Dropped(where, f"{name}: more than {MAX_LIST_VALUES:,} values, only the first "
+                                 f"{MAX_LIST_VALUES:,} kept")
+            lists[name] = lists[name][:MAX_LIST_VALUES]
     lists["places"] = with_countries(lists["places"])  # "Moscow" also tags Russia
     author = "; ".join(lists.pop("author")) or None
     date = None
@@ -116,7 +128,9 @@ def article_from_record(
 
 
 def split_list(value: object) -> tuple[str, ...]:
-    """A list field given as a JSON list or as 'a; b; c'; blanks and repeats dropped."""
+    """A list field given as a JSON list or as 'a; b; c'; blanks and repeats
+    dropped. At most MAX_LIST_VALUES + 1 values are read: one more than that
+    says the list was too long."""
     if value is None or value == "":
         return ()
     if isinstance(value, str):
@@ -125,12 +139,16 @@ def split_list(value: object) -> tuple[str, ...]:
         items = value
     else:
         raise TypeError(value)
-    seen: dict[str, None] = {}
+    kept: list[str] = []
+    seen: set[str] = set()  # casefolded
     for item in items:
         item = normalize_text(item)
-        if item and item.casefold() not in {s.casefold() for s in seen}:
-            seen[item] = None
-    return tuple(seen)
+        if item and (folded := item.casefold()) not in seen:
+            seen.add(folded)
+            kept.append(item)
+            if len(kept) > MAX_LIST_VALUES:
+                break
+    return tuple(kept)
 
 
 def _encodable(record: object) -> bool:

@@ -17,15 +17,38 @@ from datetime import datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
-from dateline.corpus.article import Article, Rejected, Skipped
+from dateline.corpus.article import Article, Dropped, Rejected, Skipped
 from dateline.corpus.dates import DateParseError, parse_article_date
 from dateline.corpus.readers.decode import charset_of, decode_html, path_text, with_replaced_bytes
 from dateline.corpus.readers.html import read_html
 from dateline.corpus.readers.limits import MAX_HTML_PAGE_BYTES, human_size
 
 MAX_RECORD_BYTES = MAX_HTML_PAGE_BYTES  # one page; anything larger is not an article
+# The longest line warcio may read at once: a WARC or HTTP header line is far
+# shorter. Unbounded, a file of zeros (no newline) was read as one line, by
+# concatenation: 40 MB took 39 s, 1.5 GB of gzipped zeros 20 GB of memory.
+MAX_LINE_BYTES = 64 * 1024
+
+
+class _LineBoundedReader(DecompressingBufferedReader):
+    def readline(self, length=None):
+        return super().readline(MAX_LINE_BYTES if length is None else min(length, MAX_LINE_BYTES))
+
+
+class _Records(ArchiveIterator):
+    """warcio's iterator with header lines bounded, and without its warning
+    (several lines and raw bytes, on stderr) about stray bytes after a
+    record: `err_count` counts those, and the reader logs them in rejects."""
+
+    INC_RECORD = ""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        # warcio makes its reader here and reads nothing before the first record.
+        self.reader = _LineBoundedReader(self.fh, block_size=self.reader.block_size)
 
 
 def looks_like_warc(head: bytes) -> bool:
@@ -37,7 +60,12 @@ def read_warc(path: Path, *, now: datetime) -> Iterator[Article | Rejected | Ski
     number = 0
     try:
         with open(path, "rb") as stream:
-            for number, record in enumerate(ArchiveIterator(stream), start=1):
+            records = _Records(stream)
+            for number, record in enumerate(records, start=1):
+                if records.err_count:  # stray bytes before this record: one line, not warcio's warning
+                    records.err_count = 0
+                    yield Dropped(f"{origin}#{number}", "stray bytes before this WARC record "
+                                  "(the previous record's Content-Length is wrong?); skipped")
                 if not (record.rec_headers.protocol or "").startswith(("WARC/", "ARC/")) and record.format != "arc":
                     raise ValueError(f"not a WARC record header ({record.rec_headers.protocol!r})")
                 items = list(_read_record(record, f"{origin}#{number}", now=now))
@@ -45,6 +73,8 @@ def read_warc(path: Path, *, now: datetime) -> Iterator[Article | Rejected | Ski
                 if record.raw_stream.limit > 0:
                     raise ValueError(f"record {number} is cut short")  # noqa: TRY301
                 yield from items
+        if records.err_count:
+            yield Dropped(origin, f"stray bytes after WARC record {number} (its Content-Length is wrong?); skipped")
         if number == 0:
             yield Rejected(origin, "empty WARC (no records)")
         elif not _gzip_intact(path):

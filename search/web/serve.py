@@ -6,9 +6,25 @@ import ipaddress
 from typing import Callable
 
 from waitress import create_server
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
 
 from dateline.corpus.home import Home
-from dateline.search.web.app import create_app
+from dateline.search.web.app import SECURITY_HEADERS, create_app
+
+
+class _ErrorWithHeaders(ErrorTask):
+    """Waitress answers some requests itself, never reaching the app (431 for
+    headers over the limit, 400 for a request it cannot parse): those answers
+    carry the app's security headers too."""
+
+    def execute(self):
+        self.response_headers.extend(SECURITY_HEADERS.items())
+        super().execute()
+
+
+class _Channel(HTTPChannel):
+    error_task_class = _ErrorWithHeaders
 
 
 class BadAddress(ValueError):
@@ -25,11 +41,13 @@ def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, thread
     app = create_app(home, cache_size=cache_size)
     # Generous but bounded request sizes: a query is at most a few kilobytes.
     try:
-        return create_server(app, host=host, port=port, threads=threads,
-                             max_request_header_size=64 * 1024, max_request_body_size=64 * 1024,
-                             ident="dateline")
+        server = create_server(app, host=host, port=port, threads=threads,
+                               max_request_header_size=64 * 1024, max_request_body_size=64 * 1024,
+                               ident="dateline")
     except ValueError:  # waitress: the host is not an address and does not resolve to one
         raise BadAddress(f"--host {host!r} is not an IP address or a host name that resolves") from None
+    server.channel_class = _Channel
+    return server
 
 
 def serve(home: Home, *, host: str, port: int, threads: int,
