@@ -12,7 +12,10 @@ all from the same run so ratios mean something on a noisy machine:
 - `first`: search pages the server has not seen, one client at a time;
 - `repeat`: the same pages again, one client at a time (the result cache);
 - `mixed`: the bounded load, a seeded random mix of those same requests
-  (pages, API, article pages), so repeats come from the result cache.
+  (pages, API, article pages), so repeats come from the result cache;
+- `distinct`: `--requests` searches (pages and API) that are all different
+  (two words from a list, AND or OR, with or without a filter), so the
+  server's result cache never answers one: every request is a search.
 
 Any status other than 200 is an error, and the run fails if there is one.
 """
@@ -94,6 +97,25 @@ def search_urls(port: int) -> list[str]:
     return urls
 
 
+VOCABULARY = ("oil gas coffee cocoa sugar wheat corn grain bank dollar yen mark gold silver copper "
+              "steel tin rubber trade deficit surplus profit loss merger shares stock bond rate "
+              "interest inflation budget tax tariff export import opec crude price market exchange "
+              "minister president government talks strike shipping port harbour tokyo london "
+              "paris bonn ottawa brazil canada japan").split()
+FILTERS = ("", " place:usa", " date:1987-03", " tag:earn", " -wheat")
+
+
+def distinct_urls(count: int, seed: int = 7) -> list[str]:
+    """`count` different searches (no repeat, so no cache hit), pages and API alternating."""
+    rng = random.Random(seed)
+    queries: set[str] = set()
+    while len(queries) < count:
+        first, second = rng.sample(VOCABULARY, 2)
+        queries.add(f"{first}{rng.choice((' ', ' OR '))}{second}{rng.choice(FILTERS)}")
+    return [f"/{'api/search' if n % 2 else ''}?{urlencode({'q': q})}"
+            for n, q in enumerate(sorted(queries, key=lambda q: rng.random()))]
+
+
 def run_load(port: int, urls: list[str], clients: int) -> dict:
     """Fetch every URL once, `clients` at a time; latencies and errors."""
     local = threading.local()
@@ -162,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             rng = random.Random(5)
             phases["mixed"] = run_load(port, [rng.choice(urls) for _ in range(args.requests)],
                                        args.clients)
+            phases["distinct"] = run_load(port, distinct_urls(args.requests), args.clients)
         finally:
             server.terminate()
             server.wait(timeout=30)
