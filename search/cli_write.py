@@ -46,7 +46,7 @@ def ingest_command(
     with user_errors(), output.progress(quiet=as_json, label="ingest") as report:
         summary = archive.ingest(paths, progress=_ingest_progress(report))
     output.print_ingest_summary(summary, archive.home, as_json=as_json)
-    _exit_if_rejected(summary.rejected)
+    _exit_if_rejected(summary["rejected"])
 
 
 def index_command(

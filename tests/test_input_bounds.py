@@ -16,7 +16,7 @@ from dateline.corpus.readers import read_path
 from dateline.corpus.readers.jsonl import split_list
 from dateline.corpus.readers.limits import MAX_BLANK_LINES, MAX_LIST_VALUES
 from dateline.corpus.readers.warc import MAX_LINE_BYTES
-from tests.conftest import NOW
+from tests.helpers import NOW
 
 MB = 1 << 20
 

@@ -17,7 +17,8 @@ import pytest
 
 from dateline.corpus import Home
 from dateline.search.web.app import create_app
-from tests.test_update import REPO, invoke, write_articles
+from tests.helpers import REPO, write_articles
+from tests.helpers import dateline as invoke
 
 QUERIES = ["*", "harbour", "report", "wire"]
 
