@@ -81,11 +81,11 @@ class SegmentData:
 class SegmentArrays:
     """What queries need of one segment reader, as arrays (local doc numbers)."""
 
-    def __init__(self, reader, data: SegmentData):
+    def __init__(self, reader, data: SegmentData | None = None):
         # Weakly: this object lives in a dict keyed weakly by the reader, and a
         # strong reference here would keep every reader (and its files) forever.
         self.reader = weakref.proxy(reader)
-        self.data = data
+        self.data = data = data if data is not None else SegmentData()  # None: its own, fresh
         self.size = reader.doc_count_all()
         self._lengths = data.lengths
         self._columns = data.columns
