@@ -8,7 +8,7 @@ the installed Whoosh (whoosh-reloaded) reuses a reader for every segment whose
 id is unchanged, so deletions committed since (a removal, a replaced article)
 stayed invisible, and it adds the old segments back to the new list, so after a
 merge (`index --optimize`) every article was counted twice. The per-segment
-arrays (`search/postings.py`) are shared by segment id, so a new searcher
+arrays (`index/whoosh_engine/postings.py`) are shared by segment id, so a new searcher
 rebuilds only those of new segments.
 """
 

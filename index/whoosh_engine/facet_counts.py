@@ -19,7 +19,7 @@ from itertools import chain
 
 import numpy as np
 
-from dateline.search.postings import segment_arrays
+from dateline.index.whoosh_engine.postings import segment_arrays
 
 _LOCK = threading.Lock()
 
