@@ -1,6 +1,11 @@
 """Extraction quality and ingest speed on real data.
 
-    python bench/extraction.py [--corpus PATH] [--half even|odd]
+    python bench/extraction.py [--corpus PATH] [--pages PATH] [--half even|odd] [--no-speed]
+
+Main text of 884 real web pages (`../shared/corpora/trafilatura-eval`):
+precision, recall and F1 of the strings each page's text must and must not
+contain, for the body Dateline stores and for trafilatura alone, in the same
+run (`bench/page_text.py`).
 
 Places (country level) and people (surnames) found by Dateline's extractors
 in each Reuters-21578 article's title, dateline and body (never its tags),
@@ -10,9 +15,10 @@ corpus (other names cannot be judged against the tags), and once more within
 the stories the editors tagged a person in. Then ingest speed in
 articles/s and MB/s on the Reuters corpus and on a folder of HTML pages.
 
-`--half even|odd` scores only the even- or odd-numbered reut2-NNN.sgm files:
-a rule is worth keeping when it helps on both halves, not only on the stories
-it was written from.
+`--half even|odd` scores only the even- or odd-numbered reut2-NNN.sgm files
+(and the even- or odd-numbered web pages, in URL order): a rule is worth
+keeping when it helps on both halves, not only on the pages it was written
+from.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from dateline.corpus.ingestion import load_articles  # noqa: E402
 from dateline.corpus.known_people import KnownPeople  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
+DEFAULT_PAGES = ROOT.parent / "shared" / "corpora" / "trafilatura-eval"
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TARGETS = {"places": (0.88, 0.92), "people": (0.82, 0.82)}
 
@@ -149,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--html", type=Path, help="folder of HTML pages (default: generated)")
+    parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES,
+                        help="web pages with expected strings (trafilatura's evaluation set)")
+    parser.add_argument("--no-pages", action="store_true", help="skip the web pages' main text")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes reading the web pages (the figures do not change)")
     parser.add_argument("--no-speed", action="store_true", help="skip the ingest timings")
     parser.add_argument("--half", choices=("even", "odd"),
                         help="score only the even- or odd-numbered reut2-NNN.sgm files")
@@ -170,9 +182,41 @@ def main(argv: list[str] | None = None) -> int:
     print("        (named: people + mentioned, what person: searches; the targets are for people)")
     print(f"        people in the {sum(1 for a in articles if a.people)} stories the editors tagged "
           f"a person in: precision {in_tagged.precision:.3f}")
+    if not args.no_pages:
+        print_page_text(args.pages, args.half, args.workers)
     if not args.no_speed:
         print_speeds(files, args.html)
     return 0
+
+
+def print_page_text(folder: Path, half: str | None, workers: int = 1) -> None:
+    from bench.page_text import F1_MARGIN, load_pages, meets_targets, score_pages
+
+    if not (folder / "expectations.json").exists():
+        print(f"web pages: none at {folder} (skipped)")
+        return
+    pages = load_pages(folder, half)
+    start = time.perf_counter()
+    scores = score_pages(pages, workers=workers, progress=_progress(len(pages)))
+    seconds = time.perf_counter() - start
+    print(f"Web pages: {len(pages)} pages, main text, both extractors in {seconds:.0f} s")
+    for name, score in scores.items():
+        print(f"  {name:11} precision {score.precision:.3f}  recall {score.recall:.3f}  "
+              f"F1 {score.f1:.3f}  tp={score.tp} fn={score.fn} fp={score.fp}")
+    f1_ok, recall_ok = meets_targets(scores)
+    print(f"  targets: F1 >= trafilatura's + {F1_MARGIN} ({'ok' if f1_ok else 'MISSED'}), "
+          f"recall >= trafilatura's ({'ok' if recall_ok else 'MISSED'})")
+
+
+def _progress(total: int):
+    """A progress line on a terminal (stderr), nothing when piped."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int) -> None:
+        print(f"\r  web pages {done}/{total}", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+    return show
 
 
 def print_speeds(reuters_files: list[Path], html_folder: Path | None) -> None:

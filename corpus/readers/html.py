@@ -20,6 +20,7 @@ from dateline.corpus.article import Article, Rejected
 from dateline.corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
 from dateline.corpus.extract import MIN_BODY_CHARS, Page, article_from_page, date_line, stated_date
 from dateline.corpus.extract_sources import split_tags
+from dateline.corpus.furniture import is_site_line, related_links
 from dateline.corpus.not_article import (
     error_page,
     is_paywall_line,
@@ -82,7 +83,7 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
     trafilatura, _ = _libraries()
     try:
         doc = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=True, include_comments=False, include_tables=False,
+            tree, url=url, with_metadata=True, include_comments=False, include_tables=True,
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # noqa: BLE001 - a library failure on one page must not stop an ingest
@@ -91,15 +92,21 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
         reason = error_page(tidy_line(tree.findtext(".//title") or ""), [])
         return Rejected(origin, reason or "not an article (no main text found in the page)")
     title = tidy_line(doc.title or "")
-    paragraphs, captions, furniture, pitch = _split_text(doc.text, title, repeated)
+    links = _link_texts(tree)
+    paragraphs, captions, furniture, pitch = _split_text(doc.text, title, repeated, links)
+    if lead := _standfirst(tree, tidy_line(doc.description or ""), title, paragraphs):
+        paragraphs.insert(0, lead)
     if reason := error_page(title, paragraphs):
         return Rejected(origin, reason)
     if paywall_stub(pitch, paragraphs, MIN_BODY_CHARS):
         return Rejected(origin, "not an article: a paywall stub")
-    if link_page(paragraphs, _link_texts(tree)):
+    if link_page(paragraphs, links):
         return Rejected(origin, "not an article: a page of links")
     if summary_page(paragraphs, *_teasers(tree)):
         return Rejected(origin, "not an article: a page of story summaries")
+    boxed = related_links(paragraphs, links)  # judged a page of links first, with them
+    furniture += [p for n, p in enumerate(paragraphs) if n in boxed]
+    paragraphs = [p for n, p in enumerate(paragraphs) if n not in boxed]
     body = "\n\n".join(paragraphs)
     if len(body) < MIN_BODY_CHARS:
         return Rejected(origin, f"not an article (body under {MIN_BODY_CHARS} characters)")
@@ -120,7 +127,7 @@ def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=fro
     return article_from_page(page, now=now)
 
 
-def _split_text(text: str, title: str, repeated: frozenset[str]):
+def _split_text(text: str, title: str, repeated: frozenset[str], links: set[str]):
     """(paragraphs, captions, furniture, subscription pitch) of the main text."""
     paragraphs, captions, furniture, pitch = [], [], [], []
     for line in (tidy_line(raw) for raw in text.splitlines()):
@@ -132,9 +139,44 @@ def _split_text(text: str, title: str, repeated: frozenset[str]):
             pitch.append(line)
         elif (caption := parse_caption(line)) is not None:
             captions.append(caption)
+        elif is_site_line(line, links):
+            furniture.append(line)
         else:
             paragraphs.append(line)
     return paragraphs, captions, furniture, pitch
+
+
+MIN_LEAD_WORDS = 10  # a standfirst is a sentence or two; a shorter description is a tagline
+_LEAD_TAGS = ("p", "div", "h2", "h3", "span", "strong", "em", "b", "section", "header")
+
+
+def _standfirst(tree, description: str, title: str, paragraphs: list[str]) -> str | None:
+    """The story's lead when trafilatura left it out: the page's description
+    (its meta description, og:description), when the page also shows it as a
+    block of its own, outside links, lists and menus, and the text lacks it.
+    News pages set their standfirst apart from the story's paragraphs
+    (`<p class="lead">`, `<div class="teaser-text">`), and the main block
+    trafilatura keeps often starts after it."""
+    key = line_key(description)
+    if (len(key.split()) < MIN_LEAD_WORDS or key == line_key(title)
+            or key in line_key(" ".join(paragraphs))):
+        return None
+    for element in tree.iter(_LEAD_TAGS):
+        if _text_is(element, key) and not any(
+                a.tag in ("a", "li", "nav", "footer") for a in element.iterancestors()):
+            return description
+    return None
+
+
+def _text_is(element, key: str) -> bool:
+    """Whether an element's text, as a `line_key`, is `key` (read only as far as needed)."""
+    parts, length = [], 0
+    for text in element.itertext():
+        parts.append(text)
+        length += len(text)
+        if length > 2 * len(key) + 200:
+            return False
+    return line_key("".join(parts)) == key
 
 
 def _link_texts(tree) -> set[str]:
