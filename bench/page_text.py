@@ -19,10 +19,11 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.extraction import Score
 from dateline.corpus.article import Article
 from dateline.corpus.readers.decode import decode_html
 from dateline.corpus.readers.html import page_from_html
@@ -44,37 +45,24 @@ class EvalPage:
         return decoded.text if decoded else ""
 
 
-@dataclass
-class TextScore:
-    tp: int = 0
-    fn: int = 0
-    fp: int = 0
-    tn: int = 0
-    missed: list[tuple[str, str]] = field(default_factory=list)  # (url, string)
-    let_through: list[tuple[str, str]] = field(default_factory=list)
+class TextScore(Score):
+    """Strings found and missed over pages; `missed` counts (url, string) pairs
+    that should be there and are not, `wrong` those that should not and are."""
 
-    def add(self, page: EvalPage, text: str) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self.tn = 0
+
+    def add_page(self, page: EvalPage, text: str) -> None:
         folded = fold(text)
-        for s in page.must:
-            if fold(s) in folded:
-                self.tp += 1
-            else:
-                self.fn += 1
-                self.missed.append((page.url, s))
-        for s in page.must_not:
-            if fold(s) in folded:
-                self.fp += 1
-                self.let_through.append((page.url, s))
-            else:
-                self.tn += 1
-
-    @property
-    def precision(self) -> float:
-        return self.tp / max(1, self.tp + self.fp)
-
-    @property
-    def recall(self) -> float:
-        return self.tp / max(1, self.tp + self.fn)
+        missed = [s for s in page.must if fold(s) not in folded]
+        self.tp += len(page.must) - len(missed)
+        self.fn += len(missed)
+        self.missed.update((page.url, s) for s in missed)
+        wrong = [s for s in page.must_not if fold(s) in folded]
+        self.fp += len(wrong)
+        self.tn += len(page.must_not) - len(wrong)
+        self.wrong.update((page.url, s) for s in wrong)
 
     @property
     def f1(self) -> float:
@@ -130,7 +118,7 @@ def score_pages(pages: list[EvalPage], *, workers: int = 1,
         texts = pool.map(page_texts, pages, chunksize=8) if pool else map(page_texts, pages)
         for n, (page, found) in enumerate(zip(pages, texts)):
             for name, text in found.items():
-                scores[name].add(page, text)
+                scores[name].add_page(page, text)
             if progress:
                 progress(n + 1)
     return scores

@@ -60,6 +60,13 @@ def test_a_standfirst_set_apart_above_the_story_opens_the_body():
     assert "The harbour board said on Monday" in body
 
 
+def test_a_description_cut_short_takes_the_whole_standfirst_it_starts():
+    cut = LEAD[:70].rsplit(" ", 1)[0] + " …"
+    head = f'<meta property="og:description" content="{cut}">'
+    body = _body(_page(STORY, head=head, above=f'<div class="intro"><p>{LEAD}</p></div>'))
+    assert body.startswith(LEAD)
+
+
 def test_a_description_the_page_does_not_show_is_not_added_to_the_story():
     head = f'<meta name="description" content="{LEAD}">'
     assert LEAD not in _body(_page(STORY, head=head))

@@ -156,27 +156,33 @@ def _standfirst(tree, description: str, title: str, paragraphs: list[str]) -> st
     block of its own, outside links, lists and menus, and the text lacks it.
     News pages set their standfirst apart from the story's paragraphs
     (`<p class="lead">`, `<div class="teaser-text">`), and the main block
-    trafilatura keeps often starts after it."""
+    trafilatura keeps often starts after it. A description cut short ("…")
+    is the start of the block, which is taken whole (up to twice as long)."""
     key = line_key(description)
-    if (len(key.split()) < MIN_LEAD_WORDS or key == line_key(title)
-            or key in line_key(" ".join(paragraphs))):
+    start = key.rstrip(".… ")
+    if len(key.split()) < MIN_LEAD_WORDS or key == line_key(title):
         return None
-    for element in tree.iter(_LEAD_TAGS):
-        if _text_is(element, key) and not any(
-                a.tag in ("a", "li", "nav", "footer") for a in element.iterancestors()):
-            return description
-    return None
+    shown = [text for element in tree.iter(_LEAD_TAGS)
+             if (text := _text_starting(element, start)) is not None and not any(
+                 a.tag in ("a", "li", "nav", "footer") for a in element.iterancestors())]
+    if not shown:
+        return None
+    lead = min(shown, key=len)  # the innermost block
+    return None if line_key(lead) in line_key(" ".join(paragraphs)) else lead
 
 
-def _text_is(element, key: str) -> bool:
-    """Whether an element's text, as a `line_key`, is `key` (read only as far as needed)."""
+def _text_starting(element, start: str) -> str | None:
+    """An element's text when, as a `line_key`, it starts with `start` and is at
+    most twice as long (read only as far as needed)."""
     parts, length = [], 0
     for text in element.itertext():
         parts.append(text)
         length += len(text)
-        if length > 2 * len(key) + 200:
-            return False
-    return line_key("".join(parts)) == key
+        if length > 2 * len(start) + 200:
+            return None
+    text = tidy_line(" ".join("".join(parts).split()))
+    key = line_key(text)
+    return text if key.startswith(start) and len(key) <= 2 * len(start) else None
 
 
 def _link_texts(tree) -> set[str]:
