@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import lxml.etree
-import lxml.html
 
 from dateline.corpus.article import Article, Rejected
 from dateline.corpus.clean import is_boilerplate, line_key, parse_caption, tidy_line
@@ -45,8 +44,6 @@ def _libraries():
     return trafilatura, htmldate
 
 
-_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
-
 # A page starts as one: <!DOCTYPE html>, <html> or <head>, perhaps after an
 # XML declaration and comments ("<!-- saved from url=… -->"). A tag further in
 # ("<BODY>" in a README describing SGML) does not make a file a page.
@@ -74,13 +71,17 @@ def read_html(
 
 
 def page_from_html(text, origin, *, now, url=None, crawl_date=None, repeated=frozenset()):
-    try:
-        # The text is already decoded: told so, lxml does not read the bytes again
-        # as the page's meta charset, or Latin-1 without one, would have them.
-        tree = lxml.html.fromstring(text.encode("utf-8", "replace"), parser=_UTF8_PARSER)
-    except (lxml.etree.ParserError, ValueError):
-        return Rejected(origin, "not an HTML page (cannot be parsed)")
     trafilatura, _ = _libraries()
+    try:
+        # trafilatura's loader first repairs what libxml2 misreads (a doctype
+        # line after which it found no main text on some pages) and parses the
+        # text as decoded: lxml does not read it again as the page's meta
+        # charset, or Latin-1 without one, would have it.
+        tree = trafilatura.load_html(text.encode("utf-8", "replace").decode("utf-8"))
+    except (lxml.etree.ParserError, ValueError):
+        tree = None
+    if tree is None:
+        return Rejected(origin, "not an HTML page (cannot be parsed)")
     try:
         doc = trafilatura.bare_extraction(
             tree, url=url, with_metadata=True, include_comments=False, include_tables=True,
