@@ -12,14 +12,20 @@ import os
 import pytest
 
 from bench.page_text import F1_MARGIN, load_pages, meets_targets, score_pages
-from tests.conftest import SHARED
+from tests.helpers import SHARED, corpus_marks
 
 PAGES = SHARED / "corpora" / "trafilatura-eval"
 
 
+def reads_the_pages(test):
+    """Decorator: the test reads the development set under ../shared."""
+    for mark in corpus_marks(PAGES / "expectations.json"):
+        test = mark(test)
+    return test
+
+
 @pytest.mark.slow
-@pytest.mark.corpus
-@pytest.mark.skipif(not (PAGES / "expectations.json").exists(), reason="no ../shared pages")
+@reads_the_pages
 def test_dateline_keeps_more_of_the_story_and_less_furniture_than_trafilatura_alone():
     pages = load_pages(PAGES)
     scores = score_pages(pages, workers=min(4, os.cpu_count() or 1))
