@@ -87,12 +87,14 @@ def ingest(
     progress: ProgressCallback | None = None,
     skip_unchanged_inputs: bool = True,
     workers: int | None = None,
+    cluster=None,
 ) -> IngestSummary:
     """Read every file under `paths` into the store, one transaction per file.
 
     Files are read, cleaned and extracted by `workers` processes (default: one
-    per core); this process alone writes the store, in input order, so a killed
-    ingest leaves each file wholly ingested and recorded, or not at all.
+    per core), or on a Dask cluster (`cluster`, a `corpus.cluster.ClusterReading`);
+    this process alone writes the store, in input order, so a killed ingest
+    leaves each file wholly ingested and recorded, or not at all.
     """
     now = now or datetime.now(timezone.utc)
     paths = [Path(p) for p in paths]
@@ -102,7 +104,9 @@ def ingest(
     summary = IngestSummary()
     # One reader per core (this process, which writes the store, mostly waits); a few
     # files are read here (starting processes would cost more than it saves).
-    if workers is None:
+    if cluster is not None:
+        workers = 0
+    elif workers is None:
         few = len(list(itertools.islice(walk_inputs(paths), MIN_FILES_FOR_WORKERS))) < MIN_FILES_FOR_WORKERS
         workers = 0 if few else (os.cpu_count() or 1)
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +114,7 @@ def ingest(
     clusters = Clusters(store)
     with open(rejects_path, "a", encoding="utf-8") as rejects, _pool(workers) as pool:
         for path, stat, items, case in _read_ahead(paths, store, summary, pool, workers, now=now,
-                                             skip_unchanged=skip_unchanged_inputs):
+                                                   skip_unchanged=skip_unchanged_inputs, cluster=cluster):
             if not clusters.is_current():  # clustered by an older rule: once, before anything new
                 summary.reclustered = clusters.recluster()
             _store_file(path, stat, items, case, store, rejects, summary, now=now, known=known,
@@ -128,7 +132,7 @@ def _pool(workers: int):
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
+def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged, cluster=None):
     """(path, stat, items, case) in input order; up to 2 files per worker read
     ahead. `case` counts how the file's articles case their words (see
     `corpus.known_people`), complete once `items` has been consumed."""
@@ -149,7 +153,12 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
                 from dateline.corpus.readers.stream import content_size
 
                 repeated = repeated_lines(files)
-            if pool is None or (stat is not None and content_size(path, stat.st_size) > MAX_WORKER_BYTES):
+            large = stat is not None and content_size(path, stat.st_size) > MAX_WORKER_BYTES
+            if cluster is not None:  # cuts large WARC and JSON lines into parts
+                reading = cluster.read(path, stat, now, repeated)
+            else:
+                reading = None if pool is None or large else pool.submit(_read_file, path, stat, now, repeated)
+            if reading is None:
                 # Large inputs (WARC, JSON lines, their .gz) stream in this process
                 # instead of crossing processes whole.
                 while pending:
@@ -157,8 +166,8 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged):
                 case = (Counter(), Counter(), Counter())
                 yield path, stat, _read_with_signatures(path, now, repeated, case), case
                 continue
-            pending.append(pool.submit(_read_file, path, stat, now, repeated))
-            while len(pending) >= 2 * workers:
+            pending.append(reading)
+            while len(pending) >= 2 * (cluster.threads() if cluster is not None else workers):
                 yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
@@ -176,11 +185,18 @@ def _read_file(path, stat, now, repeated):
 
 
 def _read_with_signatures(path, now, repeated, case):
-    from dateline.corpus.dedupe import article_signature
-    from dateline.corpus.known_people import count_case
     from dateline.corpus.readers import read_path
 
-    for item in read_path(path, now=now, repeated=repeated):
+    return signed_items(read_path(path, now=now, repeated=repeated), case)
+
+
+def signed_items(items, case):
+    """(item, near-duplicate signature) for each item read, counting how the
+    articles case their words into `case` (where the file is read)."""
+    from dateline.corpus.dedupe import article_signature
+    from dateline.corpus.known_people import count_case
+
+    for item in items:
         if isinstance(item, Article):
             count_case(item.body, *case)
             yield item, article_signature(item)

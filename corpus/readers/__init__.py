@@ -134,15 +134,18 @@ def is_warc(path: Path) -> bool:
 
 
 def read_path(
-    path: Path, *, now: datetime, repeated: frozenset[str] = frozenset()
+    path: Path, *, now: datetime, repeated: frozenset[str] = frozenset(), origin: str | None = None
 ) -> Iterator[Article | Rejected | Skipped | Dropped]:
-    """One file's articles and rejects. `repeated`: boilerplate lines of its site.
+    """One file's articles and rejects. `repeated`: boilerplate lines of its site;
+    `origin`: the name its records give (default: the path), for a copy of an
+    input read under another name (a cluster worker's).
 
     Never raises for what a file holds: an article with text that is not
     Unicode is rejected, and a failure no reader foresaw rejects the rest of
     its file (what came before is kept), so one file or record never stops
     an ingest."""
-    origin = path_text(path)  # a name with bytes that are not UTF-8 is still logged
+    # A name with bytes that are not UTF-8 is still logged.
+    origin = path_text(path) if origin is None else origin
     items = 0
     try:
         for item in _read_path(path, origin, now=now, repeated=repeated):
@@ -172,7 +175,7 @@ def _read_path(path: Path, origin: str, *, now: datetime,
                 yield Rejected(origin, f"file too large ({human_size(info.st_size)}, "
                                        f"limit {human_size(MAX_CONTAINER_BYTES)} for a WARC file)")
                 return
-            yield from read_warc(path, now=now)
+            yield from read_warc(path, now=now, origin=origin)
             return
         stream = open_input(path)
     except OSError as exc:

@@ -99,12 +99,13 @@ def decode_mostly_utf8(data: bytes) -> Decoded | None:
     return Decoded(_ESCAPED.sub("\ufffd", text), replaced=bad)
 
 
-def line_decoder(sample: bytes) -> Callable[[bytes], Decoded]:
+def line_decoder(sample: bytes, encoding: str | None = None) -> Callable[[bytes], Decoded]:
     """How to decode each line of a file read as a stream. A line that is UTF-8
     (but for a few bytes, replaced and counted) is read as UTF-8; any other in
     the encoding detected in the lines of `sample` (the file's start) that are
-    not UTF-8, or else in the line itself."""
-    fallback: list[str] = []
+    not UTF-8, or else in the line itself; or in `encoding` when it is given
+    (what `fallback_encoding` found for the whole file)."""
+    fallback: list[str] = [encoding] if encoding else []
 
     def decode(line: bytes) -> Decoded:
         line = line.removeprefix(codecs.BOM_UTF8)
@@ -116,6 +117,19 @@ def line_decoder(sample: bytes) -> Callable[[bytes], Decoded]:
         return Decoded(line.decode(fallback[0], errors="replace"))
 
     return decode
+
+
+def fallback_encoding(sample: bytes, lines) -> str | None:
+    """The encoding `line_decoder(sample)` reads a file's non-UTF-8 lines in,
+    `lines` being the file's lines in order: None when every line is UTF-8.
+    A cluster's workers, each reading a range of the file, decode alike."""
+    others = b"\n".join(x for x in sample.split(b"\n") if decode_mostly_utf8(x) is None)
+    for line in lines:
+        line = line.removeprefix(codecs.BOM_UTF8)
+        if decode_mostly_utf8(line) is not None:
+            continue
+        return detected_encoding(others or line) or "latin-1"
+    return None
 
 
 def decode_html(data: bytes, http_charset: str | None = None) -> Decoded | None:

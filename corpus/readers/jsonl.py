@@ -34,10 +34,12 @@ def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | R
 
 
 def read_jsonl_lines(
-    lines: Iterable[tuple[int, str | None, int]], origin: str, *, now: datetime
+    lines: Iterable[tuple[int, str | None, int]], origin: str, *, now: datetime, whole_file: bool = True
 ) -> Iterator[Article | Rejected | Dropped]:
     """(line number, text, bytes replaced in decoding) as a stream yields them;
-    text None for a line over MAX_JSONL_RECORD_BYTES, which was not read."""
+    text None for a line over MAX_JSONL_RECORD_BYTES, which was not read.
+    `whole_file` False: a range of the file's lines (a cluster's part), where
+    having no record says nothing of the file."""
     records = blank = 0
     for number, line, replaced in lines:
         where = f"{origin}:{number}"
@@ -71,7 +73,7 @@ def read_jsonl_lines(
                                   "that is not half of a pair), which is not text")
             continue
         yield from with_replaced_bytes(article_from_record(record, where, now=now), where, replaced)
-    if not records:
+    if not records and whole_file:
         yield Rejected(origin, "no JSON lines (only blank lines)")
 
 

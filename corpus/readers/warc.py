@@ -55,8 +55,8 @@ def looks_like_warc(head: bytes) -> bool:
     return head.startswith(b"WARC/")
 
 
-def read_warc(path: Path, *, now: datetime) -> Iterator[Article | Rejected | Skipped]:
-    origin = path_text(path)
+def read_warc(path: Path, *, now: datetime, origin: str | None = None) -> Iterator[Article | Rejected | Skipped]:
+    origin = path_text(path) if origin is None else origin
     number = 0
     try:
         with open(path, "rb") as stream:
@@ -66,24 +66,32 @@ def read_warc(path: Path, *, now: datetime) -> Iterator[Article | Rejected | Ski
                     records.err_count = 0
                     yield Dropped(f"{origin}#{number}", "stray bytes before this WARC record "
                                   "(the previous record's Content-Length is wrong?); skipped")
-                if not (record.rec_headers.protocol or "").startswith(("WARC/", "ARC/")) and record.format != "arc":
-                    raise ValueError(f"not a WARC record header ({record.rec_headers.protocol!r})")
-                items = list(_read_record(record, f"{origin}#{number}", now=now))
-                _drain(record)  # warcio only warns about a record cut short: check it here
-                if record.raw_stream.limit > 0:
-                    raise ValueError(f"record {number} is cut short")  # noqa: TRY301
-                yield from items
+                yield from checked_record(record, number, origin, now=now)
         if records.err_count:
             yield Dropped(origin, f"stray bytes after WARC record {number} (its Content-Length is wrong?); skipped")
         if number == 0:
             yield Rejected(origin, "empty WARC (no records)")
-        elif not _gzip_intact(path):
+        elif not gzip_intact(path):
             yield Rejected(origin, f"broken WARC after record {number} (truncated gzip)")
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         where = f"after record {number}" if number else "at its start"
         yield Rejected(origin, f"broken WARC {where} ({_first_line(exc)})")
     except Exception as exc:  # noqa: BLE001 - zlib and parser errors of any kind: report, go on
         yield Rejected(origin, f"broken WARC after record {number} ({type(exc).__name__})")
+
+
+def checked_record(record, number: int, origin: str, *,
+                   now: datetime | None) -> list[Article | Rejected | Skipped]:
+    """Record `number` of the WARC `origin` read (`now` None: only checked, as a
+    cluster's plan of a large WARC does); ValueError when it is not a whole
+    WARC record (the file is broken there)."""
+    if not (record.rec_headers.protocol or "").startswith(("WARC/", "ARC/")) and record.format != "arc":
+        raise ValueError(f"not a WARC record header ({record.rec_headers.protocol!r})")
+    items = list(_read_record(record, f"{origin}#{number}", now=now)) if now is not None else []
+    _drain(record)  # warcio only warns about a record cut short: check it here
+    if record.raw_stream.limit > 0:
+        raise ValueError(f"record {number} is cut short")
+    return items
 
 
 def _read_record(record, where: str, *, now: datetime) -> Iterator[Article | Rejected | Skipped]:
@@ -117,7 +125,7 @@ def _read_record(record, where: str, *, now: datetime) -> Iterator[Article | Rej
                                    where, decoded.replaced)
 
 
-def _gzip_intact(path: Path) -> bool:
+def gzip_intact(path: Path) -> bool:
     """A gzipped WARC whose last member is cut off loses records without any error
     from warcio; decompressing to the end tells."""
     with open(path, "rb") as handle:
