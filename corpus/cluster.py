@@ -32,6 +32,7 @@ from dateline.corpus.article import IngestError, Rejected
 SPLIT_BYTES = 16 * 1024 * 1024  # a WARC or JSON-lines file larger than this is read in parts
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 INPUTS = ("auto", "paths", "bytes")
+RESUBMITS = 1  # a part whose workers all died is tried again once, alone (see FileReading._result)
 # Test hook, as index/faults.py's: a worker reading a file of this name kills itself.
 CRASH_ENV = "DATELINE_CRASH_AT"
 
@@ -174,7 +175,7 @@ def _starts_records(path: Path, offsets: list[int]) -> bool:
 def _jsonl_parts(path: Path, size: int, split_bytes: int) -> list[Part]:
     """Ranges of whole lines; the lines not in UTF-8 are read in the encoding
     a local ingest would choose for the whole file (`fallback_encoding`)."""
-    from dateline.corpus.ingestion import DECODE_SAMPLE_BYTES
+    from dateline.corpus.readers import DECODE_SAMPLE_BYTES
     from dateline.corpus.readers.decode import fallback_encoding
     from dateline.corpus.readers.limits import MAX_JSONL_RECORD_BYTES
     from dateline.corpus.readers.stream import bounded_lines
@@ -311,20 +312,25 @@ class FileReading:
     def _result(self, future, part: Part):
         from distributed import KilledWorker
 
-        try:
-            return future.result()
-        except KilledWorker:
-            return [(Rejected(part.where(), "killed the Dask worker reading it every time it was tried "
-                                            "(a crash or out of memory); given up"), None)], ({}, {}, {}), 1
-        except (OSError, TimeoutError) as exc:
-            raise self.cluster.lost(exc) from None
-        except Exception as exc:  # noqa: BLE001 - CancelledError when the scheduler is gone
-            if self.cluster.client.status not in ("running", "connecting"):
+        for resubmitted in range(RESUBMITS + 1):
+            try:
+                return future.result()
+            except KilledWorker:
+                # The scheduler blames every task its dead worker held: one
+                # that only sat beside the culprit passes when run again.
+                if resubmitted < RESUBMITS:
+                    future = self.cluster.submit(part, self.now, self.repeated)
+            except (OSError, TimeoutError) as exc:
                 raise self.cluster.lost(exc) from None
-            if type(exc).__name__ in ("CancelledError", "FutureCancelledError"):
-                raise self.cluster.lost(exc) from None
-            return [(Rejected(part.where(), f"failed on a Dask worker ({type(exc).__name__}: {exc})"[:300]),
-                     None)], ({}, {}, {}), 1
+            except Exception as exc:  # noqa: BLE001 - CancelledError when the scheduler is gone
+                if self.cluster.client.status not in ("running", "connecting"):
+                    raise self.cluster.lost(exc) from None
+                if type(exc).__name__ in ("CancelledError", "FutureCancelledError"):
+                    raise self.cluster.lost(exc) from None
+                return [(Rejected(part.where(), f"failed on a Dask worker ({type(exc).__name__}: {exc})"[:300]),
+                         None)], ({}, {}, {}), 1
+        return [(Rejected(part.where(), "killed the Dask worker reading it every time it was tried "
+                                        "(a crash or out of memory); given up"), None)], ({}, {}, {}), 1
 
 
 @contextmanager
@@ -337,6 +343,7 @@ def cluster_reading(address: str | None = None, *, workers: int | None = None, i
     if inputs not in INPUTS:
         raise IngestError(f"--inputs must be one of {', '.join(INPUTS)}, not {inputs!r}")
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise IngestError("ingesting on a Dask cluster needs Dask: pip install 'dateline[cluster]'") from None
@@ -347,10 +354,12 @@ def cluster_reading(address: str | None = None, *, workers: int | None = None, i
     local = None
     try:
         if address is None:
-            local = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                 dashboard_address=":0", host="127.0.0.1")
+            # A worker holds only the task it runs: when one kills it, no other is blamed.
+            with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                local = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                                     dashboard_address=":0", host="127.0.0.1")
             address = local.scheduler_address
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout="5s")
     except (OSError, TimeoutError) as exc:
         if local is not None:
             local.close()

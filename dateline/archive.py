@@ -184,12 +184,17 @@ class Archive(WatchMethods):
 
     # -- writing -------------------------------------------------------------
 
-    def ingest(self, paths: Iterable[str | os.PathLike], *, progress=None) -> dict:
+    def ingest(self, paths: Iterable[str | os.PathLike], *, progress=None, cluster: str | None = None,
+               workers: int | None = None, inputs: str = "auto", on_cluster=None) -> dict:
         """Read crawls into the store (not the index); `dateline ingest --json`.
-        `progress(summary, path)` is called as files are read."""
+        `progress(summary, path)` is called as files are read. `cluster` (a Dask
+        scheduler's address) or `workers` (a local Dask cluster of that many
+        processes) read on Dask, `inputs` says how files reach its workers
+        (docs/cluster.md); `on_cluster(reading)` is called once connected."""
         paths = _existing(paths)
-        with self._writing(during="cannot write to {root}: {reason}") as store:
-            return self._ingest(store, paths, progress).as_dict()
+        with self._writing(during="cannot write to {root}: {reason}") as store, \
+                self._cluster(paths, cluster, workers, inputs, on_cluster) as reading:
+            return self._ingest(store, paths, progress, reading).as_dict()
 
     def index(self, *, rebuild: bool = False, optimize: bool = False, progress=None,
               engine: str | None = None) -> dict:
@@ -225,16 +230,18 @@ class Archive(WatchMethods):
         (with another engine when `engine` names one)."""
         return self.index(rebuild=True, progress=progress, engine=engine)
 
-    def update(self, paths: Iterable[str | os.PathLike], *, progress=None) -> dict:
+    def update(self, paths: Iterable[str | os.PathLike], *, progress=None, cluster: str | None = None,
+               workers: int | None = None, inputs: str = "auto", on_cluster=None) -> dict:
         """Ingest new crawls and apply exactly what changed to the index, in one
-        step: `dateline update --json` ({"ingest": …, "index": …})."""
+        step: `dateline update --json` ({"ingest": …, "index": …}). The Dask
+        options are `ingest`'s."""
         from dateline.index import update_archive
 
         paths = _existing(paths)
         started = time.perf_counter()
-        with self._writing() as store:
+        with self._writing() as store, self._cluster(paths, cluster, workers, inputs, on_cluster) as reading:
             summary, index = update_archive(store, self.home, paths, now=self.clock(),
-                                            ingest_progress=progress)
+                                            ingest_progress=progress, cluster=reading)
             news = self._find_watch_news(store)
         index["seconds"] = round(time.perf_counter() - started, 3)
         return {"ingest": summary.as_dict(), "index": index, **news}
@@ -259,10 +266,27 @@ class Archive(WatchMethods):
 
     # -- plumbing ------------------------------------------------------------
 
-    def _ingest(self, store: ArticleStore, paths: list[Path], progress):
+    def _ingest(self, store: ArticleStore, paths: list[Path], progress, cluster=None):
         from dateline.corpus.ingestion import ingest  # the readers load only when a file is read
 
-        return ingest(paths, store, self.home.rejects_path, now=self.clock(), progress=progress)
+        return ingest(paths, store, self.home.rejects_path, now=self.clock(), progress=progress, cluster=cluster)
+
+    @contextmanager
+    def _cluster(self, paths: list[Path], address: str | None, workers: int | None, inputs: str, on_cluster):
+        """The Dask cluster a run reads on (`dateline.corpus.cluster`), or None."""
+        if address is None and workers is None:
+            yield None
+            return
+        if address is not None and workers is not None:
+            raise DatelineError("--cluster and --workers cannot be combined: --workers starts a local cluster")
+        if workers is not None and workers < 1:
+            raise DatelineError(f"--workers must be at least 1, not {workers}")
+        from dateline.corpus.cluster import cluster_reading
+
+        with _user_errors(), cluster_reading(address, workers=workers, inputs=inputs, paths=paths) as reading:
+            if on_cluster is not None:
+                on_cluster(reading)
+            yield reading
 
     def _matching_ids(self, store: ArticleStore, query: str) -> list[str]:
         from dateline.index import bring_index_up_to_date

@@ -70,6 +70,7 @@ def update_archive(
     now: datetime,
     ingest_progress=None,
     index_progress: ProgressCallback | None = None,
+    cluster=None,
 ) -> tuple[IngestSummary, dict]:
     """`dateline update`: ingest the paths, then apply exactly what changed to the index."""
     location = IndexLocation.in_home(home.root)
@@ -77,7 +78,7 @@ def update_archive(
         open_live_index(location)[0].close()  # an unusable index fails before we ingest
     from dateline.corpus.ingestion import ingest  # loaded by the commands that read crawls only
 
-    summary = ingest(list(paths), store, home.rejects_path, now=now, progress=ingest_progress)
+    summary = ingest(list(paths), store, home.rejects_path, now=now, progress=ingest_progress, cluster=cluster)
     crash_point("after-ingest")
     return summary, bring_index_up_to_date(store, location, progress=index_progress)
 

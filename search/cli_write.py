@@ -21,10 +21,6 @@ from dateline.search.cli_support import archive_of, fail, user_errors
 from dateline.search.cli_watch import print_watch_news
 
 
-def _ingest_progress(report):
-    return lambda summary, path: report(summary.files, summary.read, path_text(path.name))
-
-
 # The exit status of an ingest or update that stored what it could and
 # rejected some input (each in rejects.jsonl); 1 is an unexpected failure,
 # 2 bad usage or input that stopped the command.
@@ -36,15 +32,54 @@ def _exit_if_rejected(rejected: int) -> None:
         raise typer.Exit(SOME_REJECTED)
 
 
+class _ClusterNote:
+    """Given the Dask cluster once the run is connected: says so on a terminal
+    (address, workers, how inputs reach them, the dashboard) and keeps it for
+    the progress line's count of workers."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.cluster = None
+
+    def __call__(self, cluster) -> None:
+        self.cluster = cluster
+        if self.quiet or not sys.stderr.isatty():
+            return
+        sent = "bytes sent from here" if cluster.send_bytes else "paths (a shared filesystem)"
+        dashboard = f", dashboard {link}" if (link := cluster.dashboard()) else ""
+        typer.echo(f"Dask cluster {cluster.address}: {output.plural(cluster.workers(), 'worker')}, "
+                   f"inputs as {sent}{dashboard}", err=True)
+
+
+def _ingest_progress(report, note: _ClusterNote | None = None):
+    def show(summary, path) -> None:
+        cluster = note.cluster if note else None
+        workers = f"{output.plural(cluster.workers(), 'worker')} " if cluster else ""
+        report(summary.files, summary.read, workers + path_text(path.name))
+
+    return show
+
+
+CLUSTER_HELP = "Read on the Dask cluster whose scheduler is at this address (tcp://HOST:PORT); see docs/cluster.md."
+WORKERS_HELP = "Read on a local Dask cluster of N worker processes started for the run."
+INPUTS_HELP = ("With --cluster: send the workers the inputs' paths (they share this filesystem), their bytes, "
+               "or auto (paths when every worker sees the first input).")
+
+
 def ingest_command(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="Files or folders (walked recursively)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    workers: Optional[int] = typer.Option(None, "--workers", help=WORKERS_HELP),
+    inputs: str = typer.Option("auto", "--inputs", help=INPUTS_HELP),
 ) -> None:
     """Read crawls (HTML, WARC, raw text pages, JSON lines, Reuters SGML) into the store."""
     archive = archive_of(ctx)
+    note = _ClusterNote(quiet=as_json)
     with user_errors(), output.progress(quiet=as_json, label="ingest") as report:
-        summary = archive.ingest(paths, progress=_ingest_progress(report))
+        summary = archive.ingest(paths, progress=_ingest_progress(report, note), cluster=cluster,
+                                 workers=workers, inputs=inputs, on_cluster=note)
     output.print_ingest_summary(summary, archive.home, as_json=as_json)
     _exit_if_rejected(summary["rejected"])
 
@@ -77,6 +112,9 @@ def update_command(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="New crawl files or folders (walked recursively)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help=CLUSTER_HELP),
+    workers: Optional[int] = typer.Option(None, "--workers", help=WORKERS_HELP),
+    inputs: str = typer.Option("auto", "--inputs", help=INPUTS_HELP),
 ) -> None:
     """Ingest a new crawl and bring the index up to date, in one step.
 
@@ -84,8 +122,10 @@ def update_command(
     removed articles touch the index. Running it twice changes nothing.
     """
     archive = archive_of(ctx)
+    note = _ClusterNote(quiet=as_json)
     with user_errors(), output.progress(quiet=as_json, label="ingest") as report:
-        result = archive.update(paths, progress=_ingest_progress(report))
+        result = archive.update(paths, progress=_ingest_progress(report, note), cluster=cluster,
+                                workers=workers, inputs=inputs, on_cluster=note)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     else:

@@ -1,0 +1,241 @@
+"""Ingest on a Dask cluster gives the home a local ingest gives, and survives its faults.
+
+Real clusters, not mocks: a `dask scheduler` and two `dask worker` processes
+on 127.0.0.1 (random ports), or a LocalCluster started by `--workers`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
+from warcio.warcwriter import WARCWriter  # noqa: E402
+
+from dateline.corpus import ArticleStore, Home, IngestError, ingest  # noqa: E402
+from dateline.corpus.cluster import CRASH_ENV, cluster_reading, plan_parts  # noqa: E402
+from dateline.corpus.sample import sample_path  # noqa: E402
+from tests.conftest import FIXTURES, NOW, REUTERS, SHARED, dateline  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """The command's clock is the tests' NOW, as the local ingest compared with it."""
+    monkeypatch.setattr("dateline.search.cli_write.now", lambda: NOW)
+HTML_PAGES = SHARED / "corpora" / "trafilatura-eval" / "pages"
+
+
+def home_contents(root: Path) -> dict:
+    """Every row of every table of the store, and the rejects log without its times."""
+    home = Home(root)
+    with sqlite3.connect(home.store_path) as db:
+        tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        contents = {t: sorted(map(repr, db.execute(f"SELECT * FROM {t}"))) for t in tables}
+    lines = home.rejects_path.read_text(encoding="utf-8").splitlines() if home.rejects_path.exists() else []
+    contents["rejects"] = [{k: v for k, v in json.loads(line).items() if k != "time"} for line in lines]
+    return contents
+
+
+def ingest_home(root: Path, inputs: list[Path], cluster=None, progress=None):
+    home = Home(root)
+    with ArticleStore(home.store_path) as store:
+        return ingest(inputs, store, home.rejects_path, now=NOW, cluster=cluster, progress=progress)
+
+
+def local_contents(tmp_path: Path, inputs: list[Path]) -> dict:
+    ingest_home(tmp_path / "local", inputs)
+    return home_contents(tmp_path / "local")
+
+
+INPUTS = [sample_path(), FIXTURES / "crawl", FIXTURES / "articles.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def local_home(tmp_path_factory) -> dict:
+    """What a local ingest of INPUTS gives."""
+    return local_contents(tmp_path_factory.mktemp("local"), INPUTS)
+
+
+def write_warc(path: Path, pages: int) -> Path:
+    """A gzipped WARC of `pages` HTML responses (the fixture pages, retitled), each with its request."""
+    page = (FIXTURES / "crawl" / "harbourtimes" / "grain-deal.htm").read_text(encoding="utf-8")
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n in range(pages):
+            uri = f"https://h.example/story-{n}"
+            writer.write_record(writer.create_warc_record(uri, "request", payload=io.BytesIO(b"GET /\r\n\r\n")))
+            body = page.replace("Grain", f"Grain {n} ").encode()
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                       protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(body), http_headers=headers,
+                warc_headers_dict={"WARC-Date": f"2024-03-{1 + n % 28:02d}T10:00:00Z"}))
+    return path
+
+
+def write_jsonl(path: Path, records: int) -> Path:
+    """JSON lines with a blank line, a malformed one and a Latin-1 one among them."""
+    lines = []
+    for n in range(records):
+        lines.append(json.dumps({"title": f"Port strike day {n}", "date": f"2024-05-{1 + n % 28:02d}",
+                                 "body": f"Dockers in Harbour City stayed out on day {n}. " * 5}))
+    lines[3] = ""
+    lines[7] = "{not json"
+    text = "\n".join(lines).encode()
+    path.write_bytes(text + b"\n" + '{"title": "Caf\xe9 owners", "body": "They met."}'.encode("latin-1") + b"\n")
+    return path
+
+
+@pytest.fixture()
+def dask_processes(tmp_path):
+    """A `dask scheduler` and two `dask worker` processes (no nanny: a killed worker stays dead)."""
+    scheduler_file = tmp_path / "scheduler.json"
+    python = [sys.executable, "-m"]
+    started = [subprocess.Popen([*python, "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
+                                 "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        for _ in range(300):
+            if scheduler_file.exists() and scheduler_file.stat().st_size:
+                break
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for _ in range(2):
+            started.append(subprocess.Popen([*python, "distributed.cli.dask_worker", address, "--nthreads", "1",
+                                             "--no-nanny", "--no-dashboard"],
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout="20s") as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address, started
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+
+
+def test_ingest_through_a_scheduler_and_two_workers_gives_the_local_home(tmp_path, dask_processes, local_home):
+    address, _ = dask_processes
+    inputs, expected = INPUTS, local_home
+    result = dateline(tmp_path / "cluster", "ingest", "--cluster", address, *map(str, inputs))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # not a terminal: no progress, no cluster chatter
+    assert home_contents(tmp_path / "cluster") == expected
+    again = dateline(tmp_path / "cluster", "update", "--cluster", address, "--json", *map(str, inputs))
+    assert json.loads(again.stdout)["ingest"]["files_skipped"] == json.loads(again.stdout)["ingest"]["files"]
+
+
+def test_large_warc_and_json_lines_are_read_in_parts_with_the_local_result(tmp_path):
+    (tmp_path / "in").mkdir()
+    inputs = [write_warc(tmp_path / "in" / "crawl.warc.gz", 30), write_jsonl(tmp_path / "in" / "wire.jsonl", 60)]
+    assert len(plan_parts(inputs[0], inputs[0].stat().st_size, 4000)) > 3
+    assert len(plan_parts(inputs[1], inputs[1].stat().st_size, 2000)) > 3
+    expected = local_contents(tmp_path, inputs)
+    with cluster_reading(workers=2, split_bytes=2000) as cluster:
+        ingest_home(tmp_path / "parts", inputs, cluster)
+    assert home_contents(tmp_path / "parts") == expected
+    assert any("malformed JSON" in r["reason"] for r in expected["rejects"])
+
+
+def test_inputs_sent_as_bytes_give_the_home_paths_give(tmp_path):
+    (tmp_path / "in").mkdir()
+    inputs = [sample_path(), FIXTURES / "crawl", write_warc(tmp_path / "in" / "crawl.warc.gz", 12),
+              write_jsonl(tmp_path / "in" / "wire.jsonl", 30)]
+    expected = local_contents(tmp_path, inputs)
+    with cluster_reading(workers=1, inputs="bytes", split_bytes=3000) as cluster:
+        assert cluster.send_bytes
+        ingest_home(tmp_path / "sent", inputs, cluster)
+    assert home_contents(tmp_path / "sent") == expected
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, dask_processes, local_home):
+    address, processes = dask_processes
+    inputs, expected = INPUTS, local_home
+    victim = processes[1]
+
+    def kill_a_worker(summary, path):
+        if victim.poll() is None:
+            os.kill(victim.pid, signal.SIGKILL)  # files are in flight on both workers
+
+    with cluster_reading(address, inputs="paths") as cluster:
+        ingest_home(tmp_path / "cluster", inputs, cluster, progress=kill_a_worker)
+    assert victim.poll() is not None
+    assert home_contents(tmp_path / "cluster") == expected
+
+
+def test_losing_the_scheduler_ends_with_one_line_and_the_next_run_completes_the_home(tmp_path, dask_processes, local_home):
+    address, processes = dask_processes
+    inputs, expected = INPUTS, local_home
+
+    def kill_the_scheduler(summary, path):
+        os.kill(processes[0].pid, signal.SIGKILL)
+
+    with pytest.raises(IngestError, match="lost the Dask scheduler") as lost:
+        with cluster_reading(address, inputs="paths") as cluster:
+            ingest_home(tmp_path / "cluster", inputs, cluster, progress=kill_the_scheduler)
+    assert "\n" not in str(lost.value)
+    again = dateline(tmp_path / "cluster", "ingest", "--workers", "1", *map(str, inputs))
+    assert again.exit_code == 0, again.output
+    assert home_contents(tmp_path / "cluster") == expected
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    result = dateline(tmp_path / "home", "ingest", "--cluster", "tcp://127.0.0.1:9", str(sample_path()))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_page_that_kills_its_worker_every_time_is_rejected_after_bounded_tries(tmp_path, monkeypatch):
+    import dask
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for page in (FIXTURES / "crawl" / "harbourtimes").iterdir():
+        (pages / page.name).write_bytes(page.read_bytes())
+    (pages / "poison.html").write_bytes((pages / "grain-deal.htm").read_bytes())
+    monkeypatch.setenv(CRASH_ENV, "worker-reads:poison.html")  # the workers inherit it
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        with cluster_reading(workers=1) as cluster:
+            summary = ingest_home(tmp_path / "home", [pages], cluster)
+    assert summary.stored == 2  # the ferry strike and the grain deal: the others are read on
+    rejects = {r["input"]: r["reason"] for r in home_contents(tmp_path / "home")["rejects"]}
+    assert rejects[str(pages / "poison.html")].startswith("killed the Dask worker reading it every time")
+    assert rejects[str(pages / "index.html")].startswith("not an article")
+
+
+@pytest.mark.corpus
+def test_reuters_files_on_a_local_cluster_give_the_local_home(tmp_path):
+    if not REUTERS.exists():
+        pytest.skip("Reuters-21578 not found in ../shared")
+    inputs = sorted(REUTERS.glob("reut2-000.sgm"))
+    expected = local_contents(tmp_path, inputs)
+    result = dateline(tmp_path / "cluster", "ingest", "--workers", "2", *map(str, inputs))
+    assert result.exit_code == 0, result.output
+    assert home_contents(tmp_path / "cluster") == expected
+
+
+def test_real_html_pages_on_a_local_cluster_give_the_local_home(tmp_path):
+    if not HTML_PAGES.exists():
+        pytest.skip("trafilatura-eval pages not found in ../shared")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for page in sorted(HTML_PAGES.iterdir())[:12]:
+        (pages / page.name).symlink_to(page)
+    expected = local_contents(tmp_path, [pages])
+    result = dateline(tmp_path / "cluster", "ingest", "--workers", "2", str(pages))
+    assert result.exit_code == 0, result.output
+    assert home_contents(tmp_path / "cluster") == expected
