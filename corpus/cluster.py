@@ -343,7 +343,6 @@ def cluster_reading(address: str | None = None, *, workers: int | None = None, i
     if inputs not in INPUTS:
         raise IngestError(f"--inputs must be one of {', '.join(INPUTS)}, not {inputs!r}")
     try:
-        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise IngestError("ingesting on a Dask cluster needs Dask: pip install 'dateline[cluster]'") from None
@@ -354,10 +353,8 @@ def cluster_reading(address: str | None = None, *, workers: int | None = None, i
     local = None
     try:
         if address is None:
-            # A worker holds only the task it runs: when one kills it, no other is blamed.
-            with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
-                local = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                     dashboard_address=":0", host="127.0.0.1")
+            local = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                                 dashboard_address=":0", host="127.0.0.1")
             address = local.scheduler_address
         client = Client(address, timeout="5s")
     except (OSError, TimeoutError) as exc:
