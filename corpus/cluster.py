@@ -54,6 +54,10 @@ class Part:
         return self.path if self.kind == "file" else f"{self.path} (bytes {self.start}-{self.end})"
 
 
+class NotSharedError(FileNotFoundError):
+    """A worker does not see an input where the command does."""
+
+
 def read_part(part: Part, data: bytes | None, now: datetime, repeated: frozenset[str]):
     """On a worker: (items with signatures, word casing counts, records held).
     `data`: the part's bytes sent by the client, None to read `part.path`."""
@@ -63,6 +67,8 @@ def read_part(part: Part, data: bytes | None, now: datetime, repeated: frozenset
     from dateline.corpus.readers import read_path
 
     case = (Counter(), Counter(), Counter())
+    if data is None and not os.path.lexists(part.location):
+        raise NotSharedError(part.location)  # not a file gone: a filesystem this worker does not share
     if part.kind == "file" and data is None:
         items = read_path(Path(part.location), now=now, repeated=repeated, origin=part.path)
         return list(signed_items(items, case)), case, 0
@@ -320,6 +326,12 @@ class FileReading:
                 # that only sat beside the culprit passes when run again.
                 if resubmitted < RESUBMITS:
                     future = self.cluster.submit(part, self.now, self.repeated)
+            except NotSharedError:
+                if not os.path.lexists(part.location):
+                    return [(Rejected(part.path, "cannot read file (No such file or directory)"), None)], \
+                        ({}, {}, {}), 1  # gone from here too: what a local ingest reports
+                raise IngestError(f"a Dask worker cannot read {part.location} (it does not share this "
+                                  "filesystem): run again with --inputs bytes") from None
             except (OSError, TimeoutError) as exc:
                 raise self.cluster.lost(exc) from None
             except Exception as exc:  # noqa: BLE001 - CancelledError when the scheduler is gone
