@@ -25,7 +25,7 @@ from warcio.warcwriter import WARCWriter  # noqa: E402
 from dateline.corpus import ArticleStore, Home, IngestError, ingest  # noqa: E402
 from dateline.corpus.cluster import CRASH_ENV, cluster_reading, plan_parts  # noqa: E402
 from dateline.corpus.sample import sample_path  # noqa: E402
-from tests.conftest import FIXTURES, NOW, REUTERS, SHARED, dateline  # noqa: E402
+from tests.helpers import FIXTURES, NOW, REUTERS, SHARED, dateline, requires_reuters  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch):
     """The command's clock is the tests' NOW, as the local ingest compared with it."""
-    monkeypatch.setattr("dateline.search.cli_write.now", lambda: NOW)
+    monkeypatch.setattr("dateline.search.cli_support.now", lambda: NOW)
 HTML_PAGES = SHARED / "corpora" / "trafilatura-eval" / "pages"
 
 
@@ -217,20 +217,18 @@ def test_a_page_that_kills_its_worker_every_time_is_rejected_after_bounded_tries
     assert rejects[str(pages / "index.html")].startswith("not an article")
 
 
-@pytest.mark.corpus
+@requires_reuters
 def test_reuters_files_on_a_local_cluster_give_the_local_home(tmp_path):
-    if not REUTERS.exists():
-        pytest.skip("Reuters-21578 not found in ../shared")
-    inputs = sorted(REUTERS.glob("reut2-000.sgm"))
+    inputs = [REUTERS / "reut2-000.sgm"]
     expected = local_contents(tmp_path, inputs)
     result = dateline(tmp_path / "cluster", "ingest", "--workers", "2", *map(str, inputs))
     assert result.exit_code == 0, result.output
     assert home_contents(tmp_path / "cluster") == expected
 
 
+@pytest.mark.corpus
+@pytest.mark.skipif(not HTML_PAGES.exists(), reason=f"{HTML_PAGES} not found")
 def test_real_html_pages_on_a_local_cluster_give_the_local_home(tmp_path):
-    if not HTML_PAGES.exists():
-        pytest.skip("trafilatura-eval pages not found in ../shared")
     pages = tmp_path / "pages"
     pages.mkdir()
     for page in sorted(HTML_PAGES.iterdir())[:12]:
