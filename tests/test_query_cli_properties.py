@@ -20,15 +20,19 @@ def check_one_line_error(result):
     assert "Traceback" not in result.output
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=QUERIES)
-def test_search_answers_or_gives_one_line(fixture_home, query):
+def search_answers_or_gives_one_line(fixture_home, query: str) -> None:
     result = dateline(str(fixture_home.root), "search", "--json", "--", query)
     if result.exit_code == 0:
         doc = json.loads(result.stdout)
         assert doc["total"] >= len(doc["hits"])
     else:
         check_one_line_error(result)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=QUERIES)
+def test_search_answers_or_gives_one_line(fixture_home, query):
+    search_answers_or_gives_one_line(fixture_home, query)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -52,12 +56,7 @@ def test_a_query_starting_with_a_minus_is_a_query(fixture_home):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=ANY_QUERY)
 def test_any_text_at_all_answers_or_gives_one_line(fixture_home, query):
-    result = dateline(str(fixture_home.root), "search", "--json", "--", query)
-    if result.exit_code == 0:
-        doc = json.loads(result.stdout)
-        assert doc["total"] >= len(doc["hits"])
-    else:
-        check_one_line_error(result)
+    search_answers_or_gives_one_line(fixture_home, query)
 
 
 def test_not_repeated_past_the_limit_is_refused_with_its_column(fixture_home):
