@@ -3,7 +3,7 @@
 Reading a single date is `corpus.dates.parse_when` (python-dateutil); this
 module adds ranges, open ends and relative forms. `now` is always a parameter.
 Every range is of whole calendar units, inclusive at both ends as written,
-read in the home's time zone (UTC unless configured, `configured_timezone`)
+read in the home's time zone (UTC unless configured, `corpus.home.configured_timezone`)
 and returned as [start, end) in UTC.
 """
 
@@ -15,8 +15,6 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from dateutil.relativedelta import relativedelta
 
 from dateline.corpus.dates import DateParseError, parse_when
-# The home's zone is a home concern; imported here for the search code that reads dates.
-from dateline.corpus.home import CONFIG_FILE, TZ_ENV, TimezoneConfigError, configured_timezone  # noqa: F401
 from dateline.search.query import DateRange
 
 
