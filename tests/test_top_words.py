@@ -56,6 +56,35 @@ def test_a_query_matching_everything_has_no_distinguishing_words(archive):
     assert search(archive, "*", facets=True, now=NOW).facets["words"] == []
 
 
+class _CountingReader:
+    """An engine reader that records whether words were counted."""
+
+    def __init__(self, reader):
+        self._reader, self.counted = reader, 0
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+    def word_document_counts(self, matches):
+        self.counted += 1
+        return self._reader.word_document_counts(matches)
+
+
+def test_matches_that_are_the_whole_archive_are_answered_without_counting_words(archive):
+    from dateline.search.engine import build_tree, find_matches
+    from dateline.search.options import Filters
+    from dateline.search.top_words import top_words
+
+    reader = _CountingReader(archive.reader())
+    everything = find_matches(reader, build_tree("*", Filters(), now=NOW))
+    assert len(everything) == reader.doc_count()
+    assert top_words(reader, everything) == [] and reader.counted == 0
+    # Most of the archive, but not all: the words of the rest still set it apart.
+    most = find_matches(reader, build_tree("* -syria", Filters(), now=NOW))
+    assert len(most) > reader.doc_count() / 2
+    assert top_words(reader, most) and reader.counted == 1
+
+
 def test_facet_size_asks_for_more_values_and_is_bounded(archive):
     few = search(archive, "*", facets=True, facet_size=2, now=NOW).facets
     many = search(archive, "*", facets=True, facet_size=100, now=NOW).facets
