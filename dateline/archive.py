@@ -145,7 +145,8 @@ class Archive(WatchMethods):
 
     def stats(self) -> dict:
         """Where the home is and what it holds, as `dateline stats --json` prints it."""
-        info: dict = {"home": str(self.home.root), "store": None, "index": None, "engine": None}
+        info: dict = {"home": str(self.home.root), "store": None, "index": None, "engine": None,
+                      "summary": None}
         store = self._open_store(readonly=True) if self.home.store_path.exists() else None
         try:
             if store is not None:
@@ -169,7 +170,32 @@ class Archive(WatchMethods):
         finally:
             if store is not None:
                 store.close()
+        info["summary"] = self.summary()  # what searches see, as the home page says it
         return info
+
+    def summary(self) -> dict:
+        """What the searchable archive (its index) holds: the home page's
+        sentence, `/api/summary`, and `summary` in `dateline stats --json`.
+
+        {"articles": N, "first_date": day or None, "last_date": day or None,
+         "bucket": the unit the span reads in (day, week, month or year),
+         "sources": [{"value", "count"}] (up to 100, most articles first),
+         "example": a query that finds something (the most common place)};
+        days are ISO dates in the home's zone, as date filters read them."""
+        from dateline.search.options import MAX_TOP_VALUES, SearchOptions
+
+        every = SearchOptions(limit=1, suggest=False)
+        everything = self.results("*", every, facets=True, facet_size=MAX_TOP_VALUES)
+        first, last = (self.results("*", every, sort=sort).hits for sort in ("oldest", "newest"))
+
+        def day(hits) -> str | None:
+            dated = hits[0].article.date if hits else None
+            return dated.astimezone(self.tz).date().isoformat() if dated else None
+
+        places = everything.facets["places"]
+        return {"articles": everything.total_articles, "first_date": day(first), "last_date": day(last),
+                "bucket": everything.facets["dates"]["bucket"], "sources": everything.facets["sources"],
+                "example": f'place:"{places[0]["value"]}"' if places else "*"}
 
     def pending_changes(self) -> int:
         """Articles added, changed or removed since the index last applied the store."""

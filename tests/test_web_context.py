@@ -4,18 +4,25 @@ crowded, no server paths, and each date filter's error on its own field."""
 
 from __future__ import annotations
 
+import json
 import re
+from html import unescape
 
 import pytest
 
 from dateline.corpus.home import Home
 from dateline.search.web import create_app
-from tests.helpers import NOW, indexed_cli_home
+from tests.helpers import NOW, dateline, indexed_cli_home
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    app = create_app(Home(indexed_cli_home(tmp_path_factory, "context")), clock=lambda: NOW)
+def cli_home(tmp_path_factory):
+    return indexed_cli_home(tmp_path_factory, "context")
+
+
+@pytest.fixture(scope="module")
+def client(cli_home):
+    app = create_app(Home(cli_home), clock=lambda: NOW)
     yield app.test_client()
     app.extensions["dateline"].close()
 
@@ -66,6 +73,18 @@ def test_the_home_page_says_what_the_archive_holds_and_its_example_finds_somethi
 
 def test_the_no_results_box_says_what_the_archive_holds(client):
     assert "The archive holds <strong>12</strong>" in get(client, "/?q=zzyzx")
+
+
+def test_the_archive_summary_api_is_the_cli_stats_summary_and_what_the_home_page_says(client, cli_home):
+    summary = client.get("/api/summary").get_json()
+    assert summary == json.loads(dateline(cli_home, "stats", "--json").stdout)["summary"]
+    assert summary["articles"] == 12 and summary["first_date"] <= summary["last_date"]
+    html = get(client, "/")
+    assert f'The archive holds <strong>{summary["articles"]}</strong> articles' in html
+    for source in summary["sources"][:5]:
+        assert f'>{source["value"]}</a> ({source["count"]})' in html
+    assert sum(s["count"] for s in summary["sources"]) == summary["articles"]
+    assert unescape(re.search(r'placeholder="([^"]+)"', html).group(1)) == summary["example"]
 
 
 def test_times_show_where_a_listed_day_holds_several_stories(client):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable
 from urllib.parse import urlencode, urlsplit
 
@@ -73,7 +73,10 @@ def create_app(home: Home | None = None, *, archive: Archive | None = None,
         """What the archive holds (cached with the searches): the home page and
         the no-results box say it, and the search box's example comes from it."""
         try:
-            return {"holdings": service.holdings()}
+            summary = service.summary()
+            first, last = (date.fromisoformat(d) if d else None
+                           for d in (summary["first_date"], summary["last_date"]))
+            return {"holdings": dict(summary, first=first, last=last)}
         except Exception:  # noqa: BLE001 - an error page must still render
             app.logger.exception("cannot summarize the archive")
             return {"holdings": None}
@@ -315,6 +318,12 @@ def _add_routes(app: Flask, service: SearchService) -> None:
         except DatelineError as exc:
             return api_error(str(exc), 400)
         return jsonify(results.to_json())
+
+    @app.get("/api/summary")
+    def api_summary():
+        """What the archive holds: the home page's sentence as data, exactly
+        `summary` in `dateline stats --json`."""
+        return jsonify(service.summary())
 
     @app.get("/api/article/<path:article_id>")
     def api_article(article_id: str):

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from dateline.archive import Archive
 from dateline.corpus.article import Article
 from dateline.search.compare import Comparison
 from dateline.search.engine import SearchResults
 from dateline.search.export import export_lines
-from dateline.search.options import MAX_TOP_VALUES, Filters, SearchOptions
+from dateline.search.options import Filters, SearchOptions
 
 # Results hold their articles' full text: pages larger than this are not kept,
 # so the cache stays a few megabytes however it is queried.
@@ -61,6 +61,7 @@ class SearchService:
         # gains little from running beside another.
         self._lock = threading.Lock()
         self.cache = LRUCache(cache_size)
+        self._summary: tuple | None = None  # (index generation, Archive.summary())
 
     def search(self, query: str, options: SearchOptions | None = None, **keywords) -> SearchResults:
         """`Archive.results` with facets, as the CLI's --json runs it; cached.
@@ -101,21 +102,16 @@ class SearchService:
 
         return hits.total, chunks()
 
-    def holdings(self) -> dict:
-        """What the archive holds, for the home page: articles, first and last
-        date buckets, sources, and a query that finds something."""
-        everything = self.search("*", limit=1, suggest=False, facet_size=MAX_TOP_VALUES)
-        facets = everything.facets
-        dates = facets["dates"]
-        places = facets["places"]
-        return {
-            "articles": everything.total_articles,
-            "bucket": dates["bucket"],
-            "first": date.fromisoformat(dates["buckets"][0]["start"]) if dates["buckets"] else None,
-            "last": date.fromisoformat(dates["buckets"][-1]["start"]) if dates["buckets"] else None,
-            "sources": facets["sources"],
-            "example": f'place:"{places[0]["value"]}"' if places else "*",
-        }
+    def summary(self) -> dict:
+        """`Archive.summary` (what the archive holds: the home page's sentence
+        and `/api/summary`), kept until the index changes. Every page's search
+        box shows its example, so it has its own slot, not the result cache
+        (which may be off)."""
+        with self._lock:
+            generation = self.archive.generation
+            if self._summary is None or self._summary[0] != generation:
+                self._summary = (generation, self.archive.summary())
+            return self._summary[1]
 
     def explain(self, query: str):
         """The query's tree (raises DatelineError for one that does not parse)."""
