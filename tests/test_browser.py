@@ -241,15 +241,30 @@ def test_the_sort_menu_does_not_search_on_an_arrow_key(browser, base_url):
     context.close()
 
 
-def test_on_a_phone_the_sidebar_is_reached_from_the_top_and_folds(browser, base_url):
+def test_on_a_phone_the_sidebar_starts_folded_and_opens_from_the_top_link(browser, base_url):
     context, page = open_page(browser, base_url, WIDTHS["phone"])
     page.goto("/?q=bank")
+    assert page.locator(".facets-panel > summary").is_visible()
+    assert not page.locator("#facet-places").is_visible()
     page.get_by_role("link", name=re.compile("Narrow the results")).click()
-    assert page.locator("#facets").is_visible()
-    summary = page.locator(".facets-panel > summary")
-    summary.click()
+    assert page.locator("#facet-places").is_visible()
+    page.locator(".facets-panel > summary").click()  # its heading folds it again
     assert not page.locator("#facet-places").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_sidebar_is_open_on_a_desktop_and_folded_on_a_phone(browser, base_url, javascript):
+    for width, shown in (("desktop", True), ("phone", False)):
+        context = browser.new_context(base_url=base_url, viewport=WIDTHS[width],
+                                      java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto("/?q=bank")
+        assert page.locator("#facet-places").is_visible() == shown, width
+        if not shown:  # a tap on its heading opens it, script or not
+            page.locator(".facets-panel > summary").click()
+            assert page.locator("#facet-places").is_visible()
+        context.close()
 
 
 def test_a_compare_point_says_its_value_when_focused(browser, base_url):

@@ -20,6 +20,15 @@ document.addEventListener("DOMContentLoaded", () => {
       bar.addEventListener("mouseenter", show);
     }
   }
+  // The sidebar starts folded for phones: open it where it sits beside the
+  // results, and when a link ("Narrow the results", "Skip to filters") leads to it.
+  const panel = document.querySelector(".facets-panel");
+  if (panel) {
+    if (window.matchMedia("(min-width: 50.0625rem)").matches) panel.open = true;
+    for (const link of document.querySelectorAll('a[href="#facets"]')) {
+      link.addEventListener("click", () => { panel.open = true; });
+    }
+  }
   // "/" jumps to the search box, as on many search sites.
   document.addEventListener("keydown", (event) => {
     const box = document.getElementById("q");
