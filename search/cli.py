@@ -255,6 +255,9 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback only unless told)."),
     port: int = typer.Option(8080, help="Port to listen on (1 to 65535; 0 picks a free one)."),
     threads: int = typer.Option(8, min=1, max=64, help="Worker threads."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Answer a repeated search from "
+                               "memory (the last 256); --no-cache runs every search, as a load "
+                               "test of distinct queries needs."),
 ) -> None:
     """Serve the search page and its JSON API (read-only; notices index updates)."""
     from dateline.search.web.serve import BadAddress, serve  # Flask and waitress load only for this command
@@ -262,7 +265,7 @@ def serve_command(
     if not 0 <= port <= 65535:
         fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")
     try:
-        serve(home_of(ctx), host=host, port=port, threads=threads, announce=typer.echo)
+        serve(home_of(ctx), host=host, port=port, threads=threads, cache=cache, announce=typer.echo)
     except (DatelineError, BadAddress) as exc:
         fail(str(exc))
     except OSError as exc:

@@ -350,6 +350,24 @@ def test_repeated_searches_come_from_the_cache(client):
     assert cache.hits == hits + 1
 
 
+def test_serve_no_cache_runs_every_search_again(web_home, monkeypatch):
+    from types import SimpleNamespace
+
+    from dateline.search.web import serve as serving
+
+    asked = []  # the options each `serve` made its server with (it is not started)
+    monkeypatch.setattr(serving, "make_server", lambda home, **options: asked.append(options) or
+                        SimpleNamespace(effective_port=1, run=lambda: None, close=lambda: None))
+    assert "no result cache" in dateline(web_home, "serve", "--no-cache").stdout
+    assert dateline(web_home, "serve").exit_code == 0
+    for options, hits in zip(asked, (0, 1)):
+        app = create_app(Home(web_home), clock=lambda: NOW, cache_size=options["cache_size"])
+        for _ in range(2):
+            assert app.test_client().get("/api/search?q=cachedword").status_code == 200
+        assert app.extensions["dateline"].cache.hits == hits
+        app.extensions["dateline"].close()
+
+
 def test_serve_refuses_a_home_without_an_index_in_one_line(tmp_path):
     result = dateline(tmp_path / "empty", "serve")
     assert result.exit_code == 2

@@ -31,8 +31,11 @@ class BadAddress(ValueError):
     """A --host that cannot be listened on; str() is user-facing."""
 
 
+CACHE_SIZE = 256  # searches answered from memory (0: none, `serve --no-cache`)
+
+
 def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
-                cache_size: int = 256):
+                cache_size: int = CACHE_SIZE):
     """A bound, not yet running server (port 0 picks a free port: see `.effective_port`).
 
     Raises DatelineError for a home that cannot be searched,
@@ -50,11 +53,12 @@ def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, thread
     return server
 
 
-def serve(home: Home, *, host: str, port: int, threads: int,
+def serve(home: Home, *, host: str, port: int, threads: int, cache: bool = True,
           announce: Callable[[str], None] = print) -> None:
-    server = make_server(home, host=host, port=port, threads=threads)
+    server = make_server(home, host=host, port=port, threads=threads,
+                         cache_size=CACHE_SIZE if cache else 0)
     announce(f"Serving {home.root} on http://{host}:{server.effective_port}/ "
-             f"({threads} threads, read-only; Ctrl+C stops)")
+             f"({threads} threads, read-only{'' if cache else ', no result cache'}; Ctrl+C stops)")
     if not _is_loopback(host):
         announce(f"Note: {host} is reachable from other machines; anyone who can reach it "
                  "can read the archive.")
