@@ -53,6 +53,23 @@ def peak_rss_mb() -> float:
     return max(own, children) / 1024  # Linux reports KiB
 
 
+def resident_mb() -> float:
+    """Resident memory of this process now (MB; 0 where /proc is missing)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: how shared the cores were."""
+    try:
+        return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "load average unknown"
+
+
 def cpu_description() -> str:
     model = "unknown CPU"
     try:

@@ -8,7 +8,9 @@ x10: the 1987 SGML files plus `bench.corpus_copies` copies 1..9). Prints, per
 query, its matches and the p50/p95 of the top words alone, and the ratio to
 the name facets (people, places, sources, tags) on the same matches, measured
 in the same run. The first query also pays for building each segment's word
-table once; that build is timed and reported apart (`table build`).
+table once; that build is timed and reported apart (`table build`: wall and
+CPU seconds, the resident memory the tables keep afterwards, and the
+process's peak resident memory, which the build sets).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.common import latency_ms
+from bench.common import latency_ms, load_average, peak_rss_mb, resident_mb
 from dateline.corpus.home import Home
 from dateline.search.archive import Archive as Reader
 from dateline.search.engine import build_tree, find_matches
@@ -43,10 +45,15 @@ def main() -> None:
 
 def run(searcher, repeat: int) -> float:  # the engine's Reader (index/engine.py)
     """Prints the table; returns the worst p95 of the top words (ms)."""
-    started = time.perf_counter()
-    top_words(searcher, find_matches(searcher, build_tree("oil", Filters(), now=NOW)))
+    first = find_matches(searcher, build_tree("oil", Filters(), now=NOW))
+    before = resident_mb()
+    started, started_cpu = time.perf_counter(), time.process_time()
+    top_words(searcher, first)
     print(f"{searcher.doc_count()} articles; table build (first query) "
-          f"{(time.perf_counter() - started) * 1000:.0f} ms")
+          f"{(time.perf_counter() - started) * 1000:.0f} ms, "
+          f"{time.process_time() - started_cpu:.1f} CPU s; kept "
+          f"{resident_mb() - before:+.0f} MB resident (process peak {peak_rss_mb():.0f} MB, "
+          f"{before:.0f} MB before); {load_average()}")
     print(f"{'query':<18}{'matches':>9}{'words p50':>11}{'words p95':>11}{'facets p95':>12}{'ratio':>7}")
     worst = 0.0
     for query in QUERIES:
