@@ -80,12 +80,17 @@ def engine_of(location: IndexLocation, meta: dict) -> Engine:
         raise IndexIncompatible(
             f"the index in {home} was written by {name} {meta.get('engine_version')}, "
             f"{installed} is installed: run 'dateline index --rebuild'")
+    if meta.get("engine_layout", 1) != engine.layout:
+        raise IndexIncompatible(
+            f"the index in {home} was written in layout {meta.get('engine_layout', 1)} of the "
+            f"{name} engine, this Dateline writes layout {engine.layout}: "
+            "run 'dateline index --rebuild'")
     return engine
 
 
 def _generation_meta(engine: Engine, seq: int) -> dict:
     return {"schema": SCHEMA_VERSION, "applied_seq": seq, "engine": engine.name,
-            "engine_version": engine.version()}
+            "engine_version": engine.version(), "engine_layout": engine.layout}
 
 
 def live_engine_name(location: IndexLocation) -> str | None:

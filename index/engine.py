@@ -136,6 +136,10 @@ class Engine:
     """Writes and opens the index generations of one engine."""
 
     name = ""
+    # How the engine lays Dateline's fields out in its index; raised when an
+    # index written before cannot be updated or read as it is now (recorded
+    # in each generation as `engine_layout`, 1 when absent).
+    layout = 1
 
     def version(self) -> str:
         raise NotImplementedError

@@ -21,7 +21,8 @@ import hashlib
 import json
 import time
 from collections import Counter
-from itertools import accumulate, product
+from itertools import accumulate, filterfalse, product
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -32,9 +33,9 @@ from dateline.index.faults import crash_point
 from dateline.index.matches import EMPTY, Matches
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
-from dateline.index.analysis import STEM_SEPARATOR, edit_distance, index_words, stem_exceptions
+from dateline.index.analysis import STEM_SEPARATOR, edit_distance, index_text, stem_exceptions
 from dateline.index.analysis import stem as stem_of
-from dateline.index.schema import NAME_FIELDS, TITLE_BOOST, UNDATED, document_for
+from dateline.index.schema import NAME_FIELDS, TITLE_BOOST, UNDATED, date_key, document_for
 
 try:
     import tantivy
@@ -50,6 +51,8 @@ _WORD_FIELDS = ("title_exact", "body_exact")  # words with positions (phrases)
 _VALUE_FIELDS = (*(f"{n}_exact" for n in NAME_FIELDS),
                  *(f"{n}_facet" for n in ("person", "place", "source", "tag")), "site")
 _SHIFT = 32
+_FEW = 256  # column values read document by document up to this many, else whole
+_SPLIT = "whitespace"  # tantivy's tokenizer splitting at spaces only, built in
 _LOW = (1 << _SHIFT) - 1
 
 
@@ -64,10 +67,12 @@ def _version() -> str:
 def build_schema():
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    # Word fields are given `analysis.index_text`: Dateline's words, split at
+    # spaces by tantivy's whitespace tokenizer (no filter: the words are final).
     for name in _WORD_FIELDS:
-        builder.add_text_field(name, tokenizer_name="raw", index_option="position")
+        builder.add_text_field(name, tokenizer_name=_SPLIT, index_option="position")
     for name in NAME_FIELDS:  # the words of names, no positions
-        builder.add_text_field(name, tokenizer_name="raw", index_option="freq")
+        builder.add_text_field(name, tokenizer_name=_SPLIT, index_option="freq")
     for name in _VALUE_FIELDS:  # whole values; the facets are counted from columns
         builder.add_text_field(name, tokenizer_name="raw", index_option="freq",
                                fast=name.endswith("_facet"))
@@ -77,15 +82,10 @@ def build_schema():
     builder.add_text_field("cluster", tokenizer_name="raw", index_option="basic")
     # Each article's distinct body words as a column: top words are counted by
     # tantivy over a query's matches (a terms aggregation), as facets are.
-    builder.add_text_field("words", tokenizer_name="raw", index_option="basic", fast=True)
+    builder.add_text_field("words", tokenizer_name=_SPLIT, index_option="basic", fast=True)
     builder.add_unsigned_field("cluster_key", fast=True)
     builder.add_unsigned_field("date", indexed=True, fast=True)
     return builder.build()
-
-
-def _tokens(text: str):
-    return tantivy.PreTokenizedString("", [tantivy.Token(word, n, 0, 0)
-                                           for n, word in enumerate(index_words(text))])
 
 
 def _values(joined: str) -> list[str]:
@@ -99,22 +99,30 @@ def _cluster_key(cluster: str) -> int:
 
 def tantivy_document(article):
     fields = document_for(article)
+    title, body = fields["stem_forms"]
+    title_text, body_text = index_text(title), index_text(body)
     doc = tantivy.Document()
     doc.add_text("id", fields["id"])
-    for name in (*_WORD_FIELDS, *NAME_FIELDS):
+    if title_text:
+        doc.add_text("title_exact", title_text)
+    if body_text:
+        doc.add_text("body_exact", body_text)
+    for name in NAME_FIELDS:
         if fields.get(name):
-            doc.add_pre_tokenized_text(name, _tokens(fields[name]))
+            doc.add_text(name, index_text(fields[name]))
     for name in _VALUE_FIELDS:
-        for value in _values(fields.get(name, "")):
-            doc.add_text(name, value)
+        if name in fields:
+            for value in _values(fields[name]):
+                doc.add_text(name, value)
     if fields.get("url"):
         doc.add_text("url", fields["url"])
-    title, body = fields["stem_forms"]
-    body_words = set(index_words(body))
-    for word in body_words:
-        if not word.isdigit():  # numbers say little without their context
-            doc.add_text("words", word)
-    for item in stem_exceptions(set(index_words(title)) | body_words):
+    body_words = set(body_text.split(" ")) if body_text else set()
+    # numbers say little without their context
+    words = " ".join(filterfalse(str.isdigit, body_words))
+    if words:
+        doc.add_text("words", words)
+    for item in stem_exceptions(body_words.union(title_text.split(" ")) if title_text
+                                else body_words):
         doc.add_text("stem_forms", item)
     doc.add_text("cluster", fields["cluster"])
     doc.add_unsigned("cluster_key", _cluster_key(fields["cluster"]))
@@ -124,6 +132,7 @@ def tantivy_document(article):
 
 class TantivyEngine(Engine):
     name = "tantivy"
+    layout = 2  # 2: word fields given as text split at spaces (1: pre-tokenized)
 
     def version(self) -> str:
         return _version()
@@ -200,6 +209,72 @@ def _address(docnum: int):
     return tantivy.DocAddress(docnum >> _SHIFT, docnum & _LOW)
 
 
+def _docnums(addresses: list) -> np.ndarray:
+    """Document numbers of tantivy addresses (a loop in C, not in Python)."""
+    count = len(addresses)
+    segments = np.fromiter(map(attrgetter("segment_ord"), addresses), np.int64, count)
+    return (segments << _SHIFT) | np.fromiter(map(attrgetter("doc"), addresses), np.int64, count)
+
+
+def _numbers(values: list, missing: int, dtype) -> np.ndarray:
+    if None in values:  # a segment without the column
+        values = [missing if v is None else v for v in values]
+    return np.array(values, dtype=dtype)
+
+
+def _date_bounds(op: DateOp) -> tuple[int, int]:
+    """[low, high) in the date column's microseconds; undated articles are in no range."""
+    low = date_key(op.start) if op.start is not None else 0
+    high = date_key(op.end) if op.end is not None else UNDATED
+    return low, high
+
+
+def _date_filters(op: Op) -> list[DateOp]:
+    """The date ranges of a query that is nothing but date ranges ([] otherwise)."""
+    if isinstance(op, DateOp):
+        return [op]
+    if (isinstance(op, AndOp) and op.required and not op.excluded
+            and all(isinstance(item, DateOp) for item in op.required)):
+        return list(op.required)
+    return []
+
+
+class _Columns:
+    """Per-document columns laid out densely: a document's position is its
+    segment's start plus its number in the segment (deleted documents keep
+    their place, marked not live), so looking values up is one gather."""
+
+    def __init__(self, addresses: list, segments: int, *, dates: np.ndarray, keys: np.ndarray):
+        count = len(addresses)
+        segment = np.fromiter(map(attrgetter("segment_ord"), addresses), np.int64, count)
+        doc = np.fromiter(map(attrgetter("doc"), addresses), np.int64, count)
+        sizes = np.zeros(max(1, segments), dtype=np.int64)
+        np.maximum.at(sizes, segment, doc + 1)
+        self.starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        size = int(sizes.sum())
+        at = self.starts[segment] + doc
+        self.live = np.zeros(size, dtype=bool)
+        self.live[at] = True
+        self.docnums = np.zeros(size, dtype=np.int64)
+        self.docnums[at] = (segment << _SHIFT) | doc
+        self.dates = np.full(size, UNDATED, dtype=np.uint64)
+        self.dates[at] = dates
+        # A cluster's key here is the position of its first document, not the
+        # hash the index keeps: keys then rise with document numbers (an
+        # article is mostly a cluster of its own), which makes sorting them
+        # for collapsing cheap, as the Whoosh engine's cluster numbers do.
+        order = np.argsort(at, kind="stable")
+        _, first, cluster = np.unique(keys[order], return_index=True, return_inverse=True)
+        self.keys = np.zeros(size, dtype=np.int64)
+        self.keys[at[order]] = at[order][first[cluster]]
+
+    def positions(self, ids: np.ndarray) -> np.ndarray:
+        return self.starts[ids >> _SHIFT] + (ids & _LOW)
+
+
+_COLUMNS = {"date": "dates", "cluster_key": "keys"}
+
+
 class TantivyMatches(Matches):
     """Matches that remember their query: facets are counted by tantivy over it."""
 
@@ -219,6 +294,7 @@ class TantivyReader(Reader):
         self._forms: dict[tuple[str, str], list[str]] = {}
         self._words: dict[str, dict[str, int]] = {}
         self._everywhere: dict[str, int] | None = None
+        self._columns: _Columns | None = None
 
     def doc_count(self) -> int:
         return self._searcher.num_docs
@@ -229,14 +305,45 @@ class TantivyReader(Reader):
         query = self._query(op)
         if query is None:
             return EMPTY
+        dates = _date_filters(op)
+        if dates:  # a date range alone: read from the date column, no hit per document
+            columns = self._all_columns()
+            keep = columns.live.copy()
+            for date_op in dates:
+                low, high = _date_bounds(date_op)
+                keep &= (columns.dates >= low) & (columns.dates < high)
+            ids = columns.docnums[keep]
+            return TantivyMatches(ids, np.zeros(len(ids)), query) if len(ids) else EMPTY
         hits = self._searcher.search(query, limit=max(1, self._searcher.num_docs), count=False).hits
         if not hits:
             return EMPTY
-        count = len(hits)
-        ids = np.fromiter(((a.segment_ord << _SHIFT) | a.doc for _, a in hits), np.int64, count)
-        scores = np.fromiter((s for s, _ in hits), np.float64, count)
+        ids = _docnums([a for _, a in hits])
+        scores = np.fromiter(map(itemgetter(0), hits), np.float64, len(hits))
         order = np.argsort(ids, kind="stable")
         return TantivyMatches(ids[order], scores[order], query)
+
+    def _all_columns(self) -> _Columns:
+        """The date and cluster-key columns of every live document, read once
+        per reader: date ranges, sorting and collapsing over many matches
+        then index them in numpy instead of asking tantivy document by document."""
+        if self._columns is None:
+            addresses = [a for _, a in self._searcher.search(
+                tantivy.Query.all_query(), limit=max(1, self._searcher.num_docs), count=False).hits]
+            self._columns = _Columns(
+                addresses, self._searcher.num_segments,
+                dates=_numbers(self._searcher.fast_field_values("date", addresses), UNDATED, np.uint64),
+                keys=_numbers(self._searcher.fast_field_values("cluster_key", addresses), 0, np.int64))
+        return self._columns
+
+    def _lookup(self, column: str, ids: np.ndarray, missing: int, dtype) -> np.ndarray:
+        """A column's values for `ids`: from the whole column when many are
+        asked for (or it was read already), else document by document."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if self._columns is None and len(ids) <= _FEW:
+            values = self._searcher.fast_field_values(column, [_address(int(d)) for d in ids])
+            return _numbers(values, missing, dtype)
+        columns = self._all_columns()
+        return getattr(columns, _COLUMNS[column])[columns.positions(ids)]
 
     def _query(self, op: Op):
         """The tantivy query for `op`; None when it can match nothing."""
@@ -310,10 +417,7 @@ class TantivyReader(Reader):
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
 
     def _dates(self, op: DateOp):
-        from dateline.index.schema import date_key
-
-        low = date_key(op.start) if op.start is not None else 0
-        high = date_key(op.end) if op.end is not None else UNDATED
+        low, high = _date_bounds(op)
         return tantivy.Query.range_query(self._schema, "date", tantivy.FieldType.Unsigned, low,
                                          high, include_lower=True, include_upper=False)
 
@@ -356,12 +460,8 @@ class TantivyReader(Reader):
         doc = self._searcher.doc
         return [doc(_address(int(d))).get_first("id") for d in ids]
 
-    def _column(self, field: str, ids: np.ndarray, missing: int) -> list:
-        values = self._searcher.fast_field_values(field, [_address(int(d)) for d in ids])
-        return [missing if v is None else v for v in values]
-
     def date_values(self, ids: np.ndarray) -> np.ndarray:
-        return np.array(self._column("date", ids, UNDATED), dtype=np.uint64)
+        return self._lookup("date", ids, UNDATED, np.uint64)
 
     def facet_counts(self, matches: Matches, fields: list[str]) -> dict[str, Counter]:
         counts = {field: Counter() for field in fields}
@@ -397,7 +497,7 @@ class TantivyReader(Reader):
         return {b["key"]: int(b["doc_count"]) for b in found.get("w", {}).get("buckets", [])}
 
     def cluster_keys(self, ids: np.ndarray) -> np.ndarray:
-        return np.array(self._column("cluster_key", ids, 0), dtype=np.int64)
+        return self._lookup("cluster_key", ids, 0, np.int64)
 
     def cluster_members(self, cluster: str) -> list[str]:
         query = tantivy.Query.term_query(self._schema, "cluster", cluster)

@@ -74,6 +74,25 @@ def test_another_engine_version_asks_for_a_rebuild(tmp_path):
     assert invoke(home, "search", "dispatch").exit_code == 0
 
 
+def test_a_tantivy_index_of_an_older_layout_asks_for_a_rebuild(tmp_path):
+    home = tmp_path / "home"
+    articles = str(write_articles(tmp_path / "a.jsonl", 0, 5))
+    assert invoke(home, "index", "--engine", "tantivy").exit_code == 0
+    assert invoke(home, "update", articles).exit_code == 0
+    location = IndexLocation.in_home(home)
+    gen_dir = location.current_dir()
+    assert read_meta(gen_dir)["engine_layout"] == 2
+    write_meta(gen_dir, {**read_meta(gen_dir), "engine_layout": 1})
+    with pytest.raises(IndexIncompatible) as caught:
+        open_live_index(location)
+    assert str(caught.value) == (f"the index in {home} was written in layout 1 of the tantivy "
+                                 "engine, this Dateline writes layout 2: "
+                                 "run 'dateline index --rebuild'")
+    assert invoke(home, "update", articles).exit_code != 0  # never written into wrongly
+    assert invoke(home, "index", "--rebuild").exit_code == 0
+    assert invoke(home, "search", "dispatch").exit_code == 0
+
+
 def _installed() -> str:
     import whoosh
 
@@ -103,13 +122,14 @@ def test_whoosh_internals_that_changed_stop_with_an_error_not_a_slow_answer(whoo
     assert "stores posting blocks differently" in str(caught.value)
 
 
-@pytest.fixture(scope="module")
-def grown_home(tmp_path_factory):
+@pytest.fixture(scope="module", params=("whoosh", "tantivy"))
+def grown_home(tmp_path_factory, request):
     """An index grown as archives grow: several updates (several segments),
     words in more than 128 articles (posting lists of several blocks), and
-    removals (deleted documents)."""
+    removals (deleted documents); with each engine."""
     folder = tmp_path_factory.mktemp("grown")
     home = folder / "home"
+    assert invoke(home, "index", "--engine", request.param).exit_code == 0
     assert invoke(home, "update", str(write_articles(folder / "a.jsonl", 0, 300))).exit_code == 0
     assert invoke(home, "update", str(write_articles(folder / "b.jsonl", 300, 40))).exit_code == 0
     removed = [f"art-{n}" for n in (3, 150, 299, 310)]
@@ -140,3 +160,33 @@ def test_several_segments_long_posting_lists_and_deletions_answer_as_whoosh(grow
         got = reader.article_ids(reader.match(lower(parse_query(query, now=NOW))).ids.tolist())
     assert len(got) == len(set(got)) and set(got) == expected
     assert not set(removed) & set(got)
+
+
+def test_columns_read_whole_give_what_reading_each_document_gives(grown_home):
+    """The tantivy reader reads the date and cluster columns whole when many
+    documents are asked for (and for a query of dates alone): the same values,
+    the same clusters and the same matches as asking document by document."""
+    from dateline.index import tantivy_engine
+    from dateline.search.lower import lower
+    from dateline.search.parser import parse_query
+
+    home, removed = grown_home
+    with Archive(home) as archive:
+        reader = archive.reader()
+        if not isinstance(reader, tantivy_engine.TantivyReader):
+            pytest.skip("the Whoosh engine reads its columns whole always")
+        every = reader.match(lower(parse_query("*", now=NOW))).ids
+        few = every[::7][: tantivy_engine._FEW]
+        one_by_one = (reader.date_values(few), reader.cluster_keys(few))
+        assert reader._columns is None  # nothing read whole yet
+        march = reader.match(lower(parse_query("date:2014-03", now=NOW)))
+        assert reader._columns is not None
+        whole = (reader.date_values(few), reader.cluster_keys(few))
+        assert one_by_one[0].tolist() == whole[0].tolist()
+        assert len(set(one_by_one[1].tolist())) == len(set(whole[1].tolist()))
+        pairs = set(zip(one_by_one[1].tolist(), whole[1].tolist()))
+        assert len(pairs) == len(set(whole[1].tolist()))  # the same clusters
+        # The query of dates alone, as tantivy's own range query finds it.
+        in_march = reader.match(lower(parse_query("date:2014-03 dispatch OR date:2014-03", now=NOW)))
+        assert march.ids.tolist() == in_march.ids.tolist() and len(march.ids) > 0
+        assert not set(removed) & set(reader.article_ids(march.ids.tolist()))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from dateline.index.analysis import index_words, stem, stem_exceptions
+from dateline.index.analysis import FOLD_TABLE, WORD, index_text, index_words, stem, stem_exceptions
 from dateline.search.cli import app
 
 ARTICLES = [
@@ -83,6 +83,22 @@ def test_the_possessive_is_not_a_word_of_its_own():
     assert index_words("The yen's rise, Kenya’s rains, O'Neill's bid") == [
         "the", "yen", "rise", "kenya", "rains", "o'neill", "bid"]
     assert index_words("don't it's JAMES'S yen'sx") == ["don't", "it", "james", "yen'sx"]
+
+
+# Letters whose lower-casing depends on their neighbours (Greek final sigma),
+# that lower-case to two letters (German sharp s, Turkish dotted I), accented,
+# apostrophes, spaces of every kind, digits and marks.
+_TRICKY = st.text(st.sampled_from("ΣσςΟΔΑßẞİıIiéÉøØ’'sS -.\u00a0\u2003\n\t0٣²_ǅ\u0301ﬁ") | st.characters(),
+                  max_size=60)
+
+
+@settings(max_examples=1000)
+@given(_TRICKY)
+def test_the_words_of_a_whole_text_are_its_words_lowered_and_folded_one_by_one(text):
+    words = [w.lower().translate(FOLD_TABLE) for w in WORD.findall(text)]
+    assert index_words(text) == words
+    assert index_text(text) == " ".join(words)  # what the tantivy engine splits at spaces
+    assert all(w and not any(ch.isspace() for ch in w) for w in words)
 
 
 @settings(max_examples=500)
