@@ -37,10 +37,20 @@ MAX_PREFIX_WORDS = 1000
 # and then the most common first (Lucene's and Elasticsearch's default
 # max_expansions): 'ab~2' is near thousands of words.
 MAX_FUZZY_WORDS = 50
+# A phrase with slop may place its words in at most this many ways (each word
+# 1 to N+1 positions after the one before: (N+1) ** (words - 1)). The tantivy
+# engine asks for every placement as an exact phrase (its own slop counts
+# differently and takes words reordered), so both engines refuse beyond it.
+MAX_PHRASE_PLACEMENTS = 1024
 
 
 class TooManyWords(ValueError):
     """A prefix matches too many words (str() is user-facing)."""
+
+
+def too_many_placements(text: str, slop: int, words: int) -> TooManyWords:
+    return TooManyWords(f"'\"{text}\"~{slop}' places its {words} words in more than "
+                        f"{MAX_PHRASE_PLACEMENTS:,} ways: use fewer words or a smaller ~N")
 
 
 class IndexUnavailable(Exception):

@@ -46,7 +46,6 @@ WRITER_HEAP_BYTES = 256_000_000  # split between the writer's threads
 SYNC_HEAP_BYTES = 64_000_000
 FACET_BUCKETS = 65_000  # tantivy's limit on buckets in one aggregation
 COMMON_SHARE, COMMON_FROM = 0.2, 1000  # as index/whoosh_engine/word_table.py
-MAX_PLACEMENTS = 64  # a phrase with slop: exact placements asked for, at most
 _WORD_FIELDS = ("title_exact", "body_exact")  # words with positions (phrases)
 _VALUE_FIELDS = (*(f"{n}_exact" for n in NAME_FIELDS),
                  *(f"{n}_facet" for n in ("person", "place", "source", "tag")), "site")
@@ -383,16 +382,16 @@ class TantivyReader(Reader):
     def _phrase(self, op: PhraseOp):
         """Words in order, each 1 to `reach` positions after the one before, as
         Dateline means it. tantivy's own slop also takes words out of order
-        (and a repeated word at one position), so every allowed placement is
-        asked for as an exact phrase; past MAX_PLACEMENTS, tantivy's slop is
-        used (it may then also find the words reordered)."""
+        (and a repeated word at one position) and is one budget for all gaps
+        ("a b c"~1 misses "a x b x c"), so every allowed placement is asked
+        for as an exact phrase (lowering refuses more than
+        MAX_PHRASE_PLACEMENTS)."""
         Q = tantivy.Query
         if any(self._term(op.field, w) is None for w in op.words):
             return None
         gaps = len(op.words) - 1
-        if op.reach == 1 or op.reach**gaps > MAX_PLACEMENTS:
-            query = Q.phrase_query(self._schema, op.field, list(op.words), slop=op.reach - 1)
-            return self._boosted(op.field, query)
+        if op.reach == 1:
+            return self._boosted(op.field, Q.phrase_query(self._schema, op.field, list(op.words)))
         phrases = []
         for steps in product(range(1, op.reach + 1), repeat=gaps):
             offsets = [0, *accumulate(steps)]

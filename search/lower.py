@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from dateline.index.analysis import fold, index_words
+from dateline.index.engine import MAX_PHRASE_PLACEMENTS, too_many_placements
 from dateline.index.analysis import stem as stem_of
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
@@ -83,6 +84,8 @@ def _phrase(node: Phrase) -> Op:
     parts = tuple(words(node.text, stem=False))
     if not parts:
         return NoneOp()
+    if (node.slop + 1) ** (len(parts) - 1) > MAX_PHRASE_PLACEMENTS:
+        raise too_many_placements(node.text, node.slop, len(parts))
 
     def make(f: str) -> Op:
         if len(parts) == 1:

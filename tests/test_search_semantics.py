@@ -35,6 +35,14 @@ def test_phrase_with_slop_allows_words_between(ids):
     assert ids('"bank england"') == set()
 
 
+def test_a_phrase_placing_its_words_too_many_ways_is_refused_with_a_reason(archive):
+    with pytest.raises(SearchError) as caught:
+        search(archive, '"one two three four five"~6', now=NOW)
+    assert str(caught.value) == ("'\"one two three four five\"~6' places its 5 words in more "
+                                 "than 1,024 ways: use fewer words or a smaller ~N")
+    assert search(archive, '"one two three four five"~4', now=NOW).total == 0  # 5**4 = 625 ways
+
+
 def test_all_words_are_required(ids):
     assert ids("oil supply") == {"oil-prices"}
 

@@ -20,6 +20,7 @@ from whoosh import fields, index
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.analysis import StemFilter
+from whoosh.matching import AndNotMatcher
 
 from dateline.corpus.dates import to_utc
 from dateline.index.schema import NAME_FIELDS, document_for, fold
@@ -71,15 +72,37 @@ def to_whoosh(node: Node) -> wq.Query:
     if isinstance(node, DateRange):
         return _date_range(node)
     if isinstance(node, Not):
-        return wq.AndNot(wq.Every(), to_whoosh(node.item))
+        return AndNot(wq.Every(), to_whoosh(node.item))
     if isinstance(node, And):
         positives = [to_whoosh(i) for i in node.items if not isinstance(i, Not)]
         negatives = [to_whoosh(i.item) for i in node.items if isinstance(i, Not)]
         base = wq.And(positives) if positives else wq.Every()
-        return wq.AndNot(base, wq.Or(negatives)) if negatives else base
+        return AndNot(base, wq.Or(negatives)) if negatives else base
     if isinstance(node, Or):
         return wq.Or([to_whoosh(i) for i in node.items])
     raise TypeError(f"cannot compile {node!r}")  # pragma: no cover
+
+
+class _AndNotMatcher(AndNotMatcher):
+    """Whoosh's AndNotMatcher, except that it drops the first match too.
+
+    Whoosh's own (whoosh3 3.54) skips the excluded list forward at the start
+    only when both lists start on the same document: when the excluded list
+    starts earlier, the first match is kept even if it is excluded
+    (`bank -tie` over "tie", "bank tie", "bank" finds "bank tie"). Its
+    `_find_next` handles that case, as it does after every later match."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class AndNot(wq.AndNot):
+    """`a ANDNOT b`, with the matcher above (scored by `a` alone, as Whoosh's)."""
+
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context),
+                              self.b.matcher(searcher, searcher.boolean_context()))
 
 
 def _both(make) -> wq.Query:
