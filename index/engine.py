@@ -15,7 +15,7 @@ objects (no Whoosh searcher, no tantivy `Searcher`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # numpy loads only when a query runs, not for every command
@@ -33,9 +33,8 @@ ProgressCallback = Callable[[int, int], None]  # (done, total)
 # postings of most of the vocabulary (seconds on a large archive) and tell
 # nothing.
 MAX_PREFIX_WORDS = 1000
-# A fuzzy word searches at most this many of the words near it, the nearest
-# and then the most common first (Lucene's and Elasticsearch's default
-# max_expansions): 'ab~2' is near thousands of words.
+# A fuzzy word searches at most this many of the words near it (Lucene's and
+# Elasticsearch's default max_expansions): 'ab~2' is near thousands of words.
 MAX_FUZZY_WORDS = 50
 # A phrase with slop may place its words in at most this many ways (each word
 # 1 to N+1 positions after the one before: (N+1) ** (words - 1)). The tantivy
@@ -46,6 +45,31 @@ MAX_PHRASE_PLACEMENTS = 1024
 
 class TooManyWords(ValueError):
     """A prefix matches too many words (str() is user-facing)."""
+
+
+def fuzzy_words(word: str, distance: int, near: Iterable[str],
+                live: Callable[[str], bool]) -> list[str]:
+    """The words `word~distance` searches, chosen alike by every engine: of
+    `near` (the field's indexed words within `distance` edits, however the
+    engine finds them), the nearest first, then in word order, at most
+    MAX_FUZZY_WORDS. Past that many, only words some live article holds
+    (`live`) count: a word left by deleted articles alone would take a place
+    for nothing, and engines drop such words at different times. Word order,
+    not frequency, breaks ties: engines count deleted articles in a word's
+    frequency until they merge, each at its own time."""
+    from dateline.index.analysis import edit_distance
+
+    ranked = sorted((found, w) for w in set(near)
+                    if (found := edit_distance(word, w, distance)) <= distance)
+    if len(ranked) <= MAX_FUZZY_WORDS:
+        return [w for _, w in ranked]
+    chosen: list[str] = []
+    for _, w in ranked:
+        if len(chosen) == MAX_FUZZY_WORDS:
+            break
+        if live(w):
+            chosen.append(w)
+    return chosen
 
 
 def too_many_placements(text: str, slop: int, words: int) -> TooManyWords:

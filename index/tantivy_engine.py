@@ -433,17 +433,19 @@ class TantivyReader(Reader):
         return found
 
     def _fuzzy_words(self, op: FuzzyOp) -> list[str]:
-        """As the Whoosh engine chooses them: within the distance, nearest
-        first, then the words in most articles, at most MAX_FUZZY_WORDS."""
+        """As the Whoosh engine chooses them (`engine.fuzzy_words`)."""
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
-        vocabulary = self._vocabulary(op.field)
-        near = process.extract(op.word, list(vocabulary), scorer=OSA.distance,
+        near = process.extract(op.word, list(self._vocabulary(op.field)), scorer=OSA.distance,
                                score_cutoff=op.distance, limit=None)
-        ranked = sorted((edit_distance(op.word, w, op.distance), -vocabulary[w], w)
-                        for w, _score, _key in near)
-        return [w for d, _, w in ranked if d <= op.distance][:boundary.MAX_FUZZY_WORDS]
+        return boundary.fuzzy_words(op.word, op.distance, (w for w, _, _ in near),
+                                    lambda w: self._live(op.field, w))
+
+    def _live(self, field: str, word: str) -> bool:
+        """Whether a live article holds the word (its frequency counts deleted ones)."""
+        query = tantivy.Query.term_query(self._schema, field, word)
+        return bool(self._searcher.search(query, limit=1, count=False).hits)
 
     def _vocabulary(self, field: str) -> dict[str, int]:
         """{word: articles holding it} of a field, read once per reader."""

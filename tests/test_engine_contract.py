@@ -65,6 +65,15 @@ def archive_of(seed: int, size: int = 300) -> list[Article]:
     ) for n in range(size)]
 
 
+# Fuzzy words: misspelt ones, accented ones, numbers, and "dispatch12", near
+# more than MAX_FUZZY_WORDS words ("dispatch1" .. "dispatch299"): the cap and
+# its order are compared too.
+FUZZY = ["bnak", "prcies", "dyng", "lyng", "tying", "kenia", "cafe", "zürich", "sao", "asad",
+         "1987", "42", "dispatch12", "dispatch7"]
+FUZZY_NAMES = [("person", "lavorv"), ("person", "nunez"), ("person", "lee"), ("place", "kenia"),
+               ("place", "zurch"), ("source", "reuter"), ("tag", "enrgy")]
+
+
 def word() -> st.SearchStrategy[str]:
     return st.sampled_from([w for w in WORDS if w not in ("the", "of", "in", "and")])
 
@@ -75,7 +84,8 @@ def _quoted(words: list[str]) -> str:
 
 @st.composite
 def query(draw, depth: int = 0) -> str:
-    kinds = ["word", "phrase", "slop", "prefix", "field", "date", "title"]
+    kinds = ["word", "phrase", "slop", "prefix", "field", "date", "title", "fuzzy", "fuzzy",
+             "site"]
     if depth < 2:
         kinds += ["and", "or", "not", "group"]
     kind = draw(st.sampled_from(kinds))
@@ -102,12 +112,33 @@ def query(draw, depth: int = 0) -> str:
                                      f"date:>{year}"]))
     if kind == "title":
         return f"title:{draw(word())}"
+    if kind == "site":
+        n = draw(st.integers(0, 3))  # news3 holds nothing
+        return draw(st.sampled_from([f"site:news{n}.example.com", f"site:www.news{n}.example.com",
+                                     f"url:https://news{n}.example.com/{n}"]))
+    if kind == "fuzzy":
+        distance = draw(st.sampled_from(["", "0", "1", "2"]))
+        where = draw(st.sampled_from(["", "title:", "name"]))
+        if where == "name":
+            field, text_ = draw(st.sampled_from(FUZZY_NAMES))
+            return f"{field}:{text_}~{distance}"
+        return f"{where}{draw(st.sampled_from(FUZZY))}~{distance}"
     if kind == "group":
         return f"({draw(query(depth + 1))})"
     if kind == "not":
-        return f"{draw(query(depth + 1))} -{draw(query(depth + 1))}"
+        negation = draw(st.sampled_from([" -", " NOT "]))
+        return f"{draw(query(depth + 1))}{negation}{draw(query(depth + 1))}"
     joiner = " OR " if kind == "or" else draw(st.sampled_from([" ", " AND "]))
     return joiner.join(draw(st.lists(query(depth + 1), min_size=2, max_size=3)))
+
+
+def test_the_generated_archives_hold_what_the_contract_is_about():
+    articles = archive_of(0)
+    text_ = " ".join(f"{a.title} {a.body}" for a in articles)
+    assert len(articles) >= 300
+    for kind in (["dying", "lying", "tying"], ["yen's", "Kenya’s"], ["café", "São", "Zürich"],
+                 ["U.S.-led", "al-Assad"], ["1987", "3.5", "2,000"]):
+        assert all(f" {w} " in f" {text_} " for w in kind), kind
 
 
 def _index_all(articles: list[Article], folder) -> tuple[list[Archive], object]:

@@ -95,3 +95,14 @@ def test_both_ways_of_finding_near_words_agree(whoosh_archive):
         assert [seg.words_within("body_exact", w, 1) for w in ("lavrvo", "prise", "oil")] \
             == by_automaton
         assert "lavrov" in by_automaton[0]
+
+
+def test_the_words_a_fuzzy_word_searches_are_the_nearest_then_in_word_order(monkeypatch):
+    near = ["dollars", "dolar", "dollar", "collar", "dolls", "pollar"]
+    assert boundary.fuzzy_words("dollar", 2, near, live=lambda w: True) == \
+        ["dollar", "collar", "dolar", "dollars", "pollar", "dolls"]
+    monkeypatch.setattr(boundary, "MAX_FUZZY_WORDS", 3)
+    # past the cap, a word only deleted articles held takes no place
+    assert boundary.fuzzy_words("dollar", 2, near, live=lambda w: w != "collar") == \
+        ["dollar", "dolar", "dollars"]
+    assert boundary.fuzzy_words("dollar", 1, ["dollar", "dolls"], live=lambda w: False) == ["dollar"]

@@ -23,6 +23,7 @@ from whoosh.analysis import StemFilter
 from whoosh.matching import AndNotMatcher
 
 from dateline.corpus.dates import to_utc
+from dateline.index import engine as boundary
 from dateline.index.schema import NAME_FIELDS, document_for, fold
 from dateline.index.whoosh_engine.fields import build_schema, exact_analyzer
 from dateline.search.lower import words
@@ -57,7 +58,8 @@ def build_reference(articles, folder: Path):
                 doc.pop("date", None)
             writer.add_document(**doc)
     return ix
-from dateline.search.query import And, DateRange, MatchAll, Node, Not, Or, Phrase, Prefix, Term
+from dateline.search.query import (And, DateRange, Fuzzy, MatchAll, Node, Not, Or, Phrase, Prefix,
+                                   Term)
 
 
 def to_whoosh(node: Node) -> wq.Query:
@@ -69,6 +71,8 @@ def to_whoosh(node: Node) -> wq.Query:
         return _phrase(node)
     if isinstance(node, Prefix):
         return _prefix(node)
+    if isinstance(node, Fuzzy):
+        return _fuzzy(node)
     if isinstance(node, DateRange):
         return _date_range(node)
     if isinstance(node, Not):
@@ -157,6 +161,59 @@ def _prefix(node: Prefix) -> wq.Query:
     if node.field is None:
         return _both(lambda f: wq.Prefix(f"{f}_exact", stem))
     return wq.Prefix(node.field, node.text.lower() if node.field == "site" else node.text)
+
+
+def _fuzzy(node: Fuzzy) -> wq.Query:
+    parts = words(node.text, stem=False)
+    if len(parts) != 1:
+        return wq.NullQuery
+    if node.field is None:
+        return _both(lambda f: NearWords(f"{f}_exact", parts[0], node.distance))
+    field = "title_exact" if node.field == "title" else node.field
+    return NearWords(field, parts[0], node.distance)
+
+
+class NearWords(wq.MultiTerm):
+    """`word~N` the textbook way: the field's words within N edits (by the
+    dynamic programme below, not rapidfuzz), the nearest first, then in word
+    order, at most MAX_FUZZY_WORDS, each scored as its own term. The
+    vocabulary is the reader's: the reference index is one segment."""
+
+    def __init__(self, fieldname: str, text: str, distance: int):
+        self.fieldname, self.text, self.distance, self.boost = fieldname, text, distance, 1.0
+
+    def __eq__(self, other) -> bool:
+        return (type(other) is NearWords
+                and (self.fieldname, self.text, self.distance) == (other.fieldname, other.text,
+                                                                   other.distance))
+
+    def __hash__(self) -> int:
+        return hash((self.fieldname, self.text, self.distance))
+
+    def __repr__(self) -> str:
+        return f"NearWords({self.fieldname!r}, {self.text!r}, {self.distance})"
+
+    def _btexts(self, ixreader):
+        if self.fieldname not in ixreader.schema:
+            return []
+        near = sorted((d, w) for w in ixreader.lexicon(self.fieldname)
+                      if (d := _edits(self.text, w.decode("utf-8"))) <= self.distance)
+        return [w for _, w in near][:boundary.MAX_FUZZY_WORDS]
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, changes and
+    swaps of two neighbours, one edit each (the textbook table)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1,
+                         rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def _exact_value(field: str, text: str) -> wq.Query:

@@ -27,7 +27,6 @@ from dateline.index.matches import EMPTY, Matches
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
 from dateline.index.schema import UNDATED, date_key
-from dateline.index.analysis import edit_distance
 from dateline.index.whoosh_engine.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searcher uses
@@ -209,19 +208,24 @@ class _Run:
         return _union([self._term(op.field, word, seg) for word in found])
 
     def _fuzzy_words(self, op: FuzzyOp) -> list[str]:
-        """The words a fuzzy word searches: chosen once over the whole index
-        (every segment searches the same words), nearest first, then the
-        words in most articles, at most MAX_FUZZY_WORDS."""
+        """The words a fuzzy word searches (`engine.fuzzy_words`), chosen once
+        over the whole index: every segment searches the same words."""
         found = self._fuzzy.get(op)
         if found is None:
             near: set[str] = set()
             for seg in self._segments:
                 near |= seg.words_within(op.field, op.word, op.distance)
-            ranked = sorted((edit_distance(op.word, w, op.distance),
-                             -self.searcher.doc_frequency(op.field, w), w) for w in near)
-            found = self._fuzzy[op] = [w for d, _, w in ranked
-                                        if d <= op.distance][:boundary.MAX_FUZZY_WORDS]
+            found = self._fuzzy[op] = boundary.fuzzy_words(
+                op.word, op.distance, near, lambda w: self._live(op.field, w))
         return found
+
+    def _live(self, field: str, word: str) -> bool:
+        """Whether a live article holds the word."""
+        for seg in self._segments:
+            ids = seg.postings(field, word)[0]
+            if len(ids) and not np.isin(ids, seg.deleted, assume_unique=True).all():
+                return True
+        return False
 
     def _dates(self, op: DateOp, seg: SegmentArrays) -> Matches:
         dates = seg.column("date")
