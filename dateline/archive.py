@@ -246,7 +246,7 @@ class Archive(WatchMethods):
             else:
                 result = bring_index_up_to_date(store, location, progress=progress)
             if optimize:
-                result["optimized"] = optimize_index(location)
+                result["optimized"] = optimize_index(location, store)
             result.update(self._find_watch_news(store))
         result["seconds"] = round(time.perf_counter() - started, 3)
         return result

@@ -205,10 +205,21 @@ def sync_index(store: ArticleStore, location: IndexLocation) -> dict:
     return counts
 
 
-def optimize_index(location: IndexLocation) -> dict:
-    """Merge the live generation into one segment (readers keep the old until commit)."""
+def optimize_index(location: IndexLocation, store: ArticleStore | None = None) -> dict:
+    """Merge the live generation into one segment (readers keep the old until
+    commit). An engine that cannot merge in place (tantivy's Python package
+    has no merge) has its generation written anew from the store, by one
+    writer thread, and switched to atomically as a rebuild is; the result
+    then says `"rewritten": true`."""
     with _live_generation(location) as (engine, gen_dir, _meta):
         counts = engine.optimize(gen_dir)
+        before = engine.segment_count(gen_dir) if counts is None else 0
+    if counts is None:
+        if store is None:
+            raise ValueError("this engine optimizes by rewriting the index: pass the store")
+        rebuild_index(store, location, procs=1)
+        counts = {"segments_before": before, "segments_after": segment_count(location),
+                  "rewritten": True}
     _remove_garbage(location)
     return counts
 

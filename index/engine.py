@@ -187,7 +187,10 @@ class Engine:
         """Apply {article id: 'put' | 'delete'} to the generation and commit."""
         raise NotImplementedError
 
-    def optimize(self, gen_dir: Path) -> dict:
+    def optimize(self, gen_dir: Path) -> dict | None:
+        """Merge the generation into one segment: {"segments_before", "segments_after"};
+        None when the engine cannot merge in place (the generation is then
+        written anew from the store, `build.optimize_index`)."""
         raise NotImplementedError
 
     def open_reader(self, gen_dir: Path) -> Reader:

@@ -175,11 +175,14 @@ class TantivyEngine(Engine):
         writer.wait_merging_threads()
         return {"added_or_updated": updated, "deleted": deleted}
 
-    def optimize(self, gen_dir: Path) -> dict:
-        # tantivy merges its segments itself after each commit (its log merge
-        # policy); the Python package offers no explicit merge.
-        count = self.segment_count(gen_dir)
-        return {"segments_before": count, "segments_after": count}
+    def optimize(self, gen_dir: Path) -> dict | None:
+        # tantivy merges segments itself after commits (its log merge policy),
+        # but the Python package offers no merge on demand: an index of more
+        # than one segment, or with deleted documents, is written anew.
+        segments = json.loads((gen_dir / "meta.json").read_text())["segments"]
+        if len(segments) <= 1 and not any(s.get("deletes") for s in segments):
+            return {"segments_before": len(segments), "segments_after": len(segments)}
+        return None
 
     def open_reader(self, gen_dir: Path) -> TantivyReader:
         if not (gen_dir / "meta.json").exists():

@@ -103,7 +103,9 @@ def index_command(
     if optimize and not as_json:
         merged = result["optimized"]
         typer.echo(f"Optimized: {output.plural(merged['segments_before'], 'segment')} merged into "
-                   f"{merged['segments_after']}.")
+                   f"{merged['segments_after']}"
+                   + (" (the index written anew from the store: this engine cannot merge in place)."
+                      if merged.get("rewritten") else "."))
     if not as_json:
         print_watch_news(result)
 

@@ -106,15 +106,30 @@ def _writer_started(home: Path, pid: int) -> bool:
         return False
 
 
-def _kill_at_random_moment(args: list[str], home: Path, rng: random.Random) -> bool:
-    """Start the writer, wait until it holds the home, then SIGKILL it after a
-    random delay; True when the kill interrupted it (it had not finished)."""
+def _start_writer(args: list[str], home: Path) -> subprocess.Popen:
+    """The command in a subprocess, returned once it holds the home (or has ended)."""
     proc = subprocess.Popen([sys.executable, "-m", "dateline.search.cli", "--home", str(home), *args],
                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not _writer_started(home, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    time.sleep(rng.uniform(0.0, 0.3))
+    return proc
+
+
+def _seconds_of_work(args: list[str], home: Path) -> float:
+    """How long the command runs, uninterrupted, once it holds the home."""
+    proc = _start_writer(args, home)
+    started = time.monotonic()
+    assert proc.wait() == 0
+    return time.monotonic() - started
+
+
+def _kill_at_random_moment(args: list[str], home: Path, rng: random.Random, within: float) -> bool:
+    """Start the writer, wait until it holds the home, then SIGKILL it after a
+    random delay of at most `within` seconds; True when the kill interrupted
+    it (it had not finished)."""
+    proc = _start_writer(args, home)
+    time.sleep(rng.uniform(0.0, within))
     proc.send_signal(signal.SIGKILL)
     return proc.wait() == -signal.SIGKILL
 
@@ -131,14 +146,18 @@ def _processes_mentioning(text: str) -> list[int]:
 
 
 @pytest.mark.slow
-def test_a_randomized_soak_of_killed_updates_and_parallel_rebuilds(tmp_path):
+def test_a_randomized_soak_of_killed_updates_and_parallel_rebuilds(tmp_path, engine):
     """Four rounds (seeded): an update or a parallel rebuild killed at a named
-    point chosen at random, or a parallel rebuild (seconds of work) killed at a
-    random moment once it holds the home. Every kill must interrupt a running
-    writer; afterwards the index is searchable, killed workers do not linger,
-    and a rerun makes store and index agree."""
+    point chosen at random, or a parallel rebuild killed at a random moment
+    once it holds the home (within 0.3 s, or half of what a whole rebuild
+    takes when that is less: tantivy rebuilds these articles in well under a
+    second). Every kill must interrupt a running writer; afterwards the index
+    is searchable, killed workers do not linger, and a rerun makes store and
+    index agree."""
     rng = random.Random(20250603)
-    home = _base_home(tmp_path, count=2100)  # above PARALLEL_MIN_ARTICLES: the parallel writer
+    # above PARALLEL_MIN_ARTICLES: the Whoosh engine's parallel writer
+    home = _base_home(tmp_path, count=2100, engine=engine)
+    within = min(0.3, _seconds_of_work(["index", "--rebuild"], home) / 2)
     interrupted = []
     for round_number in range(4):
         crawl = write_articles(tmp_path / f"crawl{round_number}.jsonl", 10_000 + 100 * round_number, 100)
@@ -149,7 +168,7 @@ def test_a_randomized_soak_of_killed_updates_and_parallel_rebuilds(tmp_path):
             killed = run_cli(home, *args, env={CRASH_ENV: point})
             interrupted.append((point, killed.returncode == -signal.SIGKILL))
         else:
-            interrupted.append(("random moment", _kill_at_random_moment(args, home, rng)))
+            interrupted.append(("random moment", _kill_at_random_moment(args, home, rng, within)))
         _assert_searchable(home)
         if Path("/proc").exists():
             time.sleep(0.5)

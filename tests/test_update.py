@@ -135,3 +135,24 @@ def test_many_small_updates_leave_few_segments_and_optimize_leaves_one(tmp_path)
     assert again["optimized"] == {"segments_before": 1, "segments_after": 1}
     # One segment and nothing deleted: nothing is rewritten.
     assert sorted(p.name for p in IndexLocation.in_home(home).current_dir().iterdir()) == generation
+
+
+def test_optimize_on_tantivy_leaves_one_segment_by_writing_the_index_anew(tmp_path):
+    home = tmp_path / "home"
+    assert dateline(home, "index", "--engine", "tantivy").exit_code == 0
+    dateline(home, "update", str(write_articles(tmp_path / "base.jsonl", 0, 30)))
+    for n in range(4):
+        dateline(home, "update", str(write_articles(tmp_path / f"u{n}.jsonl", 30 + 3 * n, 3)))
+    dateline(home, "remove", "--id", "art-2")
+    segments = segment_count(IndexLocation.in_home(home))
+    assert segments > 1
+    result = dateline(home, "index", "--optimize")
+    assert result.exit_code == 0
+    assert (f"Optimized: {segments} segments merged into 1 (the index written anew from the "
+            "store: this engine cannot merge in place).") in result.output
+    assert segment_count(IndexLocation.in_home(home)) == 1
+    assert index_ids(home) == store_ids(home) and len(store_ids(home)) == 41
+    generation = IndexLocation.in_home(home).current_dir()
+    again = json.loads(dateline(home, "index", "--optimize", "--json").output)
+    assert again["optimized"] == {"segments_before": 1, "segments_after": 1}
+    assert IndexLocation.in_home(home).current_dir() == generation  # nothing written again
