@@ -202,6 +202,23 @@ def test_a_phrase_with_slop_allows_each_gap_its_slack(tmp_path):
     assert whoosh_ids == tantivy_ids == reference_ids == {"p0", "p2"}
 
 
+def test_a_words_forms_score_as_one_word_on_both_engines(tmp_path):
+    """`price` scores "prices" and "priced" as one stemmed word (summed
+    frequency, the idf of the articles holding any form), as a stemmed field
+    would: the article saying "prices" twice outranks the one saying the rare
+    form "priced" once. Scored form by form, the rare form's idf won."""
+    bodies = {"twice": "prices fell and prices rose", "rare": "priced in dollars today"}
+    bodies |= {f"other{n}": f"prices steady in market {n}" for n in range(12)}
+    articles = [Article(id=key, title=f"dispatch {key}", body=body, source="AP")
+                for key, body in bodies.items()]
+    archives_, _reference = _index_all(articles, tmp_path)
+    for archive in archives_:
+        with archive:
+            hits = search(archive, "price", limit=20, all_copies=True, suggest=False, now=NOW).hits
+            ranked = [h.article.id for h in hits]
+            assert ranked.index("twice") < ranked.index("rare"), (archive.reader(), ranked)
+
+
 # Not shrunk: each example indexes 300 articles three times; the failing
 # query and engine are in the message.
 @settings(max_examples=3, suppress_health_check=list(HealthCheck),
