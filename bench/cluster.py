@@ -34,7 +34,8 @@ from pathlib import Path
 
 from bench.common import cpu_description, format_table
 from dateline.corpus import ArticleStore, Home, ingest
-from dateline.corpus.cluster import Part, cluster_reading, read_part
+from dateline.corpus.cluster import cluster_reading
+from dateline.corpus.cluster_parts import Part, read_part
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = REPO.parent / "shared" / "corpora" / "trafilatura-eval" / "pages"

@@ -4,7 +4,7 @@ The workers read, clean and extract; this process, the home's one writer,
 stores what they return in input order, exactly as a local ingest does (the
 same ids, near-duplicate clusters, known people and rejects). A file is one
 task; a large WARC or JSON-lines file is planned here into parts of whole
-records (`plan_parts`), one task each, so one huge file spreads too.
+records (`corpus.cluster_parts`), one task each, so one huge file spreads too.
 
 What a task gets is a `Part` and, when the workers do not share this
 machine's filesystem, the part's bytes (`send_bytes`); `read_part` is pure:
@@ -17,194 +17,18 @@ worker every time comes back as KilledWorker after the scheduler's
 
 from __future__ import annotations
 
-import io
 import os
-import signal
-import tempfile
-from collections import Counter
+from collections import Counter, deque
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from dateline.corpus.article import IngestError, Rejected
+from dateline.corpus.cluster_parts import (JSONL_SUFFIXES, SPLIT_BYTES, NotSharedError, Part, Ready,
+                                           gzip_jsonl_pieces, plan_parts, read_part)
 
-SPLIT_BYTES = 16 * 1024 * 1024  # a WARC or JSON-lines file larger than this is read in parts
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 INPUTS = ("auto", "paths", "bytes")
 RESUBMITS = 1  # a part whose workers all died is tried again once, alone (see FileReading._result)
-# Test hook, as index/faults.py's: a worker reading a file of this name kills itself.
-CRASH_ENV = "DATELINE_CRASH_AT"
-
-
-@dataclass(frozen=True)
-class Part:
-    """What one task reads: a whole file, or records start..end (byte
-    offsets) of a WARC or JSON-lines file, numbered from `first`."""
-
-    path: str  # the input as this process names it: the records' origins say it
-    location: str  # its absolute path, where a worker sharing the filesystem reads it
-    kind: str = "file"  # "file", "warc" or "jsonl"
-    start: int = 0
-    end: int = 0
-    first: int = 1
-    encoding: str | None = None  # jsonl: what its lines that are not UTF-8 are read in
-
-    def where(self) -> str:
-        return self.path if self.kind == "file" else f"{self.path} (bytes {self.start}-{self.end})"
-
-
-class NotSharedError(FileNotFoundError):
-    """A worker does not see an input where the command does."""
-
-
-def read_part(part: Part, data: bytes | None, now: datetime, repeated: frozenset[str]):
-    """On a worker: (items with signatures, word casing counts, records held).
-    `data`: the part's bytes sent by the client, None to read `part.path`."""
-    if os.environ.get(CRASH_ENV) == f"worker-reads:{Path(part.path).name}":
-        os.kill(os.getpid(), signal.SIGKILL)
-    from dateline.corpus.ingestion import signed_items
-    from dateline.corpus.readers import read_path
-
-    case = (Counter(), Counter(), Counter())
-    if data is None and not os.path.lexists(part.location):
-        raise NotSharedError(part.location)  # not a file gone: a filesystem this worker does not share
-    if part.kind == "file" and data is None:
-        items = read_path(Path(part.location), now=now, repeated=repeated, origin=part.path)
-        return list(signed_items(items, case)), case, 0
-    if part.kind == "file":
-        with tempfile.TemporaryDirectory(prefix="dateline-") as folder:
-            copy = Path(folder) / Path(part.path).name
-            copy.write_bytes(data)
-            items = read_path(copy, now=now, repeated=repeated, origin=part.path)
-            return list(signed_items(items, case)), case, 0
-    if data is None:
-        with open(part.location, "rb") as handle:
-            handle.seek(part.start)
-            data = handle.read(part.end - part.start)
-    reader = _read_warc_part if part.kind == "warc" else _read_jsonl_part
-    records = [0]
-    return list(signed_items(reader(part, data, now, records), case)), case, records[0]
-
-
-def _read_warc_part(part: Part, data: bytes, now: datetime, records: list[int]):
-    from warcio.archiveiterator import ArchiveIterator
-
-    from dateline.corpus.readers.warc import checked_record
-
-    number = part.first - 1
-    try:
-        for number, record in enumerate(ArchiveIterator(io.BytesIO(data)), start=part.first):
-            records[0] += 1
-            yield from checked_record(record, number, part.path, now=now)
-    except Exception as exc:  # noqa: BLE001 - changed since it was planned: report, go on
-        yield Rejected(part.path, f"broken WARC after record {number} ({type(exc).__name__}: {exc})"[:200])
-
-
-def _read_jsonl_part(part: Part, data: bytes, now: datetime, records: list[int]):
-    from dataclasses import astuple
-
-    from dateline.corpus.readers.decode import line_decoder
-    from dateline.corpus.readers.jsonl import read_jsonl_lines
-    from dateline.corpus.readers.limits import MAX_JSONL_RECORD_BYTES
-    from dateline.corpus.readers.stream import bounded_lines
-
-    decode = line_decoder(b"", part.encoding)
-
-    def lines():
-        for n, line in bounded_lines(io.BytesIO(data), MAX_JSONL_RECORD_BYTES):
-            number = part.first + n - 1
-            if line is None:
-                records[0] += 1
-                yield number, None, 0
-                continue
-            records[0] += bool(line.strip())
-            yield (number, *astuple(decode(line)))
-
-    yield from read_jsonl_lines(lines(), part.path, now=now, whole_file=False)
-
-
-def plan_parts(path: Path, size: int, split_bytes: int = SPLIT_BYTES) -> list[Part]:
-    """The parts of one input: the whole file, unless it is a WARC or (plain)
-    JSON-lines file over `split_bytes` that reads whole records in ranges. A
-    WARC that is broken anywhere is one part, read as a local ingest reads it."""
-    whole = [Part(str(path), str(path.resolve()))]
-    if size <= split_bytes:
-        return whole
-    from dateline.corpus.readers import NOT_CRAWL_SUFFIXES, is_warc
-
-    name = path.name.lower()
-    if Path(name.removesuffix(".gz")).suffix in NOT_CRAWL_SUFFIXES:
-        return whole
-    if is_warc(path):
-        return _warc_parts(path, size, split_bytes) or whole
-    if name.endswith(JSONL_SUFFIXES):
-        return _jsonl_parts(path, size, split_bytes)
-    return whole
-
-
-def _warc_parts(path: Path, size: int, split_bytes: int) -> list[Part] | None:
-    from warcio.archiveiterator import ArchiveIterator
-
-    from dateline.corpus.readers.warc import checked_record, gzip_intact
-
-    starts = []  # (offset, record number) where a part begins
-    last = -1
-    try:
-        with open(path, "rb") as stream:
-            records = ArchiveIterator(stream)
-            for number, record in enumerate(records, start=1):
-                offset = records.get_record_offset()
-                if offset <= last:
-                    return None  # one gzip member for many records: no place to cut
-                if not starts or offset - starts[-1][0] >= split_bytes:
-                    starts.append((offset, number))
-                last = offset
-                checked_record(record, number, str(path), now=None)
-    except Exception:  # noqa: BLE001 - broken: the local reader says where and why
-        return None
-    if not starts or not gzip_intact(path) or not _starts_records(path, [s for s, _ in starts]):
-        return None
-    ends = [s for s, _ in starts[1:]] + [size]
-    return [Part(str(path), str(path.resolve()), "warc", start, end, number) for (start, number), end in zip(starts, ends)]
-
-
-def _starts_records(path: Path, offsets: list[int]) -> bool:
-    with open(path, "rb") as handle:
-        for offset in offsets:
-            handle.seek(offset)
-            if not handle.read(5).startswith((b"\x1f\x8b", b"WARC/")):
-                return False
-    return True
-
-
-def _jsonl_parts(path: Path, size: int, split_bytes: int) -> list[Part]:
-    """Ranges of whole lines; the lines not in UTF-8 are read in the encoding
-    a local ingest would choose for the whole file (`fallback_encoding`)."""
-    from dateline.corpus.readers import DECODE_SAMPLE_BYTES
-    from dateline.corpus.readers.decode import fallback_encoding
-    from dateline.corpus.readers.limits import MAX_JSONL_RECORD_BYTES
-    from dateline.corpus.readers.stream import bounded_lines
-
-    starts = [(0, 1)]
-    with open(path, "rb") as stream:
-        sample = stream.read(DECODE_SAMPLE_BYTES)
-        stream.seek(0)
-
-        def lines():
-            for number, line in bounded_lines(stream, MAX_JSONL_RECORD_BYTES):
-                if stream.tell() - starts[-1][0] >= split_bytes and stream.tell() < size:
-                    starts.append((stream.tell(), number + 1))
-                if line is not None:
-                    yield line
-
-        every_line = lines()
-        encoding = fallback_encoding(sample, every_line)
-        for _ in every_line:  # the rest of the file, after a line that decided the encoding
-            pass
-    ends = [s for s, _ in starts[1:]] + [size]
-    return [Part(str(path), str(path.resolve()), "jsonl", start, end, number, encoding)
-            for (start, number), end in zip(starts, ends)]
 
 
 class ClusterReading:
@@ -261,14 +85,21 @@ class ClusterReading:
         from dateline.corpus.readers.stream import content_size
 
         size = stat.st_size if stat is not None else 0
+        name = path.name.lower()
+        if (stat is not None and name.endswith(tuple(s + ".gz" for s in JSONL_SUFFIXES))
+                and content_size(path, size) > self.split_bytes):
+            if (pieces := gzip_jsonl_pieces(path, self.split_bytes)) is not None:
+                return FileReading(self, path, stat, pieces, now, repeated, many=True)
         parts = plan_parts(path, size, self.split_bytes) if stat is not None else [Part(str(path), str(path))]
         if self.send_bytes and len(parts) == 1 and content_size(path, size) > MAX_WORKER_BYTES:
             return None
-        return FileReading(self, path, stat, parts, now, repeated)
+        return FileReading(self, path, stat, ((p, None) for p in parts), now, repeated, many=len(parts) > 1,
+                           count_records=parts[0].kind == "jsonl")
 
-    def submit(self, part: Part, now: datetime, repeated: frozenset[str]):
-        data = None
-        if self.send_bytes:
+    def submit(self, part: Part, data: bytes | None, now: datetime, repeated: frozenset[str]):
+        """`data`: the part's bytes when this process made them (a gzipped
+        file's lines); else read here when the inputs are sent as bytes."""
+        if data is None and self.send_bytes:
             try:
                 with open(part.location, "rb") as handle:
                     handle.seek(part.start)
@@ -288,14 +119,27 @@ class ClusterReading:
 
 class FileReading:
     """One input's parts in flight; `result()` gives (path, stat, items, case)
-    as `ingest` stores them, items taken part by part as they are consumed."""
+    as `ingest` stores them, items taken part by part as they are consumed.
+    `pieces`: (Part, bytes or None) to submit and `Ready` items, in order."""
 
-    def __init__(self, cluster: ClusterReading, path: Path, stat, parts: list[Part], now, repeated) -> None:
-        self.cluster, self.path, self.stat, self.parts = cluster, path, stat, parts
+    def __init__(self, cluster: ClusterReading, path: Path, stat, pieces, now, repeated, *,
+                 many: bool, count_records: bool = False) -> None:
+        self.cluster, self.path, self.stat, self.pieces = cluster, path, stat, pieces
         self.now, self.repeated = now, repeated
+        self.count_records = count_records  # say "no JSON lines" when no part held one
         # A large file's later parts are submitted as its first ones are stored.
-        self.ahead = max(2, cluster.threads()) if len(parts) > 1 else 1
-        self.futures = [cluster.submit(p, now, repeated) for p in parts[:self.ahead]]
+        self.ahead = max(2, cluster.threads()) if many else 1
+        self.flight: deque = deque()  # (piece, its future)
+        for _ in range(self.ahead):
+            self._submit_next()
+
+    def _submit_next(self) -> None:
+        piece = next(self.pieces, None)
+        if isinstance(piece, Ready):
+            self.flight.append((piece, None))
+        elif piece is not None:
+            part, data = piece
+            self.flight.append((piece, self.cluster.submit(part, data, self.now, self.repeated)))
 
     def result(self):
         case = (Counter(), Counter(), Counter())
@@ -303,19 +147,21 @@ class FileReading:
 
     def _items(self, case):
         records = 0
-        for index, part in enumerate(self.parts):
-            if index + self.ahead < len(self.parts):
-                self.futures.append(self.cluster.submit(self.parts[index + self.ahead], self.now, self.repeated))
-            items, part_case, held = self._result(self.futures[index], part)
-            self.futures[index] = None  # its results leave the cluster's memory
+        while self.flight:
+            piece, future = self.flight.popleft()
+            self._submit_next()
+            if isinstance(piece, Ready):
+                yield from piece.items
+                continue
+            items, part_case, held = self._result(future, *piece)
             records += held
             for total, counts in zip(case, part_case):
                 total.update(counts)
             yield from items
-        if self.parts[0].kind == "jsonl" and not records:
+        if self.count_records and not records:
             yield Rejected(str(self.path), "no JSON lines (only blank lines)"), None
 
-    def _result(self, future, part: Part):
+    def _result(self, future, part: Part, data: bytes | None):
         from distributed import KilledWorker
 
         for resubmitted in range(RESUBMITS + 1):
@@ -325,7 +171,7 @@ class FileReading:
                 # The scheduler blames every task its dead worker held: one
                 # that only sat beside the culprit passes when run again.
                 if resubmitted < RESUBMITS:
-                    future = self.cluster.submit(part, self.now, self.repeated)
+                    future = self.cluster.submit(part, data, self.now, self.repeated)
             except NotSharedError:
                 if not os.path.lexists(part.location):
                     return [(Rejected(part.path, "cannot read file (No such file or directory)"), None)], \

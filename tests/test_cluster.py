@@ -6,6 +6,7 @@ on 127.0.0.1 (random ports), or a LocalCluster started by `--workers`.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -14,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,9 @@ from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from dateline.corpus import ArticleStore, Home, IngestError, ingest  # noqa: E402
-from dateline.corpus.cluster import CRASH_ENV, cluster_reading, plan_parts  # noqa: E402
+from dateline.corpus.cluster import cluster_reading  # noqa: E402
+from dateline.corpus.cluster_parts import CRASH_ENV, Ready, gzip_jsonl_pieces, plan_parts  # noqa: E402
+from dateline.corpus.readers.limits import MAX_JSONL_RECORD_BYTES  # noqa: E402
 from dateline.corpus.sample import sample_path  # noqa: E402
 from tests.helpers import FIXTURES, NOW, REUTERS, SHARED, dateline, requires_reuters  # noqa: E402
 
@@ -98,10 +102,10 @@ def write_jsonl(path: Path, records: int) -> Path:
     return path
 
 
-@pytest.fixture()
-def dask_processes(tmp_path):
+@contextmanager
+def started_dask(folder: Path):
     """A `dask scheduler` and two `dask worker` processes (no nanny: a killed worker stays dead)."""
-    scheduler_file = tmp_path / "scheduler.json"
+    scheduler_file = folder / "scheduler.json"
     python = [sys.executable, "-m"]
     started = [subprocess.Popen([*python, "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
                                  "--no-dashboard", "--scheduler-file", str(scheduler_file)],
@@ -127,8 +131,23 @@ def dask_processes(tmp_path):
             process.wait()
 
 
-def test_ingest_through_a_scheduler_and_two_workers_gives_the_local_home(tmp_path, dask_processes, local_home):
-    address, _ = dask_processes
+@pytest.fixture()
+def dask_processes(tmp_path):
+    """A scheduler and two workers of this test's own, for the tests that kill them."""
+    with started_dask(tmp_path) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def shared_scheduler(tmp_path_factory) -> str:
+    """The address of a scheduler with two workers that the module's tests
+    which kill nothing share (starting one costs seconds)."""
+    with started_dask(tmp_path_factory.mktemp("dask")) as (address, _):
+        yield address
+
+
+def test_ingest_through_a_scheduler_and_two_workers_gives_the_local_home(tmp_path, shared_scheduler, local_home):
+    address = shared_scheduler
     inputs, expected = INPUTS, local_home
     result = dateline(tmp_path / "cluster", "ingest", "--cluster", address, *map(str, inputs))
     assert result.exit_code == 3, result.output  # the fixture crawl's section page is rejected, as locally
@@ -138,16 +157,51 @@ def test_ingest_through_a_scheduler_and_two_workers_gives_the_local_home(tmp_pat
     assert json.loads(again.stdout)["ingest"]["files_skipped"] == json.loads(again.stdout)["ingest"]["files"]
 
 
-def test_large_warc_and_json_lines_are_read_in_parts_with_the_local_result(tmp_path):
+def test_large_warc_and_json_lines_are_read_in_parts_with_the_local_result(tmp_path, shared_scheduler):
     (tmp_path / "in").mkdir()
     inputs = [write_warc(tmp_path / "in" / "crawl.warc.gz", 30), write_jsonl(tmp_path / "in" / "wire.jsonl", 60)]
     assert len(plan_parts(inputs[0], inputs[0].stat().st_size, 4000)) > 3
     assert len(plan_parts(inputs[1], inputs[1].stat().st_size, 2000)) > 3
     expected = local_contents(tmp_path, inputs)
-    with cluster_reading(workers=2, split_bytes=2000) as cluster:
+    with cluster_reading(shared_scheduler, split_bytes=2000) as cluster:
         ingest_home(tmp_path / "parts", inputs, cluster)
     assert home_contents(tmp_path / "parts") == expected
     assert any("malformed JSON" in r["reason"] for r in expected["rejects"])
+
+
+def write_jsonl_gz(path: Path, records: int, *, cut: float | None = None) -> Path:
+    """write_jsonl's lines gzipped (one member, as gzip writes), with a line over
+    the limit of one record after the first third; `cut`: only that share of
+    the gzipped bytes (a download that stopped)."""
+    plain = write_jsonl(path.with_suffix(""), records).read_bytes()
+    lines = plain.split(b"\n")
+    lines.insert(len(lines) // 3, b'{"title": "' + b"x" * MAX_JSONL_RECORD_BYTES + b'"}')
+    packed = gzip.compress(b"\n".join(lines), mtime=0)
+    path.write_bytes(packed[:int(len(packed) * cut)] if cut else packed)
+    path.with_suffix("").unlink()
+    return path
+
+
+def test_gzipped_json_lines_are_sent_in_parts_of_whole_lines_with_the_local_result(tmp_path, shared_scheduler):
+    (tmp_path / "in").mkdir()
+    whole = write_jsonl_gz(tmp_path / "in" / "wire.jsonl.gz", 90)
+    broken = write_jsonl_gz(tmp_path / "in" / "cut.jsonl.gz", 90, cut=0.6)
+    pieces = list(gzip_jsonl_pieces(whole, 2000))
+    parts = [p for p in pieces if not isinstance(p, Ready)]
+    assert len(parts) > 3 and all(len(data) < 2000 + 500 for _, data in parts)
+    (too_large, _), = [item for p in pieces if isinstance(p, Ready) for item in p.items]
+    oversized = int(too_large.origin.rsplit(":", 1)[1])  # rejected here: never sent
+    sent = [n for part, _ in parts for n in range(part.start, part.end + 1)]
+    assert sent == [n for n in range(1, sent[-1] + 1) if n != oversized]
+    expected = local_contents(tmp_path, [whole, broken])
+    with cluster_reading(shared_scheduler, split_bytes=2000) as cluster:
+        ingest_home(tmp_path / "parts", [whole, broken], cluster)
+    assert home_contents(tmp_path / "parts") == expected
+    reasons = {r["input"]: r["reason"] for r in expected["rejects"]}
+    assert reasons[f"{whole}:8"].startswith("malformed JSON")
+    assert reasons[f"{whole}:{oversized}"].startswith("record too large")
+    assert reasons[str(broken)].startswith("broken gzip")
+    assert any(r.startswith(f"{broken}:") for r in reasons)  # the lines before the damage are read
 
 
 def test_inputs_sent_as_bytes_give_the_home_paths_give(tmp_path):

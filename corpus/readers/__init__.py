@@ -193,7 +193,7 @@ def _read_path(path: Path, origin: str, *, now: datetime,
             yield Rejected(origin, f"cannot read file ({getattr(exc, 'strerror', None) or exc})")
 
 
-def _sample(stream) -> bytes:
+def stream_sample(stream) -> bytes:
     """The file's first DECODE_SAMPLE_BYTES, or what a damaged gzip gives
     before the damage (a read across it would lose all it read), so the
     records before the damage are still read."""
@@ -220,7 +220,7 @@ def _read_stream(stream, origin: str, name: str, *, size: int | None, now: datet
         return
     stream.seek(0)
     if reader is read_jsonl:
-        decode = line_decoder(_sample(stream))
+        decode = line_decoder(stream_sample(stream))
         stream.seek(0)
         lines = ((n, None, 0) if line is None else (n, "", 0) if not line.strip() else (n, *astuple(decode(line)))
                  for n, line in bounded_lines(stream, MAX_JSONL_RECORD_BYTES))

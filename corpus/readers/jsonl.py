@@ -34,13 +34,16 @@ def read_jsonl(text: str, origin: str, *, now: datetime) -> Iterator[Article | R
 
 
 def read_jsonl_lines(
-    lines: Iterable[tuple[int, str | None, int]], origin: str, *, now: datetime, whole_file: bool = True
+    lines: Iterable[tuple[int, str | None, int]], origin: str, *, now: datetime, whole_file: bool = True,
+    blank_before: int = 0,
 ) -> Iterator[Article | Rejected | Dropped]:
     """(line number, text, bytes replaced in decoding) as a stream yields them;
     text None for a line over MAX_JSONL_RECORD_BYTES, which was not read.
     `whole_file` False: a range of the file's lines (a cluster's part), where
-    having no record says nothing of the file."""
-    records = blank = 0
+    having no record says nothing of the file; `blank_before`: the blank
+    lines just before the range, which count towards MAX_BLANK_LINES."""
+    records = 0
+    blank = blank_before
     for number, line, replaced in lines:
         where = f"{origin}:{number}"
         if line is None:
