@@ -70,9 +70,15 @@ class ClusterReading:
         return count
 
     def dashboard(self) -> str | None:
+        """The scheduler's dashboard address, when it serves one. Without
+        bokeh (which Dateline does not install) the scheduler still answers
+        there, with a page saying to install it: no address then."""
         try:
             if "dashboard" not in self.client.scheduler_info().get("services", {}):
-                return None  # the dashboard needs bokeh, which dateline does not require
+                return None
+            # A lambda is sent by value: the scheduler need not have Dateline installed.
+            if not self.client.run_on_scheduler(lambda: __import__("importlib.util").util.find_spec("bokeh") is not None):
+                return None
             return self.client.dashboard_link
         except Exception:  # noqa: BLE001
             return None

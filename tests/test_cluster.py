@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -103,12 +104,14 @@ def write_jsonl(path: Path, records: int) -> Path:
 
 
 @contextmanager
-def started_dask(folder: Path):
-    """A `dask scheduler` and two `dask worker` processes (no nanny: a killed worker stays dead)."""
+def started_dask(folder: Path, *, dashboard: bool = False):
+    """A `dask scheduler` and two `dask worker` processes (no nanny: a killed
+    worker stays dead); `dashboard`: the scheduler serves one if bokeh is installed."""
     scheduler_file = folder / "scheduler.json"
     python = [sys.executable, "-m"]
+    board = ["--dashboard-address", "127.0.0.1:0"] if dashboard else ["--no-dashboard"]
     started = [subprocess.Popen([*python, "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-                                 "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                                 *board, "--scheduler-file", str(scheduler_file)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     try:
         for _ in range(300):
@@ -142,7 +145,7 @@ def dask_processes(tmp_path):
 def shared_scheduler(tmp_path_factory) -> str:
     """The address of a scheduler with two workers that the module's tests
     which kill nothing share (starting one costs seconds)."""
-    with started_dask(tmp_path_factory.mktemp("dask")) as (address, _):
+    with started_dask(tmp_path_factory.mktemp("dask"), dashboard=True) as (address, _):
         yield address
 
 
@@ -291,3 +294,57 @@ def test_real_html_pages_on_a_local_cluster_give_the_local_home(tmp_path):
     result = dateline(tmp_path / "cluster", "ingest", "--workers", "2", str(pages))
     assert result.exit_code == 0, result.output
     assert home_contents(tmp_path / "cluster") == expected
+
+
+def in_a_terminal(*args: str) -> tuple[int, str]:
+    """`dateline ARGS…` in its own process on a pseudo-terminal (stdin, stdout
+    and stderr, 200 columns): its exit status and all it wrote there."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    parent, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "dateline.search.cli", *args], stdin=child, stdout=child,
+                               stderr=child, env={**os.environ, "TERM": "xterm", "COLUMNS": "200"})
+    os.close(child)
+    written = []
+    while True:
+        try:
+            chunk = os.read(parent, 65536)
+        except OSError:  # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        written.append(chunk)
+    os.close(parent)
+    shown = b"".join(written).decode("utf-8", "replace")
+    return process.wait(timeout=120), re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)  # without colours and moves
+
+
+def test_a_terminal_shows_the_cluster_and_the_progress_of_files_articles_and_rate(tmp_path, shared_scheduler):
+    import importlib.util
+
+    status, shown = in_a_terminal("--home", str(tmp_path / "home"), "ingest", "--cluster", shared_scheduler,
+                                  *map(str, INPUTS))
+    assert status == 3, shown[-2000:]  # the section page rejected, as locally
+    assert f"Dask cluster {shared_scheduler}: 2 workers, inputs as paths (a shared filesystem)" in shown
+    assert re.search(r"\b11 files, 46 articles, \d+ articles/s 2 workers articles.jsonl", shown), shown[-2000:]
+    # The scheduler's dashboard is a page saying to install bokeh when bokeh is not there.
+    has_bokeh = importlib.util.find_spec("bokeh") is not None
+    assert bool(re.search(r", dashboard http://127\.0\.0\.1:\d+/status", shown)) == has_bokeh, shown[-2000:]
+    assert "Ingested 11 files: 46 articles read" in shown
+
+
+def test_piped_or_with_json_the_cluster_ingest_prints_only_its_result(tmp_path, shared_scheduler):
+    piped = subprocess.run([sys.executable, "-m", "dateline.search.cli", "--home", str(tmp_path / "piped"),
+                            "ingest", "--cluster", shared_scheduler, *map(str, INPUTS)],
+                           capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 3, piped.stderr
+    assert piped.stderr == ""
+    assert piped.stdout.startswith("Ingested 11 files: 46 articles read")
+    status, shown = in_a_terminal("--home", str(tmp_path / "json"), "ingest", "--cluster", shared_scheduler,
+                                  "--json", *map(str, INPUTS))
+    assert status == 3, shown[-2000:]
+    assert json.loads(shown)["files"] == 11  # nothing but the JSON on the terminal
