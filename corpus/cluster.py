@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from dateline.corpus.article import IngestError, Rejected
+from dateline.corpus.remote import RemoteFile, input_of, reachable
 from dateline.corpus.cluster_parts import (JSONL_SUFFIXES, SPLIT_BYTES, NotSharedError, Part, Ready,
                                            gzip_jsonl_pieces, plan_parts, read_part)
 
@@ -90,6 +91,8 @@ class ClusterReading:
         from dateline.corpus.ingestion import MAX_WORKER_BYTES
         from dateline.corpus.readers.stream import content_size
 
+        if isinstance(path, RemoteFile):
+            return self._read_url(path, now, repeated)
         size = stat.st_size if stat is not None else 0
         name = path.name.lower()
         if (stat is not None and name.endswith(tuple(s + ".gz" for s in JSONL_SUFFIXES))
@@ -102,10 +105,26 @@ class ClusterReading:
         return FileReading(self, path, stat, ((p, None) for p in parts), now, repeated, many=len(parts) > 1,
                            count_records=parts[0].kind == "jsonl")
 
+    def _read_url(self, remote: RemoteFile, now: datetime, repeated: frozenset[str]) -> FileReading | None:
+        """A URL is one task: its worker fetches it, or (inputs as bytes) this
+        process does and sends it, unless it is too large to send."""
+        from dateline.corpus.ingestion import MAX_WORKER_BYTES
+
+        part = Part(remote.url, remote.url, "url")
+        if not self.send_bytes:
+            return FileReading(self, remote, None, iter([(part, None)]), now, repeated, many=False)
+        try:
+            data = remote.fetch(MAX_WORKER_BYTES)
+        except (OSError, IngestError) as exc:
+            return FileReading(self, remote, None, iter([Ready([remote.unreadable(exc)])]), now, repeated, many=False)
+        if data is None:
+            return None  # read here, as a large local file is
+        return FileReading(self, remote, None, iter([(part, data)]), now, repeated, many=False)
+
     def submit(self, part: Part, data: bytes | None, now: datetime, repeated: frozenset[str]):
         """`data`: the part's bytes when this process made them (a gzipped
         file's lines); else read here when the inputs are sent as bytes."""
-        if data is None and self.send_bytes:
+        if data is None and self.send_bytes and part.kind != "url":
             try:
                 with open(part.location, "rb") as handle:
                     handle.seek(part.start)
@@ -239,12 +258,18 @@ def cluster_reading(address: str | None = None, *, workers: int | None = None, i
 
 
 def _workers_see(client, paths) -> bool:
-    """Whether every worker finds the first input file where this process does, with its size."""
+    """Whether every worker finds the first input file where this process does, with its size
+    (or, for a URL, can read it)."""
     from dateline.corpus.ingestion import walk_inputs
 
-    first = next(iter(walk_inputs([Path(p) for p in paths])), None)
+    first = next(iter(walk_inputs([input_of(p) for p in paths])), None)
     if first is None:
         return True
+    if isinstance(first, RemoteFile):
+        try:
+            return all(client.run(reachable, first.url).values())
+        except Exception:  # noqa: BLE001
+            return False
     path, size = str(first.resolve()), first.stat().st_size
     try:
         seen = client.run(_size_of, path)

@@ -38,7 +38,7 @@ class Part:
 
     path: str  # the input as this process names it: the records' origins say it
     location: str  # its absolute path, where a worker sharing the filesystem reads it
-    kind: str = "file"  # "file", "warc", "jsonl" or "jsonl.gz"
+    kind: str = "file"  # "file", "url", "warc", "jsonl" or "jsonl.gz"
     start: int = 0
     end: int = 0
     first: int = 1
@@ -64,6 +64,11 @@ def read_part(part: Part, data: bytes | None, now: datetime, repeated: frozenset
     from dateline.corpus.readers import read_path
 
     case = (Counter(), Counter(), Counter())
+    if part.kind == "url":
+        from dateline.corpus.remote import RemoteFile
+
+        items = RemoteFile(part.path).read(now=now, repeated=repeated, data=data)
+        return list(signed_items(items, case)), case, 0
     if data is None and not os.path.lexists(part.location):
         raise NotSharedError(part.location)  # not a file gone: a filesystem this worker does not share
     if part.kind == "file" and data is None:

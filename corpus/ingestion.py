@@ -22,6 +22,7 @@ from pathlib import Path
 
 from dateline.corpus.article import Article, Dropped, IngestError, Rejected, Skipped, path_text
 from dateline.corpus.clusters import Clusters
+from dateline.corpus.remote import RemoteFile, input_of
 from dateline.corpus.store import ArticleStore
 
 # The readers, cleaners and extractors (and numpy, for signatures) are
@@ -63,10 +64,12 @@ class IngestSummary:
 ProgressCallback = Callable[[IngestSummary, Path], None]
 
 
-def walk_inputs(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every file under the given paths, recursively, in a stable order."""
+def walk_inputs(paths: Iterable[Path | RemoteFile]) -> Iterator[Path | RemoteFile]:
+    """Every file under the given paths, recursively, in a stable order (a URL is one file)."""
     for path in paths:
-        if path.is_dir():
+        if isinstance(path, RemoteFile):
+            yield path
+        elif path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
@@ -97,10 +100,7 @@ def ingest(
     leaves each file wholly ingested and recorded, or not at all.
     """
     now = now or datetime.now(timezone.utc)
-    paths = [Path(p) for p in paths]
-    for path in paths:  # fail before writing anything when a path is wrong
-        if not path.exists():
-            raise IngestError(f"{path}: no such file or directory")
+    paths = [input_of(p) for p in paths]  # fails before writing anything when a path or URL is wrong
     summary = IngestSummary()
     # One reader per core (this process, which writes the store, mostly waits); a few
     # files are read here (starting processes would cost more than it saves).
@@ -152,7 +152,7 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged, cl
                 from dateline.corpus.boilerplate import repeated_lines
                 from dateline.corpus.readers.stream import content_size
 
-                repeated = repeated_lines(files)
+                repeated = frozenset() if isinstance(path, RemoteFile) else repeated_lines(files)
             large = stat is not None and content_size(path, stat.st_size) > MAX_WORKER_BYTES
             if cluster is not None:  # cuts large WARC and JSON lines into parts
                 reading = cluster.read(path, stat, now, repeated)
@@ -187,6 +187,8 @@ def _read_file(path, stat, now, repeated):
 def _read_with_signatures(path, now, repeated, case):
     from dateline.corpus.readers import read_path
 
+    if isinstance(path, RemoteFile):
+        return signed_items(path.read(now=now, repeated=repeated), case)
     return signed_items(read_path(path, now=now, repeated=repeated), case)
 
 
@@ -204,7 +206,10 @@ def signed_items(items, case):
             yield item, None
 
 
-def _stat(path: Path):
+def _stat(path: Path | RemoteFile):
+    """None for a URL: it is read again by every ingest (`corpus.remote`)."""
+    if isinstance(path, RemoteFile):
+        return None
     try:
         return path.stat()
     except OSError:
@@ -352,7 +357,7 @@ def load_articles(paths: Iterable[Path], *, now: datetime) -> Iterator[Article |
     """Read inputs without a store (for tools and benchmarks)."""
     from dateline.corpus.readers import read_path
 
-    for path in walk_inputs([Path(p) for p in paths]):
-        for item in read_path(path, now=now):
+    for path in walk_inputs([input_of(p) for p in paths]):
+        for item in (path.read(now=now) if isinstance(path, RemoteFile) else read_path(path, now=now)):
             if not isinstance(item, (Skipped, Dropped)):
                 yield item

@@ -407,10 +407,12 @@ def _user_errors():
         raise DatelineError(str(exc)) from exc
 
 
-def _existing(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """A mistyped path fails before the home is created or locked."""
-    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
-    for path in paths:
-        if not path.exists():
-            raise DatelineError(f"{path}: no such file or directory")
-    return paths
+def _existing(paths: Iterable[str | os.PathLike]) -> list:
+    """Paths and URLs (`corpus.remote`) as ingest reads them: a mistyped
+    path, or a URL that cannot be read, fails before the home is created or locked."""
+    from dateline.corpus.remote import input_of
+
+    try:
+        return [input_of(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
+    except IngestError as exc:
+        raise DatelineError(str(exc)) from None

@@ -68,7 +68,8 @@ INPUTS_HELP = ("With --cluster: send the workers the inputs' paths (they share t
 
 def ingest_command(
     ctx: typer.Context,
-    paths: list[Path] = typer.Argument(..., help="Files or folders (walked recursively)."),
+    paths: list[str] = typer.Argument(..., help="Files, folders (walked recursively) or URLs of files "
+                                      "(http, https: see docs/cluster.md)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help=CLUSTER_HELP),
     workers: Optional[int] = typer.Option(None, "--workers", help=WORKERS_HELP),
@@ -112,7 +113,8 @@ def index_command(
 
 def update_command(
     ctx: typer.Context,
-    paths: list[Path] = typer.Argument(..., help="New crawl files or folders (walked recursively)."),
+    paths: list[str] = typer.Argument(..., help="New crawl files, folders (walked recursively) or URLs "
+                                      "of files."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     cluster: Optional[str] = typer.Option(None, "--cluster", help=CLUSTER_HELP),
     workers: Optional[int] = typer.Option(None, "--workers", help=WORKERS_HELP),
