@@ -207,12 +207,12 @@ def test_gzipped_json_lines_are_sent_in_parts_of_whole_lines_with_the_local_resu
     assert any(r.startswith(f"{broken}:") for r in reasons)  # the lines before the damage are read
 
 
-def test_inputs_sent_as_bytes_give_the_home_paths_give(tmp_path):
+def test_inputs_sent_as_bytes_give_the_home_paths_give(tmp_path, shared_scheduler):
     (tmp_path / "in").mkdir()
     inputs = [sample_path(), FIXTURES / "crawl", write_warc(tmp_path / "in" / "crawl.warc.gz", 12),
               write_jsonl(tmp_path / "in" / "wire.jsonl", 30)]
     expected = local_contents(tmp_path, inputs)
-    with cluster_reading(workers=1, inputs="bytes", split_bytes=3000) as cluster:
+    with cluster_reading(shared_scheduler, inputs="bytes", split_bytes=3000) as cluster:
         assert cluster.send_bytes
         ingest_home(tmp_path / "sent", inputs, cluster)
     assert home_contents(tmp_path / "sent") == expected
