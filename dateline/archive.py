@@ -185,7 +185,7 @@ class Archive(WatchMethods):
         from dateline.search.options import MAX_TOP_VALUES, SearchOptions
 
         every = SearchOptions(limit=1, suggest=False)
-        everything = self.results("*", every, facets=True, facet_size=MAX_TOP_VALUES)
+        everything = self.results("*", every, facets=True, facet_size=MAX_TOP_VALUES, top_words=False)
         first, last = (self.results("*", every, sort=sort).hits for sort in ("oldest", "newest"))
 
         def day(hits) -> str | None:

@@ -152,7 +152,8 @@ def search(archive: Archive, query: str, options: SearchOptions | None = None, *
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
         facets=compute_facets(reader, matches, top=options.facet_size, tz=archive.tz,
-                              query_stems=_query_stems(tree)) if options.facets else None,
+                              query_stems=_query_stems(tree), words=options.top_words)
+        if options.facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
 

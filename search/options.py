@@ -64,6 +64,7 @@ class SearchOptions:
     page: int = 1  # from 1
     facets: bool = False  # count people, places, sources, tags, top words and dates over all matches
     facet_size: int = TOP_VALUES  # values of each facet, 1..MAX_TOP_VALUES
+    top_words: bool = True  # with facets: the top words too (off where nothing shows them)
     all_copies: bool = False  # list near-duplicate copies instead of folding them
     suggest: bool = True  # offer "did you mean" when a query finds little
 

@@ -85,6 +85,21 @@ def test_matches_that_are_the_whole_archive_are_answered_without_counting_words(
     assert top_words(reader, most) and reader.counted == 1
 
 
+def test_top_words_are_counted_only_for_searches_that_show_them(archive, cli_home, monkeypatch):
+    import dateline.search.facets as facets
+
+    plain = search(archive, "person:lavrov", facets=True, now=NOW).facets
+    without = search(archive, "person:lavrov", facets=True, top_words=False, now=NOW).facets
+    assert plain["words"] and without["words"] == []
+    assert {k: v for k, v in plain.items() if k != "words"} == {k: v for k, v in without.items() if k != "words"}
+    counted = []
+    monkeypatch.setattr(facets, "top_words", lambda *a, **k: counted.append(a) or [])
+    app = create_app(Home(cli_home), clock=lambda: NOW, cache_size=0)
+    assert app.test_client().get("/?q=person:lavrov").status_code == 200
+    assert len(counted) == 1  # the results' own; not the histogram's coverage nor the summary
+    app.extensions["dateline"].close()
+
+
 def test_facet_size_asks_for_more_values_and_is_bounded(archive):
     few = search(archive, "*", facets=True, facet_size=2, now=NOW).facets
     many = search(archive, "*", facets=True, facet_size=100, now=NOW).facets
