@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # numpy loads only when a query runs, not for every command
 
     import numpy as np
 
-    from dateline.index.matches import Matches
+    from dateline.index.matches import Matches, WordCounts
     from dateline.index.ops import Op
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
@@ -124,9 +124,10 @@ class Reader:
         every match of a query this reader ran."""
         raise NotImplementedError
 
-    def word_document_counts(self, matches: Matches) -> tuple[dict[str, tuple[int, int]], int]:
-        """({word: (matches holding it, archive articles holding it)}, archive
-        articles): the body's words, for top words (`search/top_words.py`)."""
+    def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:
+        """For each of the body's words: the matches holding it and the archive's
+        articles holding it (`index.matches.WordCounts`), for top words
+        (`search/top_words.py`); words in fewer than `least` matches may be left out."""
         raise NotImplementedError
 
     def cluster_keys(self, ids: np.ndarray) -> np.ndarray:

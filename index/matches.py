@@ -26,6 +26,24 @@ class Matches:
 EMPTY = Matches(NO_IDS, NO_SCORES)
 
 
+@dataclass(frozen=True)
+class WordCounts:
+    """What top words are scored from (`Reader.word_document_counts`): for
+    each word, the matches holding it and the archive's articles holding it,
+    as aligned arrays, so a score is computed for every word at once."""
+
+    words: list[str]
+    matched: np.ndarray  # int64, one per word
+    everywhere: np.ndarray  # int64, one per word
+    archive: int  # live articles
+
+    @classmethod
+    def of(cls, pairs: dict[str, tuple[int, int]], archive: int) -> "WordCounts":
+        """From {word: (matches holding it, archive articles holding it)}."""
+        counts = np.array(list(pairs.values()), dtype=np.int64).reshape(-1, 2)
+        return cls(list(pairs), counts[:, 0], counts[:, 1], archive)
+
+
 def rank(matches: Matches, sort: str, dates: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Positions into `matches` in result order: best score first (ties by
     document number), or by date with undated articles last either way."""

@@ -31,7 +31,7 @@ import numpy as np
 from dateline.index import engine as boundary
 from dateline.index.engine import Engine, EngineUnavailable, Reader, too_many_words
 from dateline.index.faults import crash_point
-from dateline.index.matches import EMPTY, Matches
+from dateline.index.matches import EMPTY, Matches, WordCounts
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
 from dateline.index.analysis import STEM_SEPARATOR, edit_distance, index_text, stem_exceptions
@@ -528,23 +528,24 @@ class TantivyReader(Reader):
                 counts[field][bucket["key"]] = int(bucket["doc_count"])
         return counts
 
-    def word_document_counts(self, matches: Matches) -> tuple[dict[str, tuple[int, int]], int]:
+    def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:
         size = self.doc_count()
         query = getattr(matches, "query", None)
         if not len(matches) or query is None:
-            return {}, size
+            return WordCounts.of({}, size)
         if self._everywhere is None:
             self._everywhere = self._word_counts(tantivy.Query.all_query())
         # As the Whoosh engine's tables: a word in more than COMMON_SHARE of a
         # large archive cannot set results apart.
         most = int(COMMON_SHARE * size) if size >= COMMON_FROM else size
-        return ({word: (count, self._everywhere.get(word, 0))
-                 for word, count in self._word_counts(query).items()
-                 if self._everywhere.get(word, 0) <= most}, size)
+        return WordCounts.of({word: (count, self._everywhere.get(word, 0))
+                              for word, count in self._word_counts(query, least).items()
+                              if self._everywhere.get(word, 0) <= most}, size)
 
-    def _word_counts(self, query) -> dict[str, int]:
-        found = self._searcher.aggregate(query, {"w": {"terms": {"field": "words",
-                                                                 "size": FACET_BUCKETS}}})
+    def _word_counts(self, query, least: int = 1) -> dict[str, int]:
+        # min_doc_count: fewer buckets to build and read (a third less time on Reuters)
+        terms = {"field": "words", "size": FACET_BUCKETS, "min_doc_count": least}
+        found = self._searcher.aggregate(query, {"w": {"terms": terms}})
         return {b["key"]: int(b["doc_count"]) for b in found.get("w", {}).get("buckets", [])}
 
     def cluster_keys(self, ids: np.ndarray) -> np.ndarray:

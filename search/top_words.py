@@ -21,10 +21,14 @@ fg = bg / s, so score = bg * (1/s - 1) / s > 0 (the words of March among
 `* date:1987-03..1987-12`), and those are counted as any result set is.
 
 The counts come from the engine (`Reader.word_document_counts`; the Whoosh
-engine's per-segment tables are in `index/whoosh_engine/word_table.py`).
+engine's per-segment tables are in `index/whoosh_engine/word_table.py`) as
+arrays, and every word is scored at once: only the best few are then looked
+at one by one (ties, the query's own words).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from dateline.index.analysis import stem
 from dateline.index.engine import Reader
@@ -36,19 +40,31 @@ TOP_WORDS = 10
 def top_words(reader: Reader, matches: Matches, *, exclude: set[str] = frozenset(),
               top: int = TOP_WORDS) -> list[dict]:
     """The `top` words by JLH score: [{"value", "count", "score"}], count being
-    the results that hold the word. `exclude`: stems of the query's words."""
+    the results that hold the word; ties by count, then by word. `exclude`:
+    stems of the query's words."""
     results = len(matches)
     if not results or results >= reader.doc_count():  # none, or all: every score is 0
         return []
-    counts, archive_size = reader.word_document_counts(matches)
     least = 2 if results < 30 else 3
-    scored = []
-    for word, (fg_count, bg_count) in counts.items():
-        if fg_count < least or not bg_count or stem(word) in exclude:
-            continue
-        fg, bg = fg_count / results, bg_count / archive_size
-        if fg > bg:
-            scored.append(((fg - bg) * (fg / bg), fg_count, word))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    return [{"value": word, "count": count, "score": round(score, 4)}
-            for score, count, word in scored[:top]]
+    counts = reader.word_document_counts(matches, least)
+    # Every word scored at once (numpy); only the best few are looked at one by one.
+    held, anywhere = counts.matched, counts.everywhere
+    candidates = np.flatnonzero((held >= least) & (anywhere > 0))
+    fg, bg = held[candidates] / results, anywhere[candidates] / counts.archive
+    rising = fg > bg
+    candidates, fg, bg = candidates[rising], fg[rising], bg[rising]
+    scores = (fg - bg) * (fg / bg)
+    order = np.lexsort((-held[candidates], -scores))
+    chosen: list[dict] = []
+    start = 0
+    while start < len(order) and len(chosen) < top:
+        # A run of equal score and count goes in word order; the query's own words are left out.
+        key = (scores[order[start]], held[candidates[order[start]]])
+        end = start + 1
+        while end < len(order) and (scores[order[end]], held[candidates[order[end]]]) == key:
+            end += 1
+        for word in sorted(counts.words[candidates[n]] for n in order[start:end]):
+            if stem(word) not in exclude:
+                chosen.append({"value": word, "count": int(key[1]), "score": round(float(key[0]), 4)})
+        start = end
+    return chosen[:top]

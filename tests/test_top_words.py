@@ -65,9 +65,9 @@ class _CountingReader:
     def __getattr__(self, name):
         return getattr(self._reader, name)
 
-    def word_document_counts(self, matches):
+    def word_document_counts(self, matches, least=1):
         self.counted += 1
-        return self._reader.word_document_counts(matches)
+        return self._reader.word_document_counts(matches, least)
 
 
 def test_matches_that_are_the_whole_archive_are_answered_without_counting_words(archive):

@@ -23,7 +23,7 @@ import whoosh
 from whoosh.index import EmptyIndexError
 
 from dateline.index.engine import Engine, Reader
-from dateline.index.matches import Matches
+from dateline.index.matches import Matches, WordCounts
 from dateline.index.ops import Op
 from dateline.index.whoosh_engine import writer
 from dateline.index.whoosh_engine.execute import date_values, find_matches
@@ -93,7 +93,7 @@ class WhooshReader(Reader):
     def facet_counts(self, matches: Matches, fields: list[str]) -> dict[str, Counter]:
         return count_values(self._searcher, matches.ids, fields)
 
-    def word_document_counts(self, matches: Matches) -> tuple[dict[str, tuple[int, int]], int]:
+    def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:
         return word_document_counts(self._searcher, matches.ids)
 
     def cluster_keys(self, ids: np.ndarray) -> np.ndarray:

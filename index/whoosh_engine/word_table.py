@@ -2,7 +2,8 @@
 (`search/top_words.py`): one table per index segment, from the body field's
 postings (`postings.py`), built once and kept while the segment lives, as the
 facet tables are. A query's counts are then one gather and one bincount over
-its matches (or over the rest of the archive, whichever is smaller).
+its matches (or over the rest of the archive, whichever is smaller), as
+arrays aligned with the table's words: top words score them all at once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import weakref
 
 import numpy as np
 
+from dateline.index.matches import WordCounts
 from dateline.index.whoosh_engine.postings import segment_arrays
 
 WORD_FIELD = "body_exact"
@@ -88,27 +90,49 @@ def _word_table(reader) -> _WordTable:
         return table
 
 
-def word_document_counts(searcher, docs: np.ndarray) -> tuple[dict[str, tuple[int, int]], int]:
-    """({word: (matches holding it, archive articles holding it)}, archive
-    articles), for words in at least one of `docs` (ascending global docnums)."""
-    counts: dict[str, list[int]] = {}
-    tables = []
+class _Vocabulary:
+    """The words of several segments' tables as one list: each table's word
+    numbers mapped to it, the archive's counts summed, and the words cut as
+    common in any segment marked (they are dropped, as in one segment)."""
+
+    def __init__(self, tables: list[_WordTable]):
+        index: dict[str, int] = {}
+        self.maps = [np.array([index.setdefault(w, len(index)) for w in t.words], dtype=np.int64)
+                     for t in tables]
+        self.words = list(index)
+        self.everywhere = self.total([t.everywhere for t in tables])
+        common = set().union(*(t.common for t in tables))
+        self.kept = np.ones(len(self.words), dtype=bool)
+        self.kept[[index[w] for w in common if w in index]] = False
+
+    def total(self, per_table: list[np.ndarray]) -> np.ndarray:
+        """Per-table counts summed per word."""
+        summed = np.zeros(len(self.words), dtype=np.int64)
+        for mapping, counts in zip(self.maps, per_table):
+            summed += np.bincount(mapping, weights=counts, minlength=len(self.words)).astype(np.int64)
+        return summed
+
+
+_VOCABULARIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # searcher -> _Vocabulary
+
+
+def word_document_counts(searcher, docs: np.ndarray) -> WordCounts:
+    """For every word tabled in the searcher's segments: the articles among
+    `docs` (ascending global docnums) holding it, and the archive's."""
+    tables, found = [], []
     for segment, offset in searcher.leaf_searchers():
         reader = segment.reader()
         table = _word_table(reader)
         tables.append(table)
         lo, hi = np.searchsorted(docs, [offset, offset + reader.doc_count_all()])
-        if lo == hi:
-            continue
-        found = table.count_matches(docs[lo:hi] - offset)
-        for i in np.flatnonzero(found).tolist():
-            counts.setdefault(table.words[i], [0, 0])[0] += int(found[i])
-    for table in tables:  # the archive's counts, from every segment
-        for word, pair in counts.items():
-            if (i := table.index.get(word)) is not None:
-                pair[1] += int(table.everywhere[i])
-    common = set().union(*(t.common for t in tables)) if len(tables) > 1 else set()
-    return ({w: (fg, bg) for w, (fg, bg) in counts.items() if w not in common},
-            sum(t.live_count for t in tables))
-
-
+        found.append(table.count_matches(docs[lo:hi] - offset) if lo < hi
+                     else np.zeros(len(table.words), dtype=np.int64))
+    archive = sum(t.live_count for t in tables)
+    if len(tables) == 1:
+        return WordCounts(tables[0].words, found[0], tables[0].everywhere, archive)
+    with _LOCK:
+        vocabulary = _VOCABULARIES.get(searcher)
+        if vocabulary is None:
+            vocabulary = _VOCABULARIES[searcher] = _Vocabulary(tables)
+    return WordCounts(vocabulary.words, vocabulary.total(found) * vocabulary.kept,
+                      vocabulary.everywhere, archive)
