@@ -6,7 +6,10 @@ the other), so machine load falls on both alike.
     python -m bench.engines --store PATH/articles.sqlite [--repeat 7] [--procs 2] [--limit N]
 
 The store is copied (SQLite backup) into a temporary home per engine; the
-input is never written. Seconds are printed for the record; compare ratios.
+input is never written. A build is measured in CPU seconds (this process
+and its workers) and articles per CPU second beside wall seconds; a query in
+CPU milliseconds of this process (median), since on a shared machine wall
+time mostly measures the other processes. Compare ratios.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import load_average
 from bench.queries import QUERIES
 from dateline.corpus import ArticleStore, Home
 from dateline.index import IndexLocation, index_size_bytes, rebuild_index
@@ -61,7 +65,7 @@ def build(store_path: Path, work: Path, engine: str, procs: int, limit: int | No
 
 
 def query_times(archives: dict[str, Archive], repeat: int) -> dict[str, dict[str, float]]:
-    """Median ms per query type and engine, with what a result page needs
+    """Median CPU ms per query type and engine, with what a result page needs
     (hits, snippets, collapsing; facets where the query asks for them)."""
     from datetime import datetime, timezone
 
@@ -71,9 +75,9 @@ def query_times(archives: dict[str, Archive], repeat: int) -> dict[str, dict[str
     for _ in range(repeat):
         for q in QUERIES:
             for engine, archive in archives.items():
-                started = time.perf_counter()
+                started = _cpu()
                 found = search(archive, q.dateline(), facets=q.facets, suggest=False, now=now)
-                samples[engine][q.name].append((time.perf_counter() - started) * 1000)
+                samples[engine][q.name].append((_cpu() - started) * 1000)
                 totals[engine][q.name] = found.total_articles
     for q in QUERIES:  # the same answers, or the comparison means nothing
         assert len({totals[e][q.name] for e in archives}) == 1, (q.name, totals)
@@ -91,10 +95,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dateline-engines-") as tmp:
         built = {e: build(args.store, Path(tmp), e, args.procs, args.limit) for e in ENGINES}
         w, t = built["whoosh"], built["tantivy"]
-        print(f"articles: {w['articles']}")
+        print(f"articles: {w['articles']}; {load_average()} after the builds")
         print("| | whoosh | tantivy | whoosh/tantivy |\n| --- | --- | --- | --- |")
         for key, label in (("seconds", "build, wall s"), ("cpu", "build, CPU s"), ("mb", "index MB")):
             print(f"| {label} | {w[key]:.1f} | {t[key]:.1f} | {w[key] / t[key]:.1f}x |")
+        for key, label in (("seconds", "build, articles per wall s"),
+                           ("cpu", "build, articles per CPU s")):
+            a, b = w["articles"] / w[key], t["articles"] / t[key]
+            print(f"| {label} | {a:,.0f} | {b:,.0f} | tantivy {b / a:.1f}x |")
         archives = {e: Archive(built[e]["home"]) for e in ENGINES}
         try:
             medians = query_times(archives, args.repeat)
@@ -103,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                 archive.close()
         for q in QUERIES:
             a, b = medians["whoosh"][q.name], medians["tantivy"][q.name]
-            print(f"| {q.name}, median ms | {a:.1f} | {b:.1f} | {a / b:.1f}x |")
+            print(f"| {q.name}, median CPU ms | {a:.1f} | {b:.1f} | {a / b:.1f}x |")
+        print(f"{load_average()} after the queries")
     return 0
 
 
