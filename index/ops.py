@@ -4,6 +4,7 @@ them and must find the same articles)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +34,27 @@ class PhraseOp(Op):
     field: str
     words: tuple[str, ...]
     reach: int = 1
+
+
+def words_in_order(positions: list[list[int]], reach: int) -> bool:
+    """The rule of `PhraseOp` for one document, given each word's positions
+    in it (ascending): whether some position of each word follows one of the
+    previous word's by 1 to `reach` positions (1: adjacent). The Whoosh
+    engine and the percolator (`search/percolate.py`) decide a phrase by it
+    (tantivy runs its own phrase queries, held to the same answers by
+    tests/test_engine_contract.py)."""
+    if reach == 1 and len(positions) == 2:
+        return not set(positions[1]).isdisjoint([p + 1 for p in positions[0]])
+    current = positions[0]
+    for following in positions[1:]:
+        if reach == 1:
+            current = sorted(set(following).intersection(p + 1 for p in current))
+        else:
+            current = [q for q in following
+                       if (i := bisect_left(current, q - reach)) < len(current) and current[i] < q]
+        if not current:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

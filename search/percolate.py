@@ -19,10 +19,10 @@ from datetime import datetime, timezone
 
 from dateline.corpus.article import Article
 from dateline.index.analysis import edit_distance, index_words, stem, stem_exception
+from dateline.index.ops import words_in_order
 from dateline.index.schema import date_key, document_for
 from dateline.search.lower import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
-                                   StemOp,
-                                   TermOp)
+                                   StemOp, TermOp)
 
 # How each indexed field is split, as the index splits it (index/schema.py).
 _POSITIONAL = ("title_exact", "body_exact")
@@ -119,7 +119,9 @@ def matches(op: Op, doc: ArticleFields) -> bool:
     if isinstance(op, StemOp):
         return doc.has_stem(op.field, op.stem)
     if isinstance(op, PhraseOp):
-        return _phrase(op, doc.positions(op.field))
+        positions = doc.positions(op.field)
+        return (all(word in positions for word in op.words)
+                and words_in_order([positions[word] for word in op.words], op.reach))
     if isinstance(op, PrefixOp):
         return any(w.startswith(op.prefix) for w in doc.set(op.field))
     if isinstance(op, FuzzyOp):
@@ -139,19 +141,6 @@ def matches(op: Op, doc: ArticleFields) -> bool:
     if isinstance(op, OrOp):
         return any(matches(i, doc) for i in op.items)
     raise TypeError(f"the percolator cannot evaluate {op!r}")
-
-
-def _phrase(op: PhraseOp, positions: dict[str, list[int]]) -> bool:
-    """Each word at most `reach` positions after the one before (execute.py)."""
-    if any(word not in positions for word in op.words):
-        return False
-    ends = positions[op.words[0]]
-    for word in op.words[1:]:
-        nexts = positions[word]
-        ends = [p for p in nexts if any(0 < p - e <= op.reach for e in ends)]
-        if not ends:
-            return False
-    return True
 
 
 def _dated_within(key: int | None, start: datetime | None, end: datetime | None) -> bool:

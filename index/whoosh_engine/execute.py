@@ -14,7 +14,6 @@ The result is global document numbers in ascending order with their scores.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from itertools import accumulate
 from pickle import loads
 
@@ -25,7 +24,7 @@ from dateline.index import engine as boundary
 from dateline.index.engine import too_many_words
 from dateline.index.matches import EMPTY, Matches
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
-                                StemOp, TermOp)
+                                StemOp, TermOp, words_in_order)
 from dateline.index.schema import UNDATED, date_key
 from dateline.index.whoosh_engine.postings import NO_IDS, NO_WEIGHTS, SegmentArrays, segment_arrays
 
@@ -190,7 +189,7 @@ class _Run:
                 return EMPTY
         where = [np.searchsorted(ids, common) for ids, _, _ in lists]
         chosen = [[values[i] for i in at.tolist()] for (_, _, values), at in zip(lists, where)]
-        keep = np.fromiter((_in_order([_positions(v) for v in per_doc], op.reach)
+        keep = np.fromiter((words_in_order([_positions(v) for v in per_doc], op.reach)
                             for per_doc in zip(*chosen)), dtype=bool, count=len(common))
         if not keep.any():
             return EMPTY
@@ -295,21 +294,3 @@ def _positions(value: bytes) -> list[int]:
     if not value.endswith(b"."):
         value += b"."
     return list(accumulate(loads(value[_INT_SIZE:])))
-
-
-def _in_order(positions: list[list[int]], reach: int) -> bool:
-    """Whether some position of each word follows one of the previous word's
-    by 1 to `reach` positions (1: adjacent)."""
-    if reach == 1 and len(positions) == 2:
-        return not set(positions[1]).isdisjoint([p + 1 for p in positions[0]])
-    current = positions[0]
-    for following in positions[1:]:
-        if reach == 1:
-            nxt = set(following).intersection(p + 1 for p in current)
-            current = sorted(nxt)
-        else:
-            current = [q for q in following
-                       if (i := bisect_left(current, q - reach)) < len(current) and current[i] < q]
-        if not current:
-            return False
-    return True
