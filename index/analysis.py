@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -55,6 +56,60 @@ def index_words(text: str) -> list[str]:
     """The words of a text as they are indexed and looked up."""
     joined = index_text(text)
     return joined.split(" ") if joined else []
+
+
+class TextWords:
+    """One text's words as indexed: joined by spaces (`index_text`), in order,
+    the distinct ones, and where each occurs (ascending); each worked out
+    when first asked, and once."""
+
+    __slots__ = ("joined", "_words", "_distinct", "_positions")
+
+    def __init__(self, text: str):
+        self.joined = index_text(text)
+        self._words: list[str] | None = None
+        self._distinct: set[str] | None = None
+        self._positions: dict[str, list[int]] | None = None
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = self.joined.split(" ") if self.joined else []
+        return self._words
+
+    @property
+    def distinct(self) -> AbstractSet[str]:
+        if self._positions is not None:
+            return self._positions.keys()
+        if self._distinct is None:
+            self._distinct = set(self.words)
+        return self._distinct
+
+    @property
+    def positions(self) -> dict[str, list[int]]:
+        if self._positions is None:
+            found: dict[str, list[int]] = {}
+            for n, word in enumerate(self.words):
+                at = found.get(word)
+                if at is None:
+                    found[word] = [n]
+                else:
+                    at.append(n)
+            self._positions = found
+        return self._positions
+
+
+TEXTS_KEPT = 1024  # titles and bodies: an update's new articles, up to 512 of them
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
+def text_words(text: str) -> TextWords:
+    """The words of a title or a body, shared and not to be changed. The last
+    `TEXTS_KEPT` are kept: an update splits each new article's title and body
+    as it indexes them, and finding the watches' news in the same articles
+    just after (`search/percolate.py`) reads the same words, not splitting
+    them again."""
+    return TextWords(text)
 
 
 def word_spans(text: str):

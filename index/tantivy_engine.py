@@ -34,7 +34,7 @@ from dateline.index.faults import crash_point
 from dateline.index.matches import EMPTY, Matches, WordCounts
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
-from dateline.index.analysis import STEM_SEPARATOR, edit_distance, index_text, stem_exceptions
+from dateline.index.analysis import STEM_SEPARATOR, edit_distance, index_text, stem_exceptions, text_words
 from dateline.index.analysis import stem as stem_of
 from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, document_for
 
@@ -109,7 +109,9 @@ def _cluster_key(cluster: str) -> int:
 def tantivy_document(article):
     fields = document_for(article)
     title, body = fields["stem_forms"]
-    title_text, body_text = index_text(title), index_text(body)
+    # Titles and bodies through `text_words`, which keeps them for the watches.
+    title_words, body_words = text_words(title), text_words(body)
+    title_text, body_text = title_words.joined, body_words.joined
     doc = tantivy.Document()
     doc.add_text("id", fields["id"])
     if title_text:
@@ -125,13 +127,12 @@ def tantivy_document(article):
                 doc.add_text(name, value)
     if fields.get("url"):
         doc.add_text("url", fields["url"])
-    body_words = set(body_text.split(" ")) if body_text else set()
+    distinct = body_words.distinct
     # numbers say little without their context
-    words = " ".join(filterfalse(str.isdigit, body_words))
+    words = " ".join(filterfalse(str.isdigit, distinct))
     if words:
         doc.add_text("words", words)
-    for item in stem_exceptions(body_words.union(title_text.split(" ")) if title_text
-                                else body_words):
+    for item in stem_exceptions(distinct | title_words.distinct):
         doc.add_text("stem_forms", item)
     doc.add_text("cluster", fields["cluster"])
     doc.add_unsigned("cluster_key", _cluster_key(fields["cluster"]))

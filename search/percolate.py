@@ -13,12 +13,12 @@ evaluated against an article that cannot match them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from dateline.corpus.article import Article
-from dateline.index.analysis import edit_distance, index_words, stem, stem_exception
+from dateline.index.analysis import edit_distance, index_words, stem, stem_exception, text_words
 from dateline.index.ops import words_in_order
 from dateline.index.schema import date_key, document_for
 from dateline.search.lower import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
@@ -32,7 +32,8 @@ _WHOLE = ("url", "id", "cluster")  # ID fields: the value as written is one term
 
 class ArticleFields:
     """One article's indexed words per field, with positions where the index
-    keeps them, and the stems a word query is matched through."""
+    keeps them, and the stems a word query is matched through. A title's and a
+    body's words are those the index writer has just split (`text_words`)."""
 
     def __init__(self, article: Article):
         self._doc = document_for(article)
@@ -40,7 +41,7 @@ class ArticleFields:
         # Each field is split when first asked for: most watches never look
         # at most fields, and splitting a body is most of an article's cost.
         self._words: dict[str, list[str]] = {}
-        self._sets: dict[str, set[str]] = {}
+        self._sets: dict[str, AbstractSet[str]] = {}
         self._stems: dict[str, dict[str, set[str]]] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}
 
@@ -51,7 +52,9 @@ class ArticleFields:
             value = self._doc.get(field)
             if value is None or field == "date":
                 found = []
-            elif field in _POSITIONAL or field in _NAME_WORDS:
+            elif field in _POSITIONAL:
+                found = text_words(value).words
+            elif field in _NAME_WORDS:
                 found = index_words(value)
             elif field in _WHOLE:
                 found = [value]
@@ -60,19 +63,29 @@ class ArticleFields:
             self._words[field] = found
         return found
 
-    def set(self, field: str) -> set[str]:
+    def set(self, field: str) -> AbstractSet[str]:
         found = self._sets.get(field)
         if found is None:
-            found = self._sets[field] = set(self.words(field))
+            if field in _POSITIONAL:
+                value = self._doc.get(field)
+                found = text_words(value).distinct if value is not None else set()
+            else:
+                found = set(self.words(field))
+            self._sets[field] = found
         return found
 
     def positions(self, field: str) -> dict[str, list[int]]:
-        """Each word of a field with its positions, built once per field."""
+        """Each word of a field with its positions (ascending)."""
         found = self._positions.get(field)
         if found is None:
-            found = self._positions[field] = {}
-            for n, word in enumerate(self.words(field)):
-                found.setdefault(word, []).append(n)
+            value = self._doc.get(field) if field in _POSITIONAL else None
+            if value is not None:
+                found = text_words(value).positions
+            else:
+                found = {}
+                for n, word in enumerate(self.words(field)):
+                    found.setdefault(word, []).append(n)
+            self._positions[field] = found
         return found
 
     def has_stem(self, field: str, wanted: str) -> bool:

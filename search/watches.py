@@ -169,7 +169,9 @@ class WatchBook:
                                 for w, (op, needed) in self._compiled(behind, now, tz))
         by_name = {w.name: w for w in behind}
         found: dict[str, list[tuple[Article, int]]] = {}
-        for batch in _batches(list(changed.items()), BATCH):
+        # Newest first: the index writer has just split the newest articles'
+        # titles and bodies, and `analysis.text_words` keeps the last of them.
+        for batch in _batches(list(changed.items())[::-1], BATCH):
             articles = store.get_many([article_id for article_id, _ in batch])
             for article_id, seq in batch:
                 article = articles.get(article_id)

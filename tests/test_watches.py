@@ -180,6 +180,24 @@ def test_percolating_reads_only_the_new_articles(home, tmp_path, monkeypatch):
     assert [len(ids) for ids in read] == [1] and len(news.article_ids) == 1
 
 
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_an_update_splits_each_new_body_once_for_the_index_and_the_watches(tmp_path, monkeypatch,
+                                                                            engine):
+    from tests.helpers import new_home
+    from dateline.index import analysis, tantivy_engine
+
+    home = new_home(tmp_path / "home", crawl(tmp_path / "base.jsonl", KENYA_RATE), engine)
+    add(home, "cocoa", "cocoa farmers")
+    analysis.text_words.cache_clear()  # what earlier tests split in this process
+    splits = []
+    real = analysis.index_text  # what `index_words` and `text_words` split with
+    for module in (analysis, tantivy_engine):
+        monkeypatch.setattr(module, "index_text", lambda text: splits.append(text) or real(text))
+    result = dateline(home, "update", str(crawl(tmp_path / "new.jsonl", GHANA_COCOA)))
+    assert "1 new for cocoa" in result.stdout.splitlines()
+    assert splits.count(GHANA_COCOA["body"]) == 1
+
+
 def test_most_watches_are_never_evaluated_against_an_article_they_cannot_match(monkeypatch):
     from dateline.corpus.article import Article
     from dateline.search import percolate

@@ -9,7 +9,7 @@ import struct
 from whoosh import columns, fields
 from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
 
-from dateline.index.analysis import FOLD_TABLE, TOKEN_PATTERN, index_words, stem_exceptions
+from dateline.index.analysis import FOLD_TABLE, TOKEN_PATTERN, index_words, stem_exceptions, text_words
 from dateline.index.schema import TITLE_BOOST, UNDATED
 
 
@@ -33,20 +33,13 @@ def exact_analyzer():
 
 
 class WordsField(fields.TEXT):
-    """A TEXT field with positions whose words come from `index_words`."""
+    """A TEXT field with positions whose words come from `text_words`."""
 
     def __init__(self, **kwargs):
         super().__init__(analyzer=exact_analyzer(), phrase=True, **kwargs)
 
     def index(self, value, **kwargs):
-        positions: dict[str, list[int]] = {}
-        for n, word in enumerate(index_words(value)):
-            found = positions.get(word)
-            if found is None:
-                positions[word] = [n]
-            else:
-                found.append(n)
-        _last_words.update(text=value, words=positions.keys())
+        positions = text_words(value).positions
         boost = self.format.field_boost
         encode = self.format.encode
         for word, places in positions.items():
@@ -106,22 +99,15 @@ class StemFormsField(ValuesField):
     """The words of an article's title and body that a stem cannot find by
     their spelling, as 'stem word' ("die dying", `analysis.stem_exceptions`).
     Kept per document, so the table follows every update, removal and merge.
-    Its value is (title, body): the body's words are those `WordsField` has
-    just read for `body_exact` (Whoosh indexes a document's fields in name
-    order), read again only if they are not."""
+    Its value is (title, body), whose words `WordsField` has just read for
+    `title_exact` and `body_exact` (`text_words` keeps them)."""
 
     def index(self, value, **kwargs):
         title, body = value
-        words = set(index_words(title))
-        if _last_words.get("text") is body:
-            words.update(_last_words["words"])
-        else:
-            words.update(index_words(body))
+        words = text_words(title).distinct | text_words(body).distinct
         for item in stem_exceptions(words):
             yield item.encode("utf-8"), 1, 1.0, _FREQUENCY.pack(1)
 
-
-_last_words: dict = {}  # the text WordsField read last, and its distinct words
 
 def build_schema() -> fields.Schema:
     return fields.Schema(
