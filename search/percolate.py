@@ -3,19 +3,21 @@
 A search asks "which articles match this query?"; a watch asks the reverse,
 "which queries match this article?", for the few articles an update brings.
 Running every watch over the whole archive would cost as much as the archive
-is large; instead each new article is analyzed once into the same fields the
-index holds (`index.schema.document_for`) and every watch's lowered query
-(`search.lower`, the same operations the engines run) is evaluated on that
-one document. Watches are first narrowed by their *anchors*: terms at least
-one of which an article must contain to match, so most watches are never
-evaluated against an article that cannot match them.
-"""
+is large; instead each new article is read into the same fields the index
+holds (`index.schema.document_for`, with the words the index writer has just
+split: `analysis.text_words`) and checked against every watch's lowered
+query (`search.lower`, the same operations the engines run). Watches are
+first narrowed by their *requirements*: sets of keys (words, stems, pairs of
+adjacent words) an article must hold one of each to match, looked up from
+the article's keys; a query its requirements decide (names, words, two-word
+phrases) is never evaluated at all."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import islice
 
 from dateline.corpus.article import Article
 from dateline.index.analysis import edit_distance, index_words, stem, stem_exception, text_words
@@ -44,6 +46,7 @@ class ArticleFields:
         self._sets: dict[str, AbstractSet[str]] = {}
         self._stems: dict[str, dict[str, set[str]]] = {}
         self._positions: dict[str, dict[str, list[int]]] = {}
+        self._pairs: dict[str, set[tuple[str, str]]] = {}
 
     def words(self, field: str) -> list[str]:
         """The field's words in order, split as the index splits them."""
@@ -87,6 +90,22 @@ class ArticleFields:
                     found.setdefault(word, []).append(n)
             self._positions[field] = found
         return found
+
+    def pairs(self, field: str) -> set[tuple[str, str]]:
+        """Each two words that follow one another in the field."""
+        found = self._pairs.get(field)
+        if found is None:
+            words = self.words(field)
+            found = self._pairs[field] = set(zip(words, islice(words, 1, None)))
+        return found
+
+    def held(self, field: str, kind: str) -> AbstractSet:
+        """What the article holds of a kind of key (see `requirements`) in a field."""
+        if kind == "word":
+            return self.set(field)
+        if kind == "pair":
+            return self.pairs(field)
+        return self._prefixes(field).keys()  # "stem"
 
     def has_stem(self, field: str, wanted: str) -> bool:
         """Whether a word of the field has the stem. Only the words that begin
@@ -167,13 +186,17 @@ def _dated_within(key: int | None, start: datetime | None, end: datetime | None)
 def requirements(op: Op) -> list[frozenset] | None:
     """Sets of keys an article must hold one of *each* to match `op`: an
     empty list when nothing is known; NoneOp gives one empty set, which no
-    article meets."""
+    article meets. A key is (field, kind, value): a word, the `stem_prefix`
+    of a stem, or a pair of words that follow one another."""
     if isinstance(op, TermOp):
-        return [frozenset({(op.field, op.text)})]
+        return [frozenset({(op.field, "word", op.text)})]
     if isinstance(op, StemOp):
         return [frozenset({(op.field, "stem", stem_prefix(op.stem))})]
     if isinstance(op, PhraseOp):
-        return [frozenset({(op.field, w)}) for w in dict.fromkeys(op.words)]
+        if op.reach == 1 and len(op.words) > 1:  # adjacent words: each pair of them
+            pairs = zip(op.words, op.words[1:])
+            return [frozenset({(op.field, "pair", pair)}) for pair in dict.fromkeys(pairs)]
+        return [frozenset({(op.field, "word", w)}) for w in dict.fromkeys(op.words)]
     if isinstance(op, NoneOp):
         return [frozenset()]
     if isinstance(op, AndOp):
@@ -189,6 +212,22 @@ def requirements(op: Op) -> list[frozenset] | None:
     return []  # a prefix, a date, every article: no key is required
 
 
+def decided_by_requirements(op: Op) -> bool:
+    """Whether an article that meets every requirement of `op` matches it: a
+    word, a name, two adjacent words, all of such, or any of such (each with
+    one requirement).
+    Those queries are never evaluated, only their requirements checked."""
+    if isinstance(op, (TermOp, NoneOp)):
+        return True
+    if isinstance(op, PhraseOp):  # two adjacent words: the article holds the pair
+        return op.reach == 1 and len(op.words) == 2
+    if isinstance(op, AndOp):
+        return not op.excluded and all(decided_by_requirements(i) for i in op.required)
+    if isinstance(op, OrOp):
+        return all(decided_by_requirements(i) and len(requirements(i)) == 1 for i in op.items)
+    return False
+
+
 @dataclass(frozen=True)
 class Standing:
     """A saved query ready to percolate: its key (the watch's name) and operation."""
@@ -199,52 +238,59 @@ class Standing:
 
 
 class Percolator:
-    """Many standing queries, each filed under the keys of its narrowest
-    requirement: an article is tested only against the queries filed under
-    a key it holds whose every requirement it meets."""
+    """Many standing queries, each filed under its narrowest requirement. An
+    article's keys give the requirements it meets (each distinct requirement
+    is numbered once, however many queries share it); a query filed under
+    one of those is a candidate when the article meets all its requirements,
+    and is evaluated on the article only when they do not decide it."""
 
-    def __init__(self, standing: Iterable[Standing]):
-        self._always: list[tuple[str, list]] = []
-        self._by_key: dict[tuple, list[tuple[str, list]]] = {}
-        self._ops: dict[str, Op] = {}
-        # Every word (per field) and stem prefix any requirement names: an
-        # article's own keys are cut down to these with set intersections.
-        self._words: dict[str, set[str]] = {}
-        self._prefixes: dict[str, set[str]] = {}
+    def __init__(self, standing: Iterable[Standing] = ()):
+        self._always: list[tuple[str, Op]] = []
+        # requirement number -> (key, the numbers of all its requirements, op or None if decided)
+        self._filed: dict[int, list[tuple[str, frozenset[int], Op | None]]] = {}
+        self._numbers: dict[frozenset, int] = {}
+        self._met_by: dict[tuple, list[int]] = {}  # key -> the requirements it meets
+        # Every value any requirement names, per field and kind: an article's
+        # own keys are cut down to these with set intersections.
+        self._wanted: dict[tuple[str, str], set] = {}
+        self.add(standing)
+
+    def add(self, standing: Iterable[Standing]) -> None:
         for query in standing:
-            self._ops[query.key] = query.op
             needed = requirements(query.op) if query.needed is None else query.needed
-            entry = (query.key, needed)
             if not needed:
-                self._always.append(entry)
+                self._always.append((query.key, query.op))
                 continue
-            for key in min(needed, key=len):
-                self._by_key.setdefault(key, []).append(entry)
-            for key in (k for r in needed for k in r):
-                if len(key) == 3:
-                    self._prefixes.setdefault(key[0], set()).add(key[2])
-                else:
-                    self._words.setdefault(key[0], set()).add(key[1])
+            numbers = [self._number(r) for r in needed]
+            narrowest = numbers[min(range(len(needed)), key=lambda i: len(needed[i]))]
+            op = None if decided_by_requirements(query.op) else query.op
+            self._filed.setdefault(narrowest, []).append((query.key, frozenset(numbers), op))
+
+    def _number(self, requirement: frozenset) -> int:
+        number = self._numbers.get(requirement)
+        if number is None:
+            number = self._numbers[requirement] = len(self._numbers)
+            for key in requirement:
+                self._met_by.setdefault(key, []).append(number)
+                self._wanted.setdefault(key[:2], set()).add(key[2])
+        return number
 
     def match(self, article: Article) -> list[str]:
         """The keys of the standing queries this article matches, in no order."""
         doc = ArticleFields(article)
-        keys = self._keys(doc)
-        candidates = {key: needed for key, needed in self._always}
-        for key in keys:
-            for name, needed in self._by_key.get(key, ()):
-                # Every requirement met before the query is evaluated: set
-                # tests, where evaluating walks the whole query.
-                if name not in candidates and all(not keys.isdisjoint(r) for r in needed):
-                    candidates[name] = needed
-        return [name for name in candidates if matches(self._ops[name], doc)]
+        met: set[int] = set()
+        for key in self._keys(doc):
+            met.update(self._met_by[key])
+        found = [key for key, op in self._always if matches(op, doc)]
+        for number in met:
+            for key, needed, op in self._filed.get(number, ()):
+                if needed <= met and (op is None or matches(op, doc)):
+                    found.append(key)
+        return found
 
     def _keys(self, doc: ArticleFields) -> set[tuple]:
         """The article's keys that some requirement names."""
         keys: set[tuple] = set()
-        for name, wanted in self._words.items():
-            keys.update((name, w) for w in doc.set(name) & wanted)
-        for name, wanted in self._prefixes.items():
-            held = {p for w in doc.set(name) for p in word_prefixes(w)}
-            keys.update((name, "stem", p) for p in held & wanted)
+        for (field, kind), wanted in self._wanted.items():
+            keys.update((field, kind, value) for value in doc.held(field, kind) & wanted)
         return keys

@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS news (
     PRIMARY KEY (watch, article)
 );
 CREATE INDEX IF NOT EXISTS news_cluster ON news(watch, cluster);
+CREATE TABLE IF NOT EXISTS percolator (
+    watches TEXT NOT NULL,          -- a digest of every watch's name, query and filters, and of the code
+    blob BLOB NOT NULL              -- those watches' percolator, pickled (`WatchBook._percolator`)
+);
 """
 
 
@@ -155,19 +159,14 @@ class WatchBook:
         """Percolate the articles changed since each watch last looked, record
         what matched, and move every watch to `upto` (default: the store's
         last change), all in one transaction. Returns the news found now."""
-        from dateline.search.percolate import Percolator, Standing
-
-        watches = self.all()
         upto = store.last_seq() if upto is None else upto
-        behind = [w for w in watches if w.checked_seq < upto]
-        if not behind:
+        checked = {name: seq for name, seq in self._db.execute("SELECT name, checked_seq FROM watches")
+                   if seq < upto}  # the watches behind, and how far each has looked
+        if not checked:
             return []
         now = now or datetime.now(timezone.utc)
-        start = min(w.checked_seq for w in behind)
-        changed = _latest_puts(store, start, upto)
-        percolator = Percolator(Standing(w.name, op, needed)
-                                for w, (op, needed) in self._compiled(behind, now, tz))
-        by_name = {w.name: w for w in behind}
+        changed = _latest_puts(store, min(checked.values()), upto)
+        percolator = self._percolator(now, tz)  # every watch: those not behind are left out below
         found: dict[str, list[tuple[Article, int]]] = {}
         # Newest first: the index writer has just split the newest articles'
         # titles and bodies, and `analysis.text_words` keeps the last of them.
@@ -178,20 +177,48 @@ class WatchBook:
                 if article is None:  # removed again since
                     continue
                 for name in percolator.match(article):
-                    if seq > by_name[name].checked_seq:
+                    if seq > checked.get(name, upto):
                         found.setdefault(name, []).append((article, seq))
-        return self._record(behind, found, upto)
+        return self._record(list(checked), found, upto)
 
     def prepare(self, *, now: datetime, tz=timezone.utc) -> None:
-        """Lower every watch's query now (as `watch add` does), so that the
-        next update only percolates."""
-        self._compiled(self.all(), now, tz)
+        """Lower every watch's query now and keep the percolator they make (as
+        `watch add` does), so that the next update only loads it."""
+        self._percolator(now, tz)
 
-    def _compiled(self, watches: list[Watch], now: datetime, tz) -> list[tuple[Watch, tuple]]:
-        """Each watch's lowered query and its requirements. Parsing and lowering a thousand queries
-        costs more than percolating an update's articles, so a query that
-        reads the same whatever the day is kept lowered, until the code that
-        lowers queries changes; `date:last-7d` is lowered afresh each time."""
+    def _percolator(self, now: datetime, tz):
+        """Every watch's query, ready to percolate. Parsing and lowering a
+        thousand queries costs more than percolating an update's articles, and
+        loading them one by one a good part of it: the percolator of the
+        queries that read the same whatever the day is kept whole, until a
+        watch or the code that lowers queries changes (`date:last-7d` is
+        lowered afresh each time, and added)."""
+        from dateline.search.percolate import Percolator, Standing
+
+        rows = self._db.execute("SELECT name, query, filters FROM watches ORDER BY name").fetchall()
+        digest = hashlib.sha256(json.dumps([_code_fingerprint(), rows]).encode()).hexdigest()
+        kept = self._db.execute("SELECT blob FROM percolator WHERE watches = ?", (digest,)).fetchone()
+        if kept is not None:
+            percolator, daily = pickle.loads(kept[0])
+            daily = set(daily)
+            watches = [_watch_of(row) for row in rows if row[0] in daily]
+        else:
+            compiled = self._compiled([_watch_of(row) for row in rows], now, tz)
+            percolator = Percolator(Standing(w.name, op, needed)
+                                    for w, (op, needed), lasting in compiled if lasting)
+            watches = [w for w, _, lasting in compiled if not lasting]
+            blob = pickle.dumps((percolator, [w.name for w in watches]))
+            with self._transaction():
+                self._db.execute("DELETE FROM percolator")
+                self._db.execute("INSERT INTO percolator VALUES (?, ?)", (digest, blob))
+        percolator.add(Standing(w.name, op, needed) for w, (op, needed), _ in
+                       self._compiled(watches, now, tz))
+        return percolator
+
+    def _compiled(self, watches: list[Watch], now: datetime, tz) -> list[tuple[Watch, tuple, bool]]:
+        """Each watch's lowered query with its requirements, and whether it
+        lasts (reads the same whatever the day is). One that lasts is kept
+        lowered, until the code that lowers queries changes."""
         fingerprint = _code_fingerprint()
         cached = {name: (blob, by) for name, blob, by in
                   self._db.execute("SELECT name, compiled, compiled_by FROM watches")}
@@ -199,40 +226,60 @@ class WatchBook:
         for watch in watches:
             blob, by = cached.get(watch.name, (None, None))
             if blob is not None and by == fingerprint:
-                ops.append((watch, pickle.loads(blob)))
+                ops.append((watch, pickle.loads(blob), True))
                 continue
             op = _lowered(watch, now, tz)
             compiled = (op, requirements(op))
-            if op == _lowered(watch, now + timedelta(days=400), tz):  # not relative to today
+            lasting = op == _lowered(watch, now + timedelta(days=400), tz)  # not relative to today
+            if lasting:
                 keep.append((pickle.dumps(compiled), fingerprint, watch.name))
-            ops.append((watch, compiled))
+            ops.append((watch, compiled, lasting))
         if keep:
             with self._transaction():
                 self._db.executemany("UPDATE watches SET compiled = ?, compiled_by = ? WHERE name = ?",
                                      keep)
         return ops
 
-    def _record(self, behind: list[Watch], found: dict, upto: int) -> list[News]:
+    def _record(self, behind: list[str], found: dict, upto: int) -> list[News]:
         news = []
         with self._transaction():
-            for watch in behind:
-                new_ids = []
-                for article, seq in sorted(found.get(watch.name, ()), key=lambda p: p[1]):
+            for name, arrived in found.items():
+                ids = [article.id for article, _ in arrived]
+                clusters = [article.cluster or article.id for article, _ in arrived]
+                seen_ids, seen_clusters = set(), set()
+                for chunk in _batches(list(zip(ids, clusters)), BATCH):
+                    marks = ",".join("?" * len(chunk))
+                    for article, cluster in self._db.execute(
+                            f"SELECT article, cluster FROM news WHERE watch = ? AND "
+                            f"(article IN ({marks}) OR cluster IN ({marks}))",
+                            (name, *(i for i, _ in chunk), *(c for _, c in chunk))):
+                        seen_ids.add(article)
+                        seen_clusters.add(cluster)
+                rows = []
+                for article, seq in sorted(arrived, key=lambda p: p[1]):
                     cluster = article.cluster or article.id
-                    seen = self._db.execute(
-                        "SELECT 1 FROM news WHERE watch = ? AND (article = ? OR cluster = ?)",
-                        (watch.name, article.id, cluster)).fetchone()
-                    if seen:
+                    if article.id in seen_ids or cluster in seen_clusters:
                         continue  # a copy or a new version of what this watch already has
-                    self._db.execute("INSERT INTO news VALUES (?, ?, ?, ?, 0)",
-                                     (watch.name, article.id, cluster, seq))
-                    new_ids.append(article.id)
-                if new_ids:
-                    news.append(News(watch, new_ids))
-            self._db.executemany("UPDATE watches SET checked_seq = ? WHERE name = ?",
-                                 [(upto, watch.name) for watch in behind])
+                    seen_ids.add(article.id)
+                    seen_clusters.add(cluster)
+                    rows.append((name, article.id, cluster, seq))
+                self._db.executemany("INSERT INTO news VALUES (?, ?, ?, ?, 0)", rows)
+                if rows:
+                    news.append((name, [article_id for _, article_id, _, _ in rows]))
+            for chunk in _batches(behind, BATCH):
+                self._db.execute(f"UPDATE watches SET checked_seq = ? WHERE name IN "
+                                 f"({','.join('?' * len(chunk))})", (upto, *chunk))
             crash_point("watch-news-before-commit")
-        return news
+        watches = self._named([name for name, _ in news])
+        return [News(watches[name], ids) for name, ids in sorted(news)]
+
+    def _named(self, names: list[str]) -> dict[str, Watch]:
+        found = {}
+        for chunk in _batches(names, BATCH):
+            marks = ",".join("?" * len(chunk))
+            found.update((row[0], _watch(row)) for row in
+                         self._db.execute(f"SELECT * FROM watches WHERE name IN ({marks})", chunk))
+        return found
 
     def _transaction(self):
         return _Transaction(self._db)
@@ -282,6 +329,12 @@ def _code_fingerprint() -> str:
 def _watch(row) -> Watch:
     name, query, filters, exec_, created, checked, _, _ = row
     return Watch(name, query, json.loads(filters), exec_, created, checked)
+
+
+def _watch_of(row) -> Watch:
+    """A watch from (name, query, filters): as much as lowering its query needs."""
+    name, query, filters = row
+    return Watch(name, query, json.loads(filters))
 
 
 def _latest_puts(store: ArticleStore, after: int, upto: int) -> dict[str, int]:

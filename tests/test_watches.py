@@ -10,6 +10,7 @@ import pytest
 
 from tests.helpers import FIXTURES, NOW, dateline
 from dateline.corpus import ArticleStore, Home
+from dateline.index import update_archive
 from dateline.search.percolate import Percolator, Standing
 from dateline.search.watches import WatchBook
 
@@ -198,6 +199,32 @@ def test_an_update_splits_each_new_body_once_for_the_index_and_the_watches(tmp_p
     assert splits.count(GHANA_COCOA["body"]) == 1
 
 
+def test_an_update_loads_the_kept_watches_and_lowers_only_those_relative_to_today(tmp_path,
+                                                                                   monkeypatch):
+    from datetime import timedelta
+
+    from dateline.search import watches
+
+    home = Home(tmp_path / "home")
+    cocoa = crawl(tmp_path / "cocoa.jsonl", dict(GHANA_COCOA, date=NOW.isoformat()))
+    kenya = crawl(tmp_path / "kenya.jsonl", dict(KENYA_RATE, date=NOW.isoformat()))
+    with ArticleStore(home.store_path) as store, WatchBook(home.root) as book:
+        for name, query in [("cocoa", "cocoa"), ("recent-cocoa", "cocoa date:last-7d")]:
+            book.add(name, query, checked_seq=store.last_seq())
+        book.prepare(now=NOW)
+        lowered = []
+        real = watches._lowered
+        monkeypatch.setattr(watches, "_lowered", lambda w, *a: lowered.append(w.name) or real(w, *a))
+        update_archive(store, home, [cocoa], now=NOW)
+        found = book.find_news(store, now=NOW)
+        assert [(n.watch.name, len(n.article_ids)) for n in found] == [("cocoa", 1), ("recent-cocoa", 1)]
+        assert set(lowered) == {"recent-cocoa"}  # the day matters to it, and to no other
+        book.add("kenya", "place:kenya", checked_seq=store.last_seq())  # a new watch is percolated too
+        update_archive(store, home, [kenya], now=NOW + timedelta(days=30))
+        found = book.find_news(store, now=NOW + timedelta(days=30))
+        assert [(n.watch.name, len(n.article_ids)) for n in found] == [("kenya", 1)]
+
+
 def test_most_watches_are_never_evaluated_against_an_article_they_cannot_match(monkeypatch):
     from dateline.corpus.article import Article
     from dateline.search import percolate
@@ -213,6 +240,26 @@ def test_most_watches_are_never_evaluated_against_an_article_they_cannot_match(m
                       people=("Person Number7",))
     assert Percolator(standing).match(article) == ["w7"]
     assert len(evaluated) <= 2
+
+
+def test_names_and_two_word_phrases_are_decided_by_the_words_an_article_holds(monkeypatch):
+    from dateline.corpus.article import Article
+    from dateline.search import percolate
+    from dateline.search.engine import build_tree
+    from dateline.search.lower import lower
+
+    evaluated = []
+    real = percolate.matches
+    monkeypatch.setattr(percolate, "matches", lambda op, doc: evaluated.append(op) or real(op, doc))
+    percolator = Percolator([Standing(name, lower(build_tree(query, now=NOW))) for name, query in
+                             [("phrase", '"central bank"'), ("name", 'person:"ann lee"'),
+                              ("both", '"central bank" place:kenya')]])
+    found = {text: sorted(percolator.match(Article(id=text, title="News", body=text,
+                                                   people=("Ann Lee",), places=("Kenya",))))
+             for text in ("The central bank met.", "The bank's central office.", "Central, the bank.")}
+    assert found == {"The central bank met.": ["both", "name", "phrase"],
+                     "The bank's central office.": ["name"], "Central, the bank.": ["name"]}
+    assert evaluated == []
 
 
 # -- the percolator finds what a search of the same articles finds ------------
