@@ -247,8 +247,10 @@ class Archive(WatchMethods):
                 result = bring_index_up_to_date(store, location, progress=progress)
             if optimize:
                 result["optimized"] = optimize_index(location, store)
-            result.update(self._find_watch_news(store))
+            found, news = self._find_watch_news(store)
+            result.update(found)
         result["seconds"] = round(time.perf_counter() - started, 3)
+        self._run_watch_commands(news, result)
         return result
 
     def rebuild(self, *, progress=None, engine: str | None = None) -> dict:
@@ -268,9 +270,11 @@ class Archive(WatchMethods):
         with self._writing() as store, self._cluster(paths, cluster, workers, inputs, on_cluster) as reading:
             summary, index = update_archive(store, self.home, paths, now=self.clock(),
                                             ingest_progress=progress, cluster=reading)
-            news = self._find_watch_news(store)
+            found, news = self._find_watch_news(store)
         index["seconds"] = round(time.perf_counter() - started, 3)
-        return {"ingest": summary.as_dict(), "index": index, **news}
+        result = {"ingest": summary.as_dict(), "index": index, **found}
+        self._run_watch_commands(news, result)
+        return result
 
     def remove(self, *, ids: Iterable[str] = (), source: str | None = None, query: str | None = None,
                dry_run: bool = False) -> dict:

@@ -91,26 +91,34 @@ class WatchMethods:
         with WatchBook(self.home.root) as book:
             yield book
 
-    def _find_watch_news(self, store: ArticleStore) -> dict:
+    def _find_watch_news(self, store: ArticleStore) -> tuple[dict, list]:
         """After the index has applied new articles: each watch's news among
-        them, recorded with the watches' new position in one transaction, and
-        each watch's command run with it. {"watches": [...]} (+ warnings)."""
+        them, recorded with the watches' new position in one transaction.
+        ({"watches": [...]}, the news), whose commands `_run_watch_commands`
+        runs once the home is released."""
         from dateline.index.faults import crash_point
         from dateline.search.watches import WATCHES_FILE, WatchBook
 
         if not (self.home.root / WATCHES_FILE).exists():
-            return {"watches": []}  # no watch was ever added: nothing to load or percolate
-        from dateline.search.watch_news import run_exec_commands
-
+            return {"watches": []}, []  # no watch was ever added: nothing to load or percolate
         with WatchBook(self.home.root) as book:
             news = book.find_news(store, tz=self.tz, now=self.clock())
         crash_point("after-watch-news")
-        result: dict = {"watches": [{"name": n.watch.name, "new": len(n.article_ids),
-                                     "ids": n.article_ids} for n in news]}
-        if warnings := run_exec_commands(news, store, self.home.root, tz=self.tz):
-            result["watch_warnings"] = warnings
-        return result
+        return {"watches": [{"name": n.watch.name, "new": len(n.article_ids), "ids": n.article_ids}
+                            for n in news]}, news
 
+    def _run_watch_commands(self, news: list, result: dict) -> None:
+        """Each watch's command (`watch add --exec`) with its news, after the
+        writer lock is released: the news is committed already, and a command
+        may take up to 30 s that no other writer should wait for. Problems go
+        to result["watch_warnings"]."""
+        if not any(item.watch.exec for item in news):
+            return
+        from dateline.search.watch_news import run_exec_commands
+
+        with self._store(readonly=True) as store:
+            if warnings := run_exec_commands(news, store, self.home.root, tz=self.tz):
+                result["watch_warnings"] = warnings
 
 
 def _error():

@@ -162,6 +162,21 @@ def test_exec_gets_the_new_hits_on_stdin(home, tmp_path):
     assert sent["name"] == "cocoa" and [h["title"] for h in sent["new"]] == [GHANA_COCOA["title"]]
 
 
+def test_exec_runs_after_the_update_has_released_the_home(home, tmp_path):
+    from dateline.corpus.home import LOCK_NAME
+
+    out = tmp_path / "lock.txt"
+    probe = tmp_path / "probe.py"  # says whether the home's writer lock is free
+    probe.write_text(f"import fcntl, os\nfd = os.open({str(home / LOCK_NAME)!r}, os.O_RDWR)\n"
+                     f"try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n    said = 'free'\n"
+                     f"except BlockingIOError:\n    said = 'held'\n"
+                     f"open({str(out)!r}, 'w').write(said)\n")
+    add(home, "cocoa", "cocoa", "--exec", f"{sys.executable} {probe}")
+    result = dateline(home, "update", str(crawl(tmp_path / "new.jsonl", GHANA_COCOA)))
+    assert result.exit_code == 0 and "1 new for cocoa" in result.stdout
+    assert out.read_text() == "free"  # a slow command keeps no other writer waiting
+
+
 def test_a_failing_exec_is_logged_and_never_fails_the_update(home, tmp_path):
     add(home, "cocoa", "cocoa", "--exec", "exit 3")
     result = dateline(home, "update", str(crawl(tmp_path / "new.jsonl", GHANA_COCOA)))
