@@ -38,10 +38,23 @@ class WatchMethods:
         return watch.to_json()
 
     def watches(self) -> dict:
-        """Every watch with its unreported news count: `dateline watch list --json`."""
-        with self._watch_book() as book:
-            return {"watches": [] if book is None else
-                    [{**w.to_json(), "unreported": book.unreported_count(w.name)} for w in book.all()]}
+        """Every watch with its unreported news count: `dateline watch list --json`.
+        A long-lived Archive (the web page lists the watches on its home page)
+        reads `watches.sqlite` again only when the file has changed."""
+        from dateline.search.watches import WatchBook, book_state
+
+        state = book_state(self.home.root)
+        kept = getattr(self, "_kept_watches", None)
+        if state is None:
+            rows = []
+        elif kept is not None and kept[0] == state:
+            rows = kept[1]
+        else:
+            with WatchBook(self.home.root) as book:
+                counts = book.unreported_counts()
+                rows = [{**w.to_json(), "unreported": counts.get(w.name, 0)} for w in book.all()]
+            self._kept_watches = (state, rows)
+        return {"watches": [{**row, "filters": dict(row["filters"])} for row in rows]}
 
     def watch(self, name: str) -> dict:
         """One watch: `dateline watch show NAME --json`."""

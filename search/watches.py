@@ -145,6 +145,11 @@ class WatchBook:
             "SELECT article, seq FROM news WHERE watch = ? AND reported = 0 ORDER BY seq DESC",
             (name,)).fetchall()
 
+    def unreported_counts(self) -> dict[str, int]:
+        """Each watch's count of news not yet reported (watches with none left out)."""
+        return dict(self._db.execute(
+            "SELECT watch, COUNT(*) FROM news WHERE reported = 0 GROUP BY watch"))
+
     def unreported_count(self, name: str) -> int:
         return self._db.execute("SELECT COUNT(*) FROM news WHERE watch = ? AND reported = 0",
                                 (name,)).fetchone()[0]
@@ -324,6 +329,21 @@ def _code_fingerprint() -> str:
             if path.suffix in (".py", ".tsv"):
                 digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def book_state(root: Path) -> tuple | None:
+    """What changes whenever `HOME/watches.sqlite` does (its and its write-ahead
+    log's size and modification time); None when there is no such file."""
+    try:
+        main = (root / WATCHES_FILE).stat()
+    except FileNotFoundError:
+        return None
+    try:
+        log = (root / (WATCHES_FILE + "-wal")).stat()
+        log_state = (log.st_mtime_ns, log.st_size, log.st_ino)
+    except FileNotFoundError:
+        log_state = None
+    return main.st_mtime_ns, main.st_size, main.st_ino, log_state
 
 
 def _watch(row) -> Watch:

@@ -114,3 +114,20 @@ def test_results_pages_advertise_their_feed_and_the_home_page_lists_watches(clie
     assert "Atom feed of this search" in html
     home = client.get("/").get_data(as_text=True)
     assert "uk-banks" in home and "/feeds/uk-banks.atom" in home
+
+
+def test_the_home_page_reads_the_watches_again_only_when_they_change(client, feed_home, monkeypatch):
+    from dateline.search import watches
+
+    opened = []
+    real = watches.WatchBook.__init__
+    monkeypatch.setattr(watches.WatchBook, "__init__", lambda self, root: opened.append(root) or real(self, root))
+    client.get("/")
+    opened.clear()
+    assert "uk-banks" in client.get("/").get_data(as_text=True) and opened == []
+    assert dateline(feed_home, "watch", "add", "gold-watch", "gold").exit_code == 0
+    try:
+        assert "gold-watch" in client.get("/").get_data(as_text=True)
+    finally:
+        assert dateline(feed_home, "watch", "remove", "gold-watch").exit_code == 0
+    assert "gold-watch" not in client.get("/").get_data(as_text=True)
