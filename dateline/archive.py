@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -398,17 +399,30 @@ class Archive(WatchMethods):
 @contextmanager
 def _user_errors():
     """The library's own errors, as one line for the user."""
-    from dateline.search.options import SearchError
-    from dateline.search.parser import QuerySyntaxError
-    from dateline.search.watches import WatchError
-
     try:
         yield
     except DatelineError:
         raise
-    except (QuerySyntaxError, SearchError, IndexUnavailable, StoreError, IngestError,
-            TimezoneConfigError, HomeBusy, HomeVersionError, WatchError) as exc:
+    except (IndexUnavailable, StoreError, IngestError, TimezoneConfigError, HomeBusy,
+            HomeVersionError) as exc:
         raise DatelineError(str(exc)) from exc
+    except Exception as exc:
+        if _raised_by_search(exc):
+            raise DatelineError(str(exc)) from exc
+        raise
+
+
+# The search side's errors, by module: a module never loaded raised none, so
+# telling them apart loads nothing (an ingest needs neither the query parser
+# nor the watches).
+_SEARCH_ERRORS = (("dateline.search.options", "SearchError"),
+                  ("dateline.search.parser", "QuerySyntaxError"),
+                  ("dateline.search.watches", "WatchError"))
+
+
+def _raised_by_search(exc: Exception) -> bool:
+    return any(module is not None and isinstance(exc, getattr(module, name))
+               for module, name in ((sys.modules.get(m), n) for m, n in _SEARCH_ERRORS))
 
 
 def _existing(paths: Iterable[str | os.PathLike]) -> list:

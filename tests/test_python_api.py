@@ -124,3 +124,10 @@ def test_remove_by_query_takes_every_match_out_of_search(tmp_path):
 def test_importing_dateline_loads_no_stage():
     code = "import sys, dateline; print(sorted(m for m in sys.modules if m.startswith('dateline.')))"
     assert _run(code) == ["[]"]
+
+
+def test_an_ingest_loads_neither_the_query_parser_nor_the_watches(tmp_path):
+    code = ("import sys, dateline; "
+            f"dateline.Archive({str(tmp_path / 'h')!r}).ingest([{str(FIXTURES / 'articles.jsonl')!r}]); "
+            "print(sorted(m for m in sys.modules if m.startswith('dateline.search')))")
+    assert _run(code) == ["[]"]
