@@ -9,15 +9,24 @@ labelled pairs of Reuters-21578 (`bench/same_story.py`, docs/near-duplicates.md)
 - identical bodies (normalized) are the same story, whatever their headlines
   and dates say (a copy re-headlined or re-dated is still a copy);
 - otherwise the texts must be similar (estimated Jaccard of word 4-shingles at
-  least SIMILARITY), published at most WINDOW apart, and neither may state a
-  figure the other lacks while the other states one it lacks (a changed
-  figure). One side adding figures is an update or a longer version; a
-  headline that says it corrects or repeats the other is allowed a changed
-  figure;
+  least SIMILARITY), published at most WINDOW apart (LONG_WINDOW when every
+  figure agrees and the texts are at least LONG_SIMILARITY alike: a story
+  sent again days later), and neither may state a figure the other does not
+  explain while the other does the same (a changed figure). A figure is
+  explained by the same number written another way (`1,250` and `1250`,
+  `5.0` and `5`, `two` and `2`, `52-55` by `52` and `55`) or rounded
+  (`9.7 mln` and `9,729,000`); a single mistyped figure of three digits or
+  more (`16.8` / `16.6`, `5958423` / `5958432`) is forgiven when at least
+  three others agree and nothing else differs. One side adding figures is an
+  update or a longer version; a headline that says it corrects or repeats
+  the other is allowed a changed figure;
 - and their subjects must agree: not two different stock tickers (<OAT>,
-  <UBCP>), and not headlines that each name someone or something the other
-  article never names (BANK OF MONTREAL / BANK OF NOVA SCOTIA). Identical
-  bodies under different tickers are two companies' announcements.
+  <UBCP>), and no headline naming someone or something (a word its body
+  writes capitalized inside a sentence) that the other article never names
+  (FRANKLIN INSURED / FRANKLIN HIGH-YIELD TAX-FREE), nor headlines that each
+  name what the other never does (BANK OF MONTREAL / BANK OF NOVA SCOTIA, in
+  flashes, whose every word is a name). Identical bodies under different
+  tickers are two companies' announcements.
 
 Names in the whole text were measured too and left out: the copies of one
 story name people and places differently as often as templates do.
@@ -26,7 +35,6 @@ story name people and places differently as often as templates do.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,8 +44,15 @@ from dateline.corpus.dates import to_utc
 
 SIMILARITY = 0.3
 WINDOW = timedelta(hours=36)
+LONG_WINDOW = timedelta(hours=72)  # every figure agrees: a story sent again days later
+LONG_SIMILARITY = 0.5
+TYPO_DIGITS = 3  # a mistyped figure is forgiven from this many digits up ("16.8" / "16.6")
+TYPO_AGREEING = 3  # ... when at least this many figures agree and nothing else differs
 
-_FIGURE = re.compile(r"\d+(?:[.,/-]\d+)*")
+# A figure, and the scale word after it ("9.7 mln"): the scale lets a rounded
+# figure match the exact one ("9,729,000").
+_FIGURE = re.compile(r"(\d+(?:[.,/-]\d+)*)(?:\s+(mln|million|bln|billion)\b)?", re.IGNORECASE)
+_SCALE = {"mln": 6, "million": 6, "bln": 9, "billion": 9}
 _WORD = re.compile(r"[A-Za-z]+")
 # Wire copy spells small numbers out ("two billion dlrs" one day, "1.5 billion" the next).
 _NUMBER_WORDS = {word: str(value) for value, word in enumerate(
@@ -47,39 +62,50 @@ _TICKER = re.compile(r"<([A-Z][A-Za-z0-9&]*)(?:\.[A-Z]+)?>")  # <XON>, <ETRE.O>:
 _HEADLINE_WORD = re.compile(r"[^\W\d_]{2,}")
 _CAPITALIZED = re.compile(r"\b[^\W\d_][^\W\d_]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_SEP = "\x1f"  # between the stored fields (no field holds it)
 
 
 @dataclass(frozen=True)
 class Facts:
     """What `same_story` compares besides the text's signature."""
 
-    figures: frozenset[str]
+    figures: frozenset[str]  # "9.7*6" is 9.7 mln (see `figures`)
     date: datetime | None  # UTC
     body_hash: str
     corrected: bool  # the headline says it corrects (or repeats) an earlier story
     tickers: frozenset[str] = frozenset()
     subjects: frozenset[str] = frozenset()  # headline words the text writes as names
     names: frozenset[str] = frozenset()  # every word the article writes as a name, headline's too
+    flash: bool = False  # a body in capitals only: every word counts as a name
 
     def to_row(self) -> tuple[str, str | None, str, int]:
-        names = {"tickers": sorted(self.tickers), "subjects": sorted(self.subjects),
-                 "names": sorted(self.names)}
-        return (json.dumps({"figures": sorted(self.figures), **names}, ensure_ascii=False),
-                self.date.isoformat() if self.date else None, self.body_hash, int(self.corrected))
+        stated = _SEP.join(" ".join(sorted(field)) for field in (
+            self.figures, self.tickers, self.subjects, self.names)) + _SEP + ("f" if self.flash else "")
+        return (stated, self.date.isoformat() if self.date else None, self.body_hash, int(self.corrected))
 
     @classmethod
     def from_row(cls, stated: str, date: str | None, body_hash: str, corrected: int) -> Facts:
-        data = json.loads(stated)
-        return cls(frozenset(data["figures"]), datetime.fromisoformat(date) if date else None,
-                   body_hash, bool(corrected), frozenset(data["tickers"]),
-                   frozenset(data["subjects"]), frozenset(data["names"]))
+        figures_, tickers, subjects, names, flash = (frozenset(f.split()) for f in stated.split(_SEP))
+        return cls(figures_, datetime.fromisoformat(date) if date else None, body_hash,
+                   bool(corrected), tickers, subjects, names, bool(flash))
 
 
 def figures(text: str) -> frozenset[str]:
-    """The numbers a text states ("1,250" and "1250" alike, "two" as "2")."""
-    found = {m.group().replace(",", "") for m in _FIGURE.finditer(text)}
+    """The numbers a text states, each written one way: "1,250" as "1250",
+    "5.0" as "5", "two" as "2", and "9.7 mln" as "9.7*6" (its scale kept so
+    that "9,729,000" explains it)."""
+    found = set()
+    for match in _FIGURE.finditer(text):
+        number, scale = _plain(match.group(1).replace(",", "")), match.group(2)
+        found.add(f"{number}*{_SCALE[scale.lower()]}" if scale else number)
     found.update(_NUMBER_WORDS[w] for w in map(str.lower, _WORD.findall(text)) if w in _NUMBER_WORDS)
     return frozenset(found)
+
+
+def _plain(number: str) -> str:
+    if number.count(".") == 1 and "/" not in number and "-" not in number:
+        number = number.rstrip("0").rstrip(".") or "0"
+    return number
 
 
 def facts_of(article) -> Facts:
@@ -93,26 +119,33 @@ def facts_of(article) -> Facts:
         tickers=frozenset(_TICKER.findall(f"{article.title}\n{article.body}")),
         subjects=subjects,
         names=names,
+        flash=not any(c.islower() for c in article.body),
     )
 
 
 def _names(title: str, body: str) -> tuple[frozenset[str], frozenset[str]]:
     """(the headline's words that the body writes capitalized inside a sentence,
-    every word the article writes capitalized and its headline's words).
+    every word the article writes capitalized and its headline's words), each
+    without a plural's s ("credits" names what "credit" does).
     A flash (a body in capitals only, often the headline again) names with
     every word."""
-    headline = {w.casefold() for w in _HEADLINE_WORD.findall(title)}
+    headline = {_singular(w.casefold()) for w in _HEADLINE_WORD.findall(title)}
     if not any(c.islower() for c in body):
-        everything = headline | {w.casefold() for w in _HEADLINE_WORD.findall(body)}
+        everything = headline | {_singular(w.casefold()) for w in _HEADLINE_WORD.findall(body)}
         return frozenset(headline), frozenset(everything)
     capitalized, inside = set(), set()
     for sentence in _SENTENCE.split(body):
         for k, word in enumerate(_CAPITALIZED.findall(sentence)):
             if word[0].isupper():
-                capitalized.add(word.casefold())
+                name = _singular(word.casefold())
+                capitalized.add(name)
                 if k and word[1:].islower():
-                    inside.add(word.casefold())
+                    inside.add(name)
     return frozenset(headline & inside), frozenset(headline | capitalized)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
 def same_story(similarity: float, a: Facts, b: Facts) -> bool:
@@ -121,14 +154,89 @@ def same_story(similarity: float, a: Facts, b: Facts) -> bool:
     other_company = bool(a.tickers and b.tickers and not a.tickers & b.tickers)
     if a.body_hash == b.body_hash:
         return not other_company
-    if similarity < SIMILARITY:
+    if similarity < SIMILARITY or other_company:
         return False
-    if a.date and b.date and abs(a.date - b.date) > WINDOW:
-        return False  # (an undated article is judged by its text and facts alone)
+    if a.date and b.date:  # (an undated article is judged by its text and facts alone)
+        apart = abs(a.date - b.date)
+        if apart > WINDOW and not (apart <= LONG_WINDOW and similarity >= LONG_SIMILARITY
+                                   and _numbers(a.figures) == _numbers(b.figures)):
+            return False
     if changed_figure(a.figures, b.figures) and not (a.corrected or b.corrected):
         return False
-    return not other_company and not (a.subjects - b.names and b.subjects - a.names)
+    return not _other_subject(a, b)
+
+
+def _other_subject(a: Facts, b: Facts) -> bool:
+    """A headline names what the other article never names (in a flash, where
+    every headline word is a name, only when both headlines do)."""
+    a_only, b_only = a.subjects - b.names, b.subjects - a.names
+    return bool(a_only and b_only) or bool(a_only and not a.flash) or bool(b_only and not b.flash)
 
 
 def changed_figure(a: frozenset[str], b: frozenset[str]) -> bool:
-    return bool(a - b) and bool(b - a)
+    """Each side states a figure the other does not explain (`same_story`)."""
+    only_a, only_b = _unexplained(a, b), _unexplained(b, a)
+    if not (only_a and only_b):
+        return False
+    if len(only_a) == 1 and len(only_b) == 1 and len(_numbers(a) & _numbers(b)) >= TYPO_AGREEING:
+        return not _mistyped(_number(only_a[0]), _number(only_b[0]))
+    return True
+
+
+def _number(figure: str) -> str:
+    return figure.partition("*")[0]
+
+
+def _numbers(figures: frozenset[str]) -> set[str]:
+    return {_number(f) for f in figures}
+
+
+def _unexplained(a: frozenset[str], b: frozenset[str]) -> list[str]:
+    """The figures of `a` that `b` states neither as they are, nor as the
+    parts of a range ("52-55"), nor rounded ("9.7 mln" for "9,729,000")."""
+    if a <= b:
+        return []
+    numbers = _numbers(b)
+    scaled = [f for f in b if "*" in f]
+    left = []
+    for figure in a - b:
+        number, _, scale = figure.partition("*")
+        if number in numbers or ("-" in number and "/" not in number
+                                 and all(p in numbers for p in number.split("-"))):
+            continue
+        if scale and any(_rounds_to(exact, number, int(scale)) for exact in numbers):
+            continue
+        if any(_rounds_to(number, *_split(f)) for f in scaled):
+            continue
+        left.append(figure)
+    return left
+
+
+def _split(figure: str) -> tuple[str, int]:
+    number, _, scale = figure.partition("*")
+    return number, int(scale)
+
+
+def _rounds_to(exact: str, rounded: str, scale: int) -> bool:
+    """Whether a whole number ("9729000") rounds to a figure at a scale
+    ("9.7" mln)."""
+    if not exact.isdigit() or len(exact) < scale:
+        return False
+    try:
+        value = float(rounded)
+    except ValueError:
+        return False
+    decimals = len(rounded.partition(".")[2])
+    return round(int(exact) / 10**scale, decimals) == value
+
+
+def _mistyped(x: str, y: str) -> bool:
+    """One digit replaced, or two neighbours swapped, in a figure of
+    TYPO_DIGITS digits or more."""
+    if len(x) != len(y) or sum(c.isdigit() for c in x) < TYPO_DIGITS:
+        return False
+    differ = [i for i in range(len(x)) if x[i] != y[i]]
+    if len(differ) == 1:
+        return x[differ[0]].isdigit() and y[differ[0]].isdigit()
+    return (len(differ) == 2 and differ[1] == differ[0] + 1
+            and x[differ[0]] == y[differ[1]] and x[differ[1]] == y[differ[0]])

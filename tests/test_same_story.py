@@ -77,11 +77,53 @@ def test_a_copy_with_an_added_paragraph_and_a_new_headline_is_the_same_story():
 
 def test_a_correction_that_changes_a_figure_is_the_same_story():
     first = forecast("mm-1", 800, 1180, 355, 55, MONDAY)
-    corrected = forecast("mm-1c", 800, 1180, 335, 55, MONDAY + timedelta(hours=2))
+    corrected = forecast("mm-1c", 800, 1180, 290, 55, MONDAY + timedelta(hours=2))
     corrected = corrected.with_changes(title="CORRECTED - " + corrected.title)
     plain = corrected.with_changes(id="mm-1d", title=first.title)
     assert judged_same(first, corrected)
     assert not judged_same(first, plain)  # without saying so, a changed figure is another story
+
+
+def test_a_figure_sent_again_rounded_is_the_same_story():
+    body = "Shr 41 cts vs 17 cts\n\nNet {n} vs 4,555,000\n\nRevs {r} vs 196.4 mln"
+    first = article("kb-1", "KAUFMAN AND BROAD <KB> 1ST QTR NET", body.format(n="8,824,000", r="301.9 mln"))
+    exact = article("kb-2", "KAUFMAN AND BROAD <KB> 1ST QTR NET", body.format(n="8.8 mln", r="301,912,000"),
+                    MONDAY + timedelta(minutes=20))
+    other = article("kb-3", "KAUFMAN AND BROAD <KB> 1ST QTR NET", body.format(n="9.8 mln", r="301,912,000"),
+                    MONDAY + timedelta(minutes=20))
+    assert judged_same(first, exact)
+    assert not judged_same(first, other)  # 9.8 mln is not 8,824,000 rounded
+
+
+def test_one_mistyped_figure_among_agreeing_ones_is_the_same_story():
+    body = "Shr 30 cts vs 36 cts\n\nNet 1,914,388 vs 1,906,095\n\nSales {s} mln vs 40.6 mln"
+    first = article("ab-1", "ARBOR DRUGS <ARBR> 2ND QTR NET", body.format(s="16.8"))
+    typo = article("ab-2", "ARBOR DRUGS <ARBR> 2ND QTR NET", body.format(s="16.6"), MONDAY + timedelta(hours=2))
+    assert judged_same(first, typo)
+    two_changed = article("ab-3", "ARBOR DRUGS <ARBR> 2ND QTR NET",
+                          body.format(s="16.6").replace("1,914,388", "1,914,389"), MONDAY + timedelta(hours=2))
+    assert not judged_same(first, two_changed)  # two figures changed is not a typo
+
+
+def test_the_same_story_sent_again_two_days_later_with_every_figure_is_the_same_story():
+    body = ("Saudi Arabia has dropped its condition that Brazil pay for 60,000 barrels a day of "
+            "oil in cash, oil traders in Rio de Janeiro said. The deal covers the next three months.")
+    first = article("sa-1", "SAUDIS DROP CONDITION FOR OIL SALE TO BRAZIL", body)
+    again = article("sa-2", "SAUDIS DROP CONDITION FOR OIL SALE TO BRAZIL", body.replace("oil traders", "traders"),
+                    MONDAY + timedelta(hours=61))
+    changed = article("sa-3", "SAUDIS DROP CONDITION FOR OIL SALE TO BRAZIL",
+                      body.replace("60,000", "40,000").replace("oil traders", "traders"), MONDAY + timedelta(hours=61))
+    assert judged_same(first, again)
+    assert not judged_same(first, changed)
+    assert not judged_same(first, again.with_changes(date=MONDAY + timedelta(days=5)))
+
+
+def test_a_headline_naming_a_fund_the_other_never_names_is_another_story():
+    body = "Mthly div 7.1 cts vs 7.1 cts prior\n\nPay March 31\n\nRecord March 16\n\nNOTE: {f} Tax-Free Income Fund."
+    insured = article("fr-1", "FRANKLIN INSURED TAX-FREE SETS PAYOUT", body.format(f="Franklin Insured"))
+    high_yield = article("fr-2", "FRANKLIN HIGH-YIELD TAX-FREE SETS PAYOUT",
+                         body.format(f="Franklin High-Yield Insured"), MONDAY + timedelta(minutes=4))
+    assert not judged_same(insured, high_yield)
 
 
 def test_the_same_words_weeks_apart_are_different_stories():
