@@ -4,6 +4,7 @@ differ except where the measured rule says they are one story).
 
     python -m bench.story_clusters                  # ingest Reuters-21578 into a scratch home
     python -m bench.story_clusters --home PATH      # or audit a home as it is
+    python -m bench.story_clusters --show           # and list each such pair
 
 Every two members of a cluster are compared (a cluster is built one article at
 a time, each joining its most similar candidate, so two members may never
@@ -36,7 +37,7 @@ def audit(articles) -> dict:
     for article in articles:
         members[article.cluster or article.id].append(article)
     why: Counter = Counter()
-    differ, violations = set(), []
+    differ, violations, listed = set(), [], []
     for cluster, group in members.items():
         if len(group) < 2:
             continue
@@ -48,10 +49,11 @@ def audit(articles) -> dict:
                 differ.add(cluster)
                 reason = _reason(dedupe.similarity(sig_a, sig_b), facts_a, facts_b)
                 why[reason] += 1
+                listed.append((reason, a, b))
                 if reason == "violation":
                     violations.append((cluster, a.id, b.id))
     return {"clusters": sum(1 for g in members.values() if len(g) > 1), "differ": len(differ),
-            "why": why, "violations": violations}
+            "why": why, "pairs": listed, "violations": violations}
 
 
 def _reason(similarity: float, a, b) -> str:
@@ -68,6 +70,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", type=Path, help="audit this home (default: ingest --corpus into a scratch home)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--show", action="store_true", help="list every pair stating different figures")
     args = parser.parse_args(argv)
     from dateline.corpus import ArticleStore, Home, ingest
 
@@ -83,6 +86,9 @@ def main(argv=None) -> None:
         with ArticleStore(home.store_path, readonly=True) as store:
             found = audit(store)
             total = len(store)
+            if args.show:
+                for reason, a, b in sorted(found["pairs"], key=lambda p: p[0]):
+                    print(f"  {reason}: {a.id} {a.title[:45]!r} / {b.id} {b.title[:45]!r}")
     print(f"{total} articles; {found['clusters']} clusters of more than one; "
           f"{found['differ']} of them join two articles stating different figures")
     for reason, pairs in found["why"].most_common():

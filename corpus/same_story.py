@@ -108,13 +108,17 @@ def _plain(number: str) -> str:
     return number
 
 
+def body_hash(body: str) -> str:
+    """Equal for bodies identical but for spacing and case."""
+    return hashlib.sha256(normalize_text(body).casefold().encode("utf-8")).hexdigest()[:32]
+
+
 def facts_of(article) -> Facts:
-    body = normalize_text(article.body).casefold()
     subjects, names = _names(article.title, article.body)
     return Facts(
         figures=figures(f"{article.title}\n{article.body}"),
         date=to_utc(article.date) if article.date else None,
-        body_hash=hashlib.sha256(body.encode("utf-8")).hexdigest()[:32],
+        body_hash=body_hash(article.body),
         corrected=bool(_CORRECTION.search(article.title)),
         tickers=frozenset(_TICKER.findall(f"{article.title}\n{article.body}")),
         subjects=subjects,

@@ -129,12 +129,13 @@ class ArticleStore:
                 return PutResult("unchanged", article.id)
             self._write(article)
             return PutResult("updated", article.id)
+        text_hash = article.text_hash  # (normalizing the text is most of a put's cost: once)
         dup = self._db.execute(
-            "SELECT id FROM articles WHERE text_hash=?", (article.text_hash,)
+            "SELECT id FROM articles WHERE text_hash=?", (text_hash,)
         ).fetchone()
         if dup is not None:
             return PutResult("duplicate", article.id, duplicate_of=dup[0])
-        self._write(article)
+        self._write(article, text_hash)
         return PutResult("stored", article.id)
 
     def set_cluster(self, article_id: str, cluster: str) -> None:
@@ -147,13 +148,13 @@ class ArticleStore:
         """Log a change of a stored article's record, for the index to apply."""
         self._db.execute("INSERT INTO changes (id, op) VALUES (?, 'put')", (article_id,))
 
-    def _write(self, article: Article) -> None:
+    def _write(self, article: Article, text_hash: str | None = None) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?)",
             (
                 article.id,
                 article.url,
-                article.text_hash,
+                text_hash or article.text_hash,
                 article.content_hash,
                 to_utc(article.date).isoformat() if article.date else None,
                 article.source,
