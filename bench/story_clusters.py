@@ -62,7 +62,7 @@ def _reason(similarity: float, a, b) -> str:
     if a.body_hash == b.body_hash:
         return "identical bodies"
     if not changed_figure(a.figures, b.figures):
-        return "figures rounded or one mistyped"
+        return "the same figures written another way, rounded or one mistyped"
     return "a correction or repeat"
 
 
