@@ -85,33 +85,33 @@ def test_a_correction_that_changes_a_figure_is_the_same_story():
 
 
 def test_a_figure_sent_again_rounded_is_the_same_story():
-    body = "Shr 41 cts vs 17 cts\n\nNet {n} vs 4,555,000\n\nRevs {r} vs 196.4 mln"
-    first = article("kb-1", "KAUFMAN AND BROAD <KB> 1ST QTR NET", body.format(n="8,824,000", r="301.9 mln"))
-    exact = article("kb-2", "KAUFMAN AND BROAD <KB> 1ST QTR NET", body.format(n="8.8 mln", r="301,912,000"),
+    body = "Shr 52 cts vs 23 cts\n\nNet {n} vs 3,210,000\n\nRevs {r} vs 150.2 mln"
+    first = article("ah-1", "ACME HOMES <ACH> 1ST QTR NET", body.format(n="7,431,000", r="212.7 mln"))
+    exact = article("ah-2", "ACME HOMES <ACH> 1ST QTR NET", body.format(n="7.4 mln", r="212,684,000"),
                     MONDAY + timedelta(minutes=20))
-    other = article("kb-3", "KAUFMAN AND BROAD <KB> 1ST QTR NET", body.format(n="9.8 mln", r="301,912,000"),
+    other = article("ah-3", "ACME HOMES <ACH> 1ST QTR NET", body.format(n="8.4 mln", r="212,684,000"),
                     MONDAY + timedelta(minutes=20))
     assert judged_same(first, exact)
-    assert not judged_same(first, other)  # 9.8 mln is not 8,824,000 rounded
+    assert not judged_same(first, other)  # 8.4 mln is not 7,431,000 rounded
 
 
 def test_one_mistyped_figure_among_agreeing_ones_is_the_same_story():
-    body = "Shr 30 cts vs 36 cts\n\nNet 1,914,388 vs 1,906,095\n\nSales {s} mln vs 40.6 mln"
-    first = article("ab-1", "ARBOR DRUGS <ARBR> 2ND QTR NET", body.format(s="16.8"))
-    typo = article("ab-2", "ARBOR DRUGS <ARBR> 2ND QTR NET", body.format(s="16.6"), MONDAY + timedelta(hours=2))
+    body = "Shr 27 cts vs 31 cts\n\nNet 2,318,447 vs 2,101,930\n\nSales {s} mln vs 37.2 mln"
+    first = article("bp-1", "BETA PHARMACY <BPH> 2ND QTR NET", body.format(s="16.8"))
+    typo = article("bp-2", "BETA PHARMACY <BPH> 2ND QTR NET", body.format(s="16.6"), MONDAY + timedelta(hours=2))
     assert judged_same(first, typo)
-    two_changed = article("ab-3", "ARBOR DRUGS <ARBR> 2ND QTR NET",
-                          body.format(s="16.6").replace("1,914,388", "1,914,389"), MONDAY + timedelta(hours=2))
+    two_changed = article("bp-3", "BETA PHARMACY <BPH> 2ND QTR NET",
+                          body.format(s="16.6").replace("2,318,447", "2,318,448"), MONDAY + timedelta(hours=2))
     assert not judged_same(first, two_changed)  # two figures changed is not a typo
 
 
 def test_the_same_story_sent_again_two_days_later_with_every_figure_is_the_same_story():
-    body = ("Saudi Arabia has dropped its condition that Brazil pay for 60,000 barrels a day of "
-            "oil in cash, oil traders in Rio de Janeiro said. The deal covers the next three months.")
-    first = article("sa-1", "SAUDIS DROP CONDITION FOR OIL SALE TO BRAZIL", body)
-    again = article("sa-2", "SAUDIS DROP CONDITION FOR OIL SALE TO BRAZIL", body.replace("oil traders", "traders"),
+    body = ("Norway has agreed to sell Portugal 60,000 barrels a day of crude without the price "
+            "condition it asked for last month, oil traders in Oslo said. The deal covers three months.")
+    first = article("no-1", "NORWAY DROPS CONDITION FOR OIL SALE TO PORTUGAL", body)
+    again = article("no-2", "NORWAY DROPS CONDITION FOR OIL SALE TO PORTUGAL", body.replace("oil traders", "traders"),
                     MONDAY + timedelta(hours=61))
-    changed = article("sa-3", "SAUDIS DROP CONDITION FOR OIL SALE TO BRAZIL",
+    changed = article("no-3", "NORWAY DROPS CONDITION FOR OIL SALE TO PORTUGAL",
                       body.replace("60,000", "40,000").replace("oil traders", "traders"), MONDAY + timedelta(hours=61))
     assert judged_same(first, again)
     assert not judged_same(first, changed)
@@ -119,10 +119,10 @@ def test_the_same_story_sent_again_two_days_later_with_every_figure_is_the_same_
 
 
 def test_a_headline_naming_a_fund_the_other_never_names_is_another_story():
-    body = "Mthly div 7.1 cts vs 7.1 cts prior\n\nPay March 31\n\nRecord March 16\n\nNOTE: {f} Tax-Free Income Fund."
-    insured = article("fr-1", "FRANKLIN INSURED TAX-FREE SETS PAYOUT", body.format(f="Franklin Insured"))
-    high_yield = article("fr-2", "FRANKLIN HIGH-YIELD TAX-FREE SETS PAYOUT",
-                         body.format(f="Franklin High-Yield Insured"), MONDAY + timedelta(minutes=4))
+    body = "Mthly div 6.4 cts vs 6.4 cts prior\n\nPay April 30\n\nRecord April 15\n\nNOTE: {f} Tax-Free Income Fund."
+    insured = article("mf-1", "MAPLE INSURED TAX-FREE SETS PAYOUT", body.format(f="Maple Insured"))
+    high_yield = article("mf-2", "MAPLE HIGH-YIELD TAX-FREE SETS PAYOUT",
+                         body.format(f="Maple High-Yield Insured"), MONDAY + timedelta(minutes=4))
     assert not judged_same(insured, high_yield)
 
 
