@@ -1,11 +1,12 @@
 """One timed build step, run in its own process so that its peak memory is
 its own: `python -m bench.child STEP OUT_DIR INPUT...` prints one JSON line
-with seconds (wall and CPU), articles and peak RSS (this process or any child it waited for,
+with seconds (wall and CPU), articles, the load average and peak RSS (this process or any child it waited for,
 e.g. index worker processes)."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -19,8 +20,11 @@ def run_step(step: str, out_dir: Path, inputs: list[Path]) -> dict:
 
     if step == "dateline-ingest":
         return dateline_side.ingest_inputs(out_dir, inputs)
-    if step == "dateline-index":
-        return {"articles": dateline_side.build_index(out_dir)}
+    if step == "dateline-store":
+        return dateline_side.store_records(out_dir, inputs)
+    if step.startswith("dateline-index"):  # dateline-index[:ENGINE]
+        engine = step.partition(":")[2] or None
+        return {"articles": dateline_side.build_index(out_dir, engine)}
     if step == "dateline-update":
         started = time.perf_counter()
         ingested = dateline_side.ingest_inputs(out_dir, inputs)
@@ -34,11 +38,13 @@ def run_step(step: str, out_dir: Path, inputs: list[Path]) -> dict:
 
 def main(argv: list[str]) -> None:
     step, out_dir, *inputs = argv
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     result = run_step(step, Path(out_dir), [Path(p) for p in inputs])
     result["seconds"] = time.perf_counter() - started
     result["cpu_seconds"] = cpu_seconds()
     result["peak_rss_mb"] = peak_rss_mb()
+    result["load"] = [load_before, os.getloadavg()[0]]  # 1-minute load average before, after
     print(json.dumps(result))
 
 

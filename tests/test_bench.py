@@ -60,9 +60,33 @@ def test_the_harness_prints_one_table_with_every_engine(tmp_path, capsys):
     (corpus / "reut2-000.sgm").write_text("".join(docs), encoding="latin-1")
     main(["--corpus", str(corpus), "--scale", "1,2", "--repeat", "1"])
     out = capsys.readouterr().out
-    for text in ("x1: 40 articles", "x2: 80 articles", "naive Whoosh", "SQLite FTS5", "tantivy",
+    for text in ("x1: 40 articles", "x2: 80 articles", "Whoosh engine", "tantivy engine",
+                 "naive Whoosh", "SQLite FTS5", "tantivy engine vs tantivy",
                  "date: month p95 ms", "facets: common word p95 ms", "update with 1% new"):
         assert text in out
+
+
+@pytest.mark.slow
+def test_the_harness_measures_a_generated_archive_on_the_engines_asked_for(tmp_path, capsys):
+    pytest.importorskip("tantivy")
+    from bench.run import main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    docs = [SGML_DOC.format(n=n, day=1 + n % 28, m=n % 10, place=("japan", "usa")[n % 2],
+                            word=("oil", "gold")[n % 3 == 0], title=("OIL", "GOLD")[n % 2])
+            for n in range(1, 21)]
+    (corpus / "reut2-000.sgm").write_text("".join(docs), encoding="latin-1")
+    work = tmp_path / "work"
+    args = ["--corpus", str(corpus), "--articles", "60", "--repeat", "1", "--no-update",
+            "--engines", "dateline-tantivy,tantivy", "--work", str(work)]
+    main(args)
+    out = capsys.readouterr().out
+    assert "generated archive of 60 articles" in out
+    assert "tantivy engine vs tantivy" in out and "naive Whoosh" not in out
+    assert (work / "a60" / "dateline" / "bench-dateline-ingest.json").exists()
+    main(args)  # the same --work again: the ingest and builds are reused, not redone
+    assert "figures kept from an earlier run" in capsys.readouterr().out
 
 
 def test_the_bm25_baseline_takes_title_words_with_apostrophes(tmp_path):
