@@ -161,14 +161,21 @@ def _put_word(rng: random.Random, paragraph: str, word: str) -> str:
     return " ".join(tokens)
 
 
+def archive_paths(out_dir: Path, articles: int, *, seed: int = DEFAULT_SEED,
+                  per_file: int = PER_FILE) -> list[Path]:
+    """The files `write_archive` writes, in order."""
+    return [out_dir / f"archive-{seed}-{articles}-{number:05d}.jsonl"
+            for number in range(-(-articles // per_file))]
+
+
 def write_archive(source: Source, out_dir: Path, articles: int, *, seed: int = DEFAULT_SEED,
                   per_file: int = PER_FILE, progress=None) -> list[Path]:
     """The archive as JSON-lines files of `per_file` articles; files already
     written whole (by an earlier run with the same arguments) are kept."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for number, first in enumerate(range(0, articles, per_file)):
-        path = out_dir / f"archive-{seed}-{articles}-{number:05d}.jsonl"
+    for path, first in zip(archive_paths(out_dir, articles, seed=seed, per_file=per_file),
+                           range(0, articles, per_file)):
         if not path.exists():
             tmp = path.with_suffix(".tmp")
             with open(tmp, "w", encoding="utf-8") as handle:

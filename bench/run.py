@@ -40,7 +40,8 @@ import time
 from pathlib import Path
 
 from bench import dateline_side
-from bench.archive_generator import DEFAULT_SEED, Source, generate, write_archive
+from bench.archive_generator import (DEFAULT_SEED, Source, archive_paths, generate,
+                                     write_archive)
 from bench.common import cpu_description, dir_size_bytes, format_table, latency_ms
 from bench.corpus_copies import (read_originals, record, reuters_files, text_bytes,
                                  write_copies)
@@ -175,12 +176,26 @@ def prepare_inputs(args, run: tuple[str, int], work: Path):
         update = write_update(originals, work / "update.jsonl", scale=size)
         return (f"Reuters-21578 x{size}", [*files, *copies[1:]], copies, update,
                 len(originals) * size)
-    source = Source(read_originals(reuters_files(args.corpus, every=8 if args.quick else 1)))
-    note(f"generating {size} articles (seed {args.seed})")
-    generated = write_archive(source, work.parent / "generated", size, seed=args.seed)
-    update = write_generated_update(source, work / "update.jsonl", articles=size, seed=args.seed)
+    generated = archive_paths(work.parent / "generated", size, seed=args.seed)
+    update = work / "update.jsonl"
+    if not all(p.exists() for p in generated) or not args.no_update:  # else the originals unread
+        source = Source(read_originals(reuters_files(args.corpus, every=8 if args.quick else 1)))
+        note(f"generating {size} articles (seed {args.seed})")
+        generated = write_archive(source, work.parent / "generated", size, seed=args.seed)
+        write_generated_update(source, update, articles=size, seed=args.seed)
     return (f"generated archive of {size:,} articles (seed {args.seed})", generated, generated,
             update, size)
+
+
+def kept_text_bytes(work: Path, paths: list[Path]) -> int:
+    """text_bytes of the inputs, counted once per work directory (reading a
+    million records again costs a minute)."""
+    saved = work / "bench-text-bytes.json"
+    if saved.exists() and json.loads(saved.read_text())["paths"] == list(map(str, paths)):
+        return json.loads(saved.read_text())["bytes"]
+    count = text_bytes(paths)
+    saved.write_text(json.dumps({"paths": list(map(str, paths)), "bytes": count}))
+    return count
 
 
 def chosen_engines(args, articles: int) -> tuple[list[str], list[str]]:
@@ -211,7 +226,7 @@ def run_scale(args, run: tuple[str, int], work: Path) -> dict:
         for name in (e for e in engines if e in DATELINE):
             note(f"{TITLES[name]}: incremental update of 1% new articles")
             builds[name]["update"] = run_child("dateline-update", work / name, [update])
-    return {"label": label, "articles": articles, "text_bytes": text_bytes(peer_inputs),
+    return {"label": label, "articles": articles, "text_bytes": kept_text_bytes(work, peer_inputs),
             "engines": engines, "skipped": skipped, "builds": builds, "queries": queries,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "minutes": (time.perf_counter() - began) / 60,
