@@ -47,17 +47,23 @@ on day {day} while sorghum stocks number {n} were steady.
 """
 
 
+def sgml_corpus(tmp_path, count: int):
+    """A Reuters-like SGML file of `count` stories (places, people, oil and gold)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    docs = [SGML_DOC.format(n=n, day=1 + n % 28, m=n % 10, place=("japan", "usa")[n % 2],
+                            word=("oil", "gold")[n % 3 == 0], title=("OIL", "GOLD")[n % 2])
+            for n in range(1, count + 1)]
+    (corpus / "reut2-000.sgm").write_text("".join(docs), encoding="latin-1")
+    return corpus
+
+
 @pytest.mark.slow
 def test_the_harness_prints_one_table_with_every_engine(tmp_path, capsys):
     pytest.importorskip("tantivy")
     from bench.run import main
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    docs = [SGML_DOC.format(n=n, day=1 + n % 28, m=n % 10, place=("japan", "usa")[n % 2],
-                            word=("oil", "gold")[n % 3 == 0], title=("OIL", "GOLD")[n % 2])
-            for n in range(1, 41)]
-    (corpus / "reut2-000.sgm").write_text("".join(docs), encoding="latin-1")
+    corpus = sgml_corpus(tmp_path, 40)
     main(["--corpus", str(corpus), "--scale", "1,2", "--repeat", "1"])
     out = capsys.readouterr().out
     for text in ("x1: 40 articles", "x2: 80 articles", "Whoosh engine", "tantivy engine",
@@ -71,12 +77,7 @@ def test_the_harness_measures_a_generated_archive_on_the_engines_asked_for(tmp_p
     pytest.importorskip("tantivy")
     from bench.run import main
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    docs = [SGML_DOC.format(n=n, day=1 + n % 28, m=n % 10, place=("japan", "usa")[n % 2],
-                            word=("oil", "gold")[n % 3 == 0], title=("OIL", "GOLD")[n % 2])
-            for n in range(1, 21)]
-    (corpus / "reut2-000.sgm").write_text("".join(docs), encoding="latin-1")
+    corpus = sgml_corpus(tmp_path, 20)
     work = tmp_path / "work"
     args = ["--corpus", str(corpus), "--articles", "60", "--repeat", "1", "--no-update",
             "--engines", "dateline-tantivy,tantivy", "--work", str(work)]
