@@ -6,9 +6,14 @@ An `Engine` writes generations (a whole build from the store, then the
 store's change log applied to it) and opens a `Reader` on one. A reader
 runs lowered query operations (`index/ops.py`) and answers with every match:
 document numbers (the reader's own, ascending) and scores, so totals are
-exact and ranking, paging, collapsing and facets see all matches. Around
-that it gives what a result page needs: stored ids, dates, facet values,
-near-duplicate cluster keys, and the vocabulary for prefixes and
+exact and ranking, paging, collapsing and facets see all matches. A result
+page is asked of the reader in one operation (`Reader.page`: the exact
+totals, the page's hits ranked and near-duplicates collapsed), and so is
+the date histogram (`Reader.date_span`, `Reader.count_dates`): an engine that can answer them
+without handing every match to Python does (tantivy: its own top-k, counts
+and aggregations); the others use the generic answer from every match
+(`index/pages.py`). Around that a reader gives stored ids, dates, facet
+values, near-duplicate cluster keys, and the vocabulary for prefixes and
 did-you-mean. Nothing outside an engine's module sees the engine's own
 objects (no Whoosh searcher, no tantivy `Searcher`).
 """
@@ -26,6 +31,7 @@ if TYPE_CHECKING:  # numpy loads only when a query runs, not for every command
 
     from dateline.index.matches import Matches, WordCounts
     from dateline.index.ops import Op
+    from dateline.index.pages import Page
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
 
@@ -107,8 +113,41 @@ class Reader:
         raise NotImplementedError
 
     def match(self, op: Op) -> Matches:
-        """Every live article matching `op`, with its score (exact, none skipped)."""
+        """Every live article matching `op`, with its score (exact, none skipped).
+        `len()` of the answer is the exact count; an engine may find `ids` and
+        `scores` only when they are read (`page`, `day_counts` and facets may
+        not need them)."""
         raise NotImplementedError
+
+    def page(self, matches: Matches, *, sort: str, start: int, count: int,
+             collapse: bool) -> Page:
+        """Results `start` to `start + count` of `matches` (a query this
+        reader ran) in result order: best score first, ties by document
+        number, or newest/oldest first (undated articles last, ties by
+        document number); when `collapse`, a near-duplicate cluster's later
+        members are not results (`index/pages.py`). Totals are exact."""
+        from dateline.index.pages import page_of
+
+        return page_of(self, matches, sort=sort, start=start, count=count, collapse=collapse)
+
+    def date_span(self, matches: Matches) -> tuple[int, int] | None:
+        """The first and last date of the dated matches (date column values),
+        None when none is dated."""
+        import numpy as np
+
+        from dateline.index.schema import UNDATED
+
+        values = self.date_values(matches.ids) if len(matches) else np.empty(0, np.uint64)
+        values = values[values != np.uint64(UNDATED)]
+        return (int(values.min()), int(values.max())) if len(values) else None
+
+    def count_dates(self, matches: Matches, edges: list[int]) -> list[int]:
+        """The matches dated in each [edges[i], edges[i + 1]) (date column
+        values, ascending): the date histogram's bars."""
+        import numpy as np
+
+        values = np.sort(self.date_values(matches.ids)) if len(matches) else np.empty(0, np.uint64)
+        return np.diff(np.searchsorted(values, np.array(edges, dtype=np.uint64))).tolist()
 
     def article_ids(self, ids: list[int]) -> list[str]:
         """The article id of each document number."""

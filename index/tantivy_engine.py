@@ -22,6 +22,7 @@ import json
 import math
 import time
 from collections import Counter
+from dataclasses import dataclass
 from itertools import accumulate, filterfalse, product
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -31,7 +32,8 @@ import numpy as np
 from dateline.index import engine as boundary
 from dateline.index.engine import Engine, EngineUnavailable, Reader, too_many_words
 from dateline.index.faults import crash_point
-from dateline.index.matches import EMPTY, Matches, WordCounts
+from dateline.index.matches import EMPTY, NO_IDS, NO_SCORES, Matches, WordCounts, rank
+from dateline.index.pages import Page
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
 from dateline.index.analysis import STEM_SEPARATOR, edit_distance, index_text, stem_exceptions, text_words
@@ -63,6 +65,7 @@ _SHIFT = 32
 _FEW = 256  # column values read document by document up to this many, else whole
 _SPLIT = "whitespace"  # tantivy's tokenizer splitting at spaces only, built in
 _LOW = (1 << _SHIFT) - 1
+_FILTERED = 2.0  # see TantivyReader._filtered
 
 
 def _version() -> str:
@@ -222,6 +225,10 @@ def _address(docnum: int):
     return tantivy.DocAddress(docnum >> _SHIFT, docnum & _LOW)
 
 
+def _docnum(address) -> int:
+    return (address.segment_ord << _SHIFT) | address.doc
+
+
 def _docnums(addresses: list) -> np.ndarray:
     """Document numbers of tantivy addresses (a loop in C, not in Python)."""
     count = len(addresses)
@@ -288,12 +295,49 @@ class _Columns:
 _COLUMNS = {"date": "dates", "cluster_key": "keys"}
 
 
-class TantivyMatches(Matches):
-    """Matches that remember their query: facets are counted by tantivy over it."""
+@dataclass(frozen=True)
+class _Copies:
+    hidden: frozenset  # document numbers collapsing leaves out
+    similar: dict  # document number -> other matches of its cluster (only where there are any)
 
-    def __init__(self, ids, scores, query):
-        super().__init__(ids, scores)
+
+_NO_COPIES = _Copies(frozenset(), {})
+
+
+class TantivyMatches(Matches):
+    """A query's matches as tantivy finds them: counted by tantivy, the
+    documents and their scores read into Python only when asked for (`ids`,
+    `scores`). A result page, the facets and the histogram are asked of
+    tantivy over the query itself (`TantivyReader.page`, `day_counts`,
+    `facet_counts`), so a common word's tens of thousands of matches never
+    cross into Python to show ten of them."""
+
+    def __init__(self, reader: TantivyReader, op: Op, query):
         object.__setattr__(self, "query", query)
+        object.__setattr__(self, "_reader", reader)
+        object.__setattr__(self, "_op", op)
+        object.__setattr__(self, "_count", None)
+        object.__setattr__(self, "_every", None)
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._every_match()[0]
+
+    @property
+    def scores(self) -> np.ndarray:
+        return self._every_match()[1]
+
+    def _every_match(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._every is None:
+            object.__setattr__(self, "_every", self._reader._every_match(self._op, self.query))
+        return self._every
+
+    def __len__(self) -> int:
+        if self._count is None:
+            count = (len(self._every[0]) if self._every is not None
+                     else self._reader._count(self.query))
+            object.__setattr__(self, "_count", count)
+        return self._count
 
 
 class TantivyReader(Reader):
@@ -308,6 +352,7 @@ class TantivyReader(Reader):
         self._words: dict[str, dict[str, int]] = {}
         self._everywhere: dict[str, int] | None = None
         self._columns: _Columns | None = None
+        self._shared: list[str] | None = None
 
     def doc_count(self) -> int:
         return self._searcher.num_docs
@@ -316,8 +361,13 @@ class TantivyReader(Reader):
 
     def match(self, op: Op) -> Matches:
         query = self._query(op)
-        if query is None:
-            return EMPTY
+        return EMPTY if query is None else TantivyMatches(self, op, query)
+
+    def _count(self, query) -> int:
+        return self._searcher.search(query, limit=1, count=True).count
+
+    def _every_match(self, op: Op, query) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers ascending, scores) of every match."""
         dates = _date_filters(op)
         if dates:  # a date range alone: read from the date column, no hit per document
             columns = self._all_columns()
@@ -326,14 +376,14 @@ class TantivyReader(Reader):
                 low, high = _date_bounds(date_op)
                 keep &= (columns.dates >= low) & (columns.dates < high)
             ids = columns.docnums[keep]
-            return TantivyMatches(ids, np.zeros(len(ids)), query) if len(ids) else EMPTY
+            return ids, np.zeros(len(ids))
         hits = self._searcher.search(query, limit=max(1, self._searcher.num_docs), count=False).hits
         if not hits:
-            return EMPTY
+            return NO_IDS, NO_SCORES
         ids = _docnums([a for _, a in hits])
         scores = np.fromiter(map(itemgetter(0), hits), np.float64, len(hits))
         order = np.argsort(ids, kind="stable")
-        return TantivyMatches(ids[order], scores[order], query)
+        return ids[order], scores[order]
 
     def _all_columns(self) -> _Columns:
         """The date and cluster-key columns of every live document, read once
@@ -514,6 +564,138 @@ class TantivyReader(Reader):
 
     def date_values(self, ids: np.ndarray) -> np.ndarray:
         return self._lookup("date", ids, UNDATED, np.uint64)
+
+    def page(self, matches: Matches, *, sort: str, start: int, count: int,
+             collapse: bool) -> Page:
+        """A result page from tantivy's own count and top-k (by score, or by
+        the date column), not from every match: only the matches that share
+        a near-duplicate cluster with some other article (`_copies`) are read
+        into Python, to know exactly which ones collapsing leaves out."""
+        if not isinstance(matches, TantivyMatches):
+            return super().page(matches, sort=sort, start=start, count=count, collapse=collapse)
+        matched = len(matches)
+        if not matched:
+            return Page([], 0, 0)
+        copies = self._copies(matches.query, sort)
+        hidden = copies.hidden if collapse else frozenset()
+        end = start + count
+        top = self._top(matches.query, sort, min(matched, end + len(hidden)))
+        shown = [(docnum, score) for docnum, score in top if docnum not in hidden][start:end]
+        if sort != "relevance":  # ordered by date: the page's scores asked for apart
+            scores = self._scores_of(matches.query, [docnum for docnum, _ in shown])
+            shown = [(docnum, scores[docnum]) for docnum, _ in shown]
+        return Page([(docnum, score, copies.similar.get(docnum, 0)) for docnum, score in shown],
+                    matched - len(hidden), matched)
+
+    def _top(self, query, sort: str, limit: int) -> list[tuple[int, float | None]]:
+        """The first `limit` matches in result order, as tantivy's top-k
+        gives them (ties by document address, as `matches.rank` breaks
+        them): (document number, score, or None when ordered by date)."""
+        if limit <= 0:
+            return []
+        search = self._searcher.search
+        if sort == "relevance":
+            return [(_docnum(a), score) for score, a in search(query, limit=limit, count=False).hits]
+        if sort == "oldest":  # undated articles (the column's largest value) come last
+            hits = search(query, limit=limit, count=False, order_by_field="date",
+                          order=tantivy.Order.Asc).hits
+            return [(_docnum(a), None) for _, a in hits]
+        # Newest: the dated matches newest first, then the undated ones.
+        found = [a for _, a in search(self._filtered(query, self._dates_between(0, UNDATED)),
+                                      limit=limit, count=False, order_by_field="date",
+                                      order=tantivy.Order.Desc).hits]
+        if len(found) < limit:
+            undated = self._filtered(query, self._dates_between(UNDATED, UNDATED, inclusive=True))
+            found += [a for _, a in search(undated, limit=limit - len(found), count=False,
+                                           order_by_field="date").hits]
+        return [(_docnum(a), None) for a in found]
+
+    def _scores_of(self, query, docnums: list[int]) -> dict[int, float]:
+        """The scores `query` gives these documents (as in every match)."""
+        if not docnums:
+            return {}
+        ids = self.article_ids(docnums)
+        only = tantivy.Query.term_set_query(self._schema, "id", ids)
+        hits = self._searcher.search(self._filtered(query, only), limit=len(ids), count=False).hits
+        return {_docnum(a): score / _FILTERED for score, a in hits}
+
+    def _filtered(self, query, keep):
+        """`query`'s matches that `keep` matches too, scored `_FILTERED` times
+        as `query` alone scores them (exactly: a power of two). Not once:
+        tantivy drops a match-everything clause (`*`, `-word`) from an
+        intersection, and its score with it, and a boost of 1 is no boost."""
+        return tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, tantivy.Query.boost_query(query, _FILTERED)),
+            (tantivy.Occur.Must, tantivy.Query.const_score_query(keep, 0.0))])
+
+    def _dates_between(self, low: int, high: int, *, inclusive: bool = False):
+        return tantivy.Query.range_query(self._schema, "date", tantivy.FieldType.Unsigned, low,
+                                         high, include_lower=True, include_upper=inclusive)
+
+    def _copies(self, query, sort: str) -> _Copies:
+        """The matches of `query` that share a cluster with another match,
+        and which of them collapsing leaves out: all but the first of each
+        cluster in result order (`matches.rank`). Read from the matches in
+        clusters of more than one article (`_shared_clusters`): on most
+        archives a small part of the matches, often none."""
+        shared = self._shared_clusters()
+        if not shared:
+            return _NO_COPIES
+        in_shared = tantivy.Query.term_set_query(self._schema, "cluster", shared)
+        filtered = self._filtered(query, in_shared)
+        found = self._count(filtered)
+        if found < 2:
+            return _NO_COPIES
+        hits = self._searcher.search(filtered, limit=found, count=False).hits
+        addresses = [a for _, a in hits]
+        ids = _docnums(addresses)
+        scores = np.fromiter(map(itemgetter(0), hits), np.float64, len(hits)) / _FILTERED
+        keys = _numbers(self._searcher.fast_field_values("cluster_key", addresses), 0, np.int64)
+        dates = (_numbers(self._searcher.fast_field_values("date", addresses), UNDATED, np.uint64)
+                 if sort != "relevance" else None)
+        order = np.argsort(ids, kind="stable")
+        ids, scores, keys = ids[order], scores[order], keys[order]
+        dates = dates[order] if dates is not None else None
+        ranked = rank(Matches(ids, scores), sort, lambda _ids: dates)
+        _, first, cluster, sizes = np.unique(keys[ranked], return_index=True, return_inverse=True,
+                                             return_counts=True)
+        listed = np.zeros(len(ranked), dtype=bool)
+        listed[first] = True
+        in_order = ids[ranked]
+        similar = {d: int(sizes[c]) - 1 for d, c in zip(in_order.tolist(), cluster.tolist())
+                   if sizes[c] > 1}
+        return _Copies(frozenset(in_order[~listed].tolist()), similar)
+
+    def _shared_clusters(self) -> list[str]:
+        """The clusters more than one indexed article is in (deleted articles
+        counted until tantivy merges them away: a few more than needed, none
+        missing), read once per reader."""
+        if self._shared is None:
+            self._shared = [name for name, count in self._searcher.terms_with_prefix("cluster", "")
+                            if count > 1]
+        return self._shared
+
+    def date_span(self, matches: Matches) -> tuple[int, int] | None:
+        if not isinstance(matches, TantivyMatches) or not len(matches):
+            return super().date_span(matches)
+        dated = self._filtered(matches.query, self._dates_between(0, UNDATED))
+        found = self._searcher.aggregate(dated, {"low": {"min": {"field": "date"}},
+                                                 "high": {"max": {"field": "date"}}})
+        low, high = found["low"]["value"], found["high"]["value"]
+        return None if low is None else (int(low), int(high))
+
+    def count_dates(self, matches: Matches, edges: list[int]) -> list[int]:
+        """A range aggregation over the date column. It computes in floats:
+        exact for dates to the millisecond (multiples of 8 microseconds are
+        exact below 2^56, the year 2284), as are the bars' edges (midnights)."""
+        if not isinstance(matches, TantivyMatches) or not len(matches):
+            return super().count_dates(matches, edges)
+        ranges = [{"key": str(n), "from": low, "to": high}
+                  for n, (low, high) in enumerate(zip(edges, edges[1:]))]
+        found = self._searcher.aggregate(matches.query, {"bars": {"range": {"field": "date",
+                                                                            "ranges": ranges}}})
+        counts = {bucket["key"]: int(bucket["doc_count"]) for bucket in found["bars"]["buckets"]}
+        return [counts.get(str(n), 0) for n in range(len(ranges))]
 
     def facet_counts(self, matches: Matches, fields: list[str]) -> dict[str, Counter]:
         counts = {field: Counter() for field in fields}

@@ -11,15 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 
-import numpy as np
-
 from dateline.corpus.article import Article
 from dateline.corpus.dates import DateParseError
 from dateline.index.schema import index_words, stem
 from dateline.index.engine import Reader, TooManyWords
-from dateline.index.matches import Matches, rank
+from dateline.index.matches import Matches
+from dateline.index.pages import Ranked, ranked
 from dateline.search.archive import Archive
-from dateline.search.collapse import Copies, find_copies
 from dateline.search.dates import resolve_date
 from dateline.search.facets import compute_facets
 from dateline.search.lower import lower
@@ -141,12 +139,10 @@ def search(archive: Archive, query: str, options: SearchOptions | None = None, *
     tree = build_tree(query, options.filters, now=now, tz=archive.tz)
     reader = archive.reader()
     matches = find_matches(reader, tree)
-    copies = find_copies(reader, matches.ids)
-    ranked = _ranked(reader, matches, sort, copies, all_copies)
-    shown = _slice(ranked, (page - 1) * limit, page * limit)
-    hits = _hits(archive, reader, tree, shown, copies)
-    total_articles = copies.matched
-    total = len(ranked[0])
+    found = reader.page(matches, sort=sort, start=(page - 1) * limit, count=limit,
+                        collapse=not all_copies)
+    hits = _hits(archive, reader, tree, found.hits)
+    total_articles, total = found.matched, found.total
     suggestion = _suggestion(archive, query, total, reader, now) if options.suggest else None
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
@@ -172,25 +168,10 @@ def find_matches(reader, tree: Node) -> Matches:
         raise SearchError(str(exc)) from None
 
 
-def _ranked(reader, matches: Matches, sort: str, copies: Copies,
-            all_copies: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(docnums, scores) of every result in order, copies dropped unless asked for."""
-    order = rank(matches, sort, reader.date_values)
-    ids, scores = matches.ids[order], matches.scores[order]
-    if not all_copies:
-        listed = copies.first_of_each(ids)
-        ids, scores = ids[listed], scores[listed]
-    return ids, scores
-
-
-def _slice(ranked: tuple[np.ndarray, np.ndarray], start: int, end: int) -> list[tuple[int, float]]:
-    ids, scores = ranked
-    return list(zip(ids[start:end].tolist(), scores[start:end].tolist()))
-
-
-def _hits(archive: Archive, reader, tree: Node, shown, copies: Copies,
+def _hits(archive: Archive, reader, tree: Node, shown: list[tuple[int, float, int]],
           *, snippets: bool = True) -> list[Hit]:
-    ids = reader.article_ids([docnum for docnum, _ in shown])
+    """The hits of (document number, score, similar) triples."""
+    ids = reader.article_ids([docnum for docnum, _, _ in shown])
     articles = archive.store.get_many(ids)
     terms = list(positive_terms(tree))
 
@@ -198,8 +179,8 @@ def _hits(archive: Archive, reader, tree: Node, shown, copies: Copies,
         return make_snippet(article.body, terms) if snippets else Snippet("")
 
     return [
-        Hit(articles[i], score or 0.0, snippet(articles[i]), copies.similar(d))
-        for i, (d, score) in zip(ids, shown)
+        Hit(articles[i], score or 0.0, snippet(articles[i]), similar)
+        for i, (_, score, similar) in zip(ids, shown)
         if i in articles  # an index ahead of a store being rebuilt: skip, never crash
     ]
 
@@ -212,18 +193,16 @@ class AllHits:
     the store in batches as the caller consumes them, so memory holds document
     numbers and one batch, however many hits there are. No snippets."""
 
-    def __init__(self, archive: Archive, reader, tree: Node, ranked, copies: Copies,
-                 total_articles: int):
-        self.archive, self.tree, self._ranked, self._copies = archive, tree, ranked, copies
+    def __init__(self, archive: Archive, reader, tree: Node, results: Ranked):
+        self.archive, self.tree, self._ranked = archive, tree, results
         self._reader = reader  # the document numbers are this reader's
-        self.total = len(ranked[0])
-        self.total_articles = total_articles
+        self.total = len(results)
+        self.total_articles = results.copies.matched
 
     def __iter__(self) -> Iterator[Hit]:
         for start in range(0, self.total, EXPORT_BATCH):
-            batch = _slice(self._ranked, start, start + EXPORT_BATCH)
-            yield from _hits(self.archive, self._reader, self.tree, batch, self._copies,
-                             snippets=False)
+            batch = self._ranked.hits(start, start + EXPORT_BATCH)
+            yield from _hits(self.archive, self._reader, self.tree, batch, snippets=False)
 
 
 def all_hits(archive: Archive, query: str, options: SearchOptions | None = None, *,
@@ -236,10 +215,9 @@ def all_hits(archive: Archive, query: str, options: SearchOptions | None = None,
     now = now or datetime.now(timezone.utc)
     tree = build_tree(query, options.filters, now=now, tz=archive.tz)
     reader = archive.reader()
-    matches = find_matches(reader, tree)
-    copies = find_copies(reader, matches.ids)
-    ranked = _ranked(reader, matches, options.sort, copies, options.all_copies)
-    return AllHits(archive, reader, tree, ranked, copies, total_articles=len(matches))
+    results = ranked(reader, find_matches(reader, tree), options.sort,
+                     collapse=not options.all_copies)
+    return AllHits(archive, reader, tree, results)
 
 
 def matching_ids(archive: Archive, query: str, *, now: datetime | None = None) -> list[str]:

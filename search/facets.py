@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 import numpy as np
 
 from dateline.corpus.gazetteer import gazetteer
-from dateline.index.schema import UNDATED, fold
+from dateline.index.schema import UNDATED, date_key, fold
 from dateline.index.engine import Reader
 from dateline.index.matches import Matches
 from dateline.search.top_words import top_words
@@ -36,11 +36,42 @@ def compute_facets(reader: Reader, matches: Matches, *, top: int = TOP, tz: tzin
         facets[name] = [{"value": k, "count": v, **({"former": former[k]} if k in former else {})}
                         for k, v in ordered[:top]]
     facets["words"] = top_words(reader, matches, exclude=query_stems, top=top) if words else []
-    facets["dates"] = histogram(day_counts(reader, matches.ids, tz=tz))
+    facets["dates"] = date_histogram(reader, matches, tz=tz)
     return facets
 
 
 _MICROSECONDS_A_DAY = 86_400_000_000
+
+
+def date_histogram(reader: Reader, matches: Matches, *, tz: tzinfo = timezone.utc) -> dict:
+    """`histogram(day_counts(...))` of every match, asked of the reader as a
+    bar per bucket: the matches' first and last dates (`Reader.date_span`)
+    choose the bucket, and the reader counts the matches between the
+    moments each bucket starts at, midnight in `tz` (`Reader.count_dates`),
+    so the engine counts a few dozen bars, not every day."""
+    span = reader.date_span(matches)
+    if span is None:
+        return {"bucket": None, "buckets": []}
+    first, last = (_local_day(value, tz) for value in span)
+    bucket = bucket_for_span(first, last)
+    starts = list(every_bucket(first, last, bucket))
+    edges = [_midnight(day, tz) for day in starts]
+    edges.append(_midnight(bucket_end(starts[-1], bucket) + timedelta(days=1), tz))
+    counts = reader.count_dates(matches, edges)
+    return {"bucket": bucket, "buckets": [{"start": start.isoformat(), "count": count}
+                                          for start, count in zip(starts, counts) if count]}
+
+
+def _local_day(value: int, tz: tzinfo) -> date:
+    """The day in `tz` of a date column value (as `day_counts` counts it)."""
+    offset = _offsets(np.array([value], dtype=np.int64), tz)[0]
+    return date.fromordinal((value + int(offset)) // _MICROSECONDS_A_DAY + 1)
+
+
+def _midnight(day: date, tz: tzinfo) -> int:
+    """The date column value of the moment `day` starts in `tz` (where a
+    zone skips midnight, the moment it skips to)."""
+    return date_key(datetime(day.year, day.month, day.day, tzinfo=tz))
 
 
 def day_counts(reader: Reader, docs, *, tz: tzinfo = timezone.utc) -> dict[str, int]:

@@ -180,6 +180,8 @@ def test_columns_read_whole_give_what_reading_each_document_gives(grown_home):
         one_by_one = (reader.date_values(few), reader.cluster_keys(few))
         assert reader._columns is None  # nothing read whole yet
         march = reader.match(lower(parse_query("date:2014-03", now=NOW)))
+        assert len(march) and reader._columns is None  # counted by tantivy
+        march.ids  # every match asked for: read from the date column
         assert reader._columns is not None
         whole = (reader.date_values(few), reader.cluster_keys(few))
         assert one_by_one[0].tolist() == whole[0].tolist()
