@@ -29,7 +29,7 @@ from dateline.corpus.same_story import SIMILARITY, Facts, body_hash, facts_of, s
 
 # Bump when the rule changes: a store clustered by an older rule is reclustered
 # by the next ingest or `index --rebuild`.
-RULE_VERSION = "story-2"
+RULE_VERSION = "story-3"
 BAND_RECENT = 8
 CANDIDATES = 16
 

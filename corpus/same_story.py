@@ -48,10 +48,21 @@ LONG_WINDOW = timedelta(hours=72)  # every figure agrees: a story sent again day
 LONG_SIMILARITY = 0.5
 TYPO_DIGITS = 3  # a mistyped figure is forgiven from this many digits up ("16.8" / "16.6")
 TYPO_AGREEING = 3  # ... when at least this many figures agree and nothing else differs
+# A line of one article has a counterpart in the other when at least this
+# share of the smaller one's words are the other's: figures only one side's
+# lines state are an added (or dropped) paragraph, not a changed figure.
+COUNTERPART = 0.75
+# An update keeps the figures it repeats in their order: more than this many
+# of the shorter's figures out of the longer's order is another table.
+ORDER_SLACK = 3
 
 # A figure, and the scale word after it ("9.7 mln"): the scale lets a rounded
 # figure match the exact one ("9,729,000").
 _FIGURE = re.compile(r"(\d+(?:[.,/-]\d+)*)(?:\s+(mln|million|bln|billion)\b)?", re.IGNORECASE)
+# The same, a small number spelled out, or a clock time ("9:40" is "0940"), in text order.
+_STATED = re.compile(r"\b(\d{1,2}):(\d\d)\b|(\d+(?:[.,/-]\d+)*)(?:\s+(mln|million|bln|billion)\b)?"
+                     r"|\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+                     re.IGNORECASE)
 _SCALE = {"mln": 6, "million": 6, "bln": 9, "billion": 9}
 _WORD = re.compile(r"[A-Za-z]+")
 # Wire copy spells small numbers out ("two billion dlrs" one day, "1.5 billion" the next).
@@ -63,6 +74,7 @@ _HEADLINE_WORD = re.compile(r"[^\W\d_]{2,}")
 _CAPITALIZED = re.compile(r"\b[^\W\d_][^\W\d_]+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _SEP = "\x1f"  # between the stored fields (no field holds it)
+_LINE_SEP = "\x1e"  # between the stored lines
 
 
 @dataclass(frozen=True)
@@ -77,29 +89,58 @@ class Facts:
     subjects: frozenset[str] = frozenset()  # headline words the text writes as names
     names: frozenset[str] = frozenset()  # every word the article writes as a name, headline's too
     flash: bool = False  # a body in capitals only: every word counts as a name
+    # (figures in order, words) of each line stating a figure, the headline first (`_lines`)
+    lines: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = ()
 
     def to_row(self) -> tuple[str, str | None, str, int]:
+        lines = _LINE_SEP.join(" ".join(figs) + "|" + " ".join(sorted(words)) for figs, words in self.lines)
         stated = _SEP.join(" ".join(sorted(field)) for field in (
-            self.figures, self.tickers, self.subjects, self.names)) + _SEP + ("f" if self.flash else "")
+            self.figures, self.tickers, self.subjects, self.names)) + _SEP + ("f" if self.flash else "") + _SEP + lines
         return (stated, self.date.isoformat() if self.date else None, self.body_hash, int(self.corrected))
 
     @classmethod
     def from_row(cls, stated: str, date: str | None, body_hash: str, corrected: int) -> Facts:
-        figures_, tickers, subjects, names, flash = (frozenset(f.split()) for f in stated.split(_SEP))
-        return cls(figures_, datetime.fromisoformat(date) if date else None, body_hash,
-                   bool(corrected), tickers, subjects, names, bool(flash))
+        figures_, tickers, subjects, names, flash, lines = (stated.split(_SEP) + [""])[:6]  # story-2 rows had no lines
+        return cls(*(frozenset(f.split()) for f in (figures_,)), datetime.fromisoformat(date) if date else None,
+                   body_hash, bool(corrected), *(frozenset(f.split()) for f in (tickers, subjects, names)),
+                   bool(flash), tuple((tuple(figs.split()), frozenset(words.split()))
+                                      for figs, words in (line.split("|") for line in lines.split(_LINE_SEP) if line)))
 
 
 def figures(text: str) -> frozenset[str]:
     """The numbers a text states, each written one way: "1,250" as "1250",
-    "5.0" as "5", "two" as "2", and "9.7 mln" as "9.7*6" (its scale kept so
-    that "9,729,000" explains it)."""
-    found = set()
-    for match in _FIGURE.finditer(text):
-        number, scale = _plain(match.group(1).replace(",", "")), match.group(2)
-        found.add(f"{number}*{_SCALE[scale.lower()]}" if scale else number)
-    found.update(_NUMBER_WORDS[w] for w in map(str.lower, _WORD.findall(text)) if w in _NUMBER_WORDS)
-    return frozenset(found)
+    "5.0" as "5", "two" as "2", "9:40" as "0940", and "9.7 mln" as "9.7*6"
+    (its scale kept so that "9,729,000" explains it)."""
+    return frozenset(figure_list(text))
+
+
+def figure_list(text: str) -> list[str]:
+    """The figures a text states (as `figures` writes them), in text order,
+    each as often as stated."""
+    found = []
+    for match in _STATED.finditer(text):
+        hour, minute, number, scale, word = match.groups()
+        if hour:
+            found.append(f"{int(hour):02d}{minute}")
+        elif word:
+            found.append(_NUMBER_WORDS[word.lower()])
+        else:
+            number = _plain(number.replace(",", ""))
+            found.append(f"{number}*{_SCALE[scale.lower()]}" if scale else number)
+    return found
+
+
+def _lines(title: str, body: str) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    """(figures in order, words) of the headline and of each line of the body
+    that states a figure; the words are those of letters, small numbers
+    spelled out aside."""
+    found = []
+    for line in (title, *body.splitlines()):
+        stated = figure_list(line)
+        if stated:
+            found.append((tuple(stated), frozenset(
+                w for w in map(str.lower, _WORD.findall(line)) if len(w) > 1 and w not in _NUMBER_WORDS)))
+    return tuple(found)
 
 
 def _plain(number: str) -> str:
@@ -124,6 +165,7 @@ def facts_of(article) -> Facts:
         subjects=subjects,
         names=names,
         flash=not any(c.islower() for c in article.body),
+        lines=_lines(article.title, article.body),
     )
 
 
@@ -165,7 +207,7 @@ def same_story(similarity: float, a: Facts, b: Facts) -> bool:
         if apart > WINDOW and not (apart <= LONG_WINDOW and similarity >= LONG_SIMILARITY
                                    and _numbers(a.figures) == _numbers(b.figures)):
             return False
-    if changed_figure(a.figures, b.figures) and not (a.corrected or b.corrected):
+    if changed_figure(a.figures, b.figures, a.lines, b.lines) and not (a.corrected or b.corrected):
         return False
     return not _other_subject(a, b)
 
@@ -177,14 +219,49 @@ def _other_subject(a: Facts, b: Facts) -> bool:
     return bool(a_only and b_only) or bool(a_only and not a.flash) or bool(b_only and not b.flash)
 
 
-def changed_figure(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Each side states a figure the other does not explain (`same_story`)."""
+def changed_figure(a: frozenset[str], b: frozenset[str], lines_a=(), lines_b=()) -> bool:
+    """Each side states a figure the other does not explain, on a line the
+    other also has (`same_story`); or, given the lines, one side states more
+    and the figures they share are not in the same order."""
     only_a, only_b = _unexplained(a, b), _unexplained(b, a)
+    if lines_a and lines_b:
+        only_a = [f for f in only_a if _on_shared_line(f, lines_a, lines_b)]
+        only_b = [f for f in only_b if _on_shared_line(f, lines_b, lines_a)]
+        if bool(only_a) != bool(only_b):
+            shorter, longer = (lines_b, lines_a) if only_a else (lines_a, lines_b)
+            return _out_of_order(shorter, longer) > ORDER_SLACK
     if not (only_a and only_b):
         return False
     if len(only_a) == 1 and len(only_b) == 1 and len(_numbers(a) & _numbers(b)) >= TYPO_AGREEING:
         return not _mistyped(_number(only_a[0]), _number(only_b[0]))
     return True
+
+
+def _on_shared_line(figure: str, lines, other_lines) -> bool:
+    """Whether a line stating `figure` has a counterpart among the other's
+    lines (COUNTERPART of the smaller one's words are the other's)."""
+    return any(figure in figs and any(_alike(words, other) for _f, other in other_lines)
+               for figs, words in lines)
+
+
+def _alike(x: frozenset[str], y: frozenset[str]) -> bool:
+    if not (x and y):
+        return not (x or y)
+    return len(x & y) >= COUNTERPART * min(len(x), len(y))
+
+
+def _out_of_order(shorter, longer) -> int:
+    """How many of the shorter's figures (as numbers, in text order) are not
+    in the longer's in the same order (length less longest common subsequence)."""
+    x = [_number(f) for figs, _words in shorter for f in figs]
+    y = [_number(f) for figs, _words in longer for f in figs]
+    previous = [0] * (len(y) + 1)
+    for xi in x:
+        current = [0]
+        for j, yj in enumerate(y):
+            current.append(previous[j] + 1 if xi == yj else max(previous[j + 1], current[j]))
+        previous = current
+    return len(x) - previous[-1]
 
 
 def _number(figure: str) -> str:
