@@ -11,7 +11,8 @@ a time, each joining its most similar candidate, so two members may never
 have been compared). Two members "state different figures" when each states a
 figure the other does not, as written (`corpus.same_story.figures`). Each such
 pair is then either one story by the rule (identical bodies; a headline that
-corrects or repeats; the same figures rounded or one mistyped) or a
+corrects or repeats; the same figures rounded or one mistyped; figures only
+on lines the other article does not have) or a
 *violation*: the rule would not fold them, yet they share a cluster.
 """
 
@@ -63,6 +64,8 @@ def _reason(similarity: float, a, b) -> str:
         return "identical bodies"
     if not changed_figure(a.figures, b.figures):
         return "the same figures written another way, rounded or one mistyped"
+    if not changed_figure(a.figures, b.figures, a.lines, b.lines):
+        return "figures only on lines the other lacks (a paragraph added or dropped)"
     return "a correction or repeat"
 
 

@@ -51,18 +51,15 @@ TYPO_AGREEING = 3  # ... when at least this many figures agree and nothing else 
 # A line of one article has a counterpart in the other when at least this
 # share of the smaller one's words are the other's: figures only one side's
 # lines state are an added (or dropped) paragraph, not a changed figure.
-COUNTERPART = 0.75
+COUNTERPART = 0.5
 # An update keeps the figures it repeats in their order: more than this many
 # of the shorter's figures out of the longer's order is another table.
 ORDER_SLACK = 3
 
 # A figure, and the scale word after it ("9.7 mln"): the scale lets a rounded
 # figure match the exact one ("9,729,000").
-_FIGURE = re.compile(r"(\d+(?:[.,/-]\d+)*)(?:\s+(mln|million|bln|billion)\b)?", re.IGNORECASE)
-# The same, a small number spelled out, or a clock time ("9:40" is "0940"), in text order.
-_STATED = re.compile(r"\b(\d{1,2}):(\d\d)\b|(\d+(?:[.,/-]\d+)*)(?:\s+(mln|million|bln|billion)\b)?"
-                     r"|\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
-                     re.IGNORECASE)
+_FIGURE = re.compile(r"(\d+(?:[.,/:-]\d+)*)(?:\s+(mln|million|bln|billion)\b)?", re.IGNORECASE)
+_CLOCK = re.compile(r"\d{1,2}:\d\d")  # "9:40" is the "0940" of another copy
 _SCALE = {"mln": 6, "million": 6, "bln": 9, "billion": 9}
 _WORD = re.compile(r"[A-Za-z]+")
 # Wire copy spells small numbers out ("two billion dlrs" one day, "1.5 billion" the next).
@@ -93,18 +90,21 @@ class Facts:
     lines: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = ()
 
     def to_row(self) -> tuple[str, str | None, str, int]:
-        lines = _LINE_SEP.join(" ".join(figs) + "|" + " ".join(sorted(words)) for figs, words in self.lines)
         stated = _SEP.join(" ".join(sorted(field)) for field in (
-            self.figures, self.tickers, self.subjects, self.names)) + _SEP + ("f" if self.flash else "") + _SEP + lines
-        return (stated, self.date.isoformat() if self.date else None, self.body_hash, int(self.corrected))
+            self.figures, self.tickers, self.subjects, self.names))
+        lines = _LINE_SEP.join(" ".join(figs) + "|" + " ".join(sorted(words)) for figs, words in self.lines)
+        return (_SEP.join((stated, "f" if self.flash else "", lines)),
+                self.date.isoformat() if self.date else None, self.body_hash, int(self.corrected))
 
     @classmethod
     def from_row(cls, stated: str, date: str | None, body_hash: str, corrected: int) -> Facts:
-        figures_, tickers, subjects, names, flash, lines = (stated.split(_SEP) + [""])[:6]  # story-2 rows had no lines
-        return cls(*(frozenset(f.split()) for f in (figures_,)), datetime.fromisoformat(date) if date else None,
-                   body_hash, bool(corrected), *(frozenset(f.split()) for f in (tickers, subjects, names)),
-                   bool(flash), tuple((tuple(figs.split()), frozenset(words.split()))
-                                      for figs, words in (line.split("|") for line in lines.split(_LINE_SEP) if line)))
+        figures_, tickers, subjects, names, flash, *rest = stated.split(_SEP)
+        lines = tuple((tuple(figs.split()), frozenset(words.split()))
+                      for figs, words in (line.split("|") for line in (rest[0] if rest else "").split(_LINE_SEP)
+                                          if line))
+        return cls(frozenset(figures_.split()), datetime.fromisoformat(date) if date else None, body_hash,
+                   bool(corrected), frozenset(tickers.split()), frozenset(subjects.split()),
+                   frozenset(names.split()), bool(flash), lines)
 
 
 def figures(text: str) -> frozenset[str]:
@@ -118,16 +118,19 @@ def figure_list(text: str) -> list[str]:
     """The figures a text states (as `figures` writes them), in text order,
     each as often as stated."""
     found = []
-    for match in _STATED.finditer(text):
-        hour, minute, number, scale, word = match.groups()
-        if hour:
-            found.append(f"{int(hour):02d}{minute}")
-        elif word:
-            found.append(_NUMBER_WORDS[word.lower()])
-        else:
-            number = _plain(number.replace(",", ""))
-            found.append(f"{number}*{_SCALE[scale.lower()]}" if scale else number)
-    return found
+    for match in _FIGURE.finditer(text):
+        number, scale = match.group(1).replace(",", ""), match.group(2)
+        if ":" in number:
+            if _CLOCK.fullmatch(number):
+                found.append((match.start(), number.replace(":", "").zfill(4)))
+                continue
+            found.extend((match.start() + k, _plain(part)) for k, part in enumerate(number.split(":")))  # "3:1"
+            continue
+        number = _plain(number)
+        found.append((match.start(), f"{number}*{_SCALE[scale.lower()]}" if scale else number))
+    words = [(match.start(), _NUMBER_WORDS[word]) for match in _WORD.finditer(text)
+             if (word := match.group().lower()) in _NUMBER_WORDS]
+    return [figure for _start, figure in sorted(found + words)] if words else [figure for _start, figure in found]
 
 
 def _lines(title: str, body: str) -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
@@ -156,8 +159,9 @@ def body_hash(body: str) -> str:
 
 def facts_of(article) -> Facts:
     subjects, names = _names(article.title, article.body)
+    lines = _lines(article.title, article.body)
     return Facts(
-        figures=figures(f"{article.title}\n{article.body}"),
+        figures=frozenset(f for stated, _words in lines for f in stated),
         date=to_utc(article.date) if article.date else None,
         body_hash=body_hash(article.body),
         corrected=bool(_CORRECTION.search(article.title)),
@@ -165,7 +169,7 @@ def facts_of(article) -> Facts:
         subjects=subjects,
         names=names,
         flash=not any(c.islower() for c in article.body),
-        lines=_lines(article.title, article.body),
+        lines=lines,
     )
 
 
@@ -239,9 +243,16 @@ def changed_figure(a: frozenset[str], b: frozenset[str], lines_a=(), lines_b=())
 
 def _on_shared_line(figure: str, lines, other_lines) -> bool:
     """Whether a line stating `figure` has a counterpart among the other's
-    lines (COUNTERPART of the smaller one's words are the other's)."""
-    return any(figure in figs and any(_alike(words, other) for _f, other in other_lines)
+    lines: COUNTERPART of the smaller one's words are the other's, or half
+    its figures are (a table's lines have few words)."""
+    return any(figure in figs and any(_alike(words, other) or _shares_figures(figs, other_figs)
+                                      for other_figs, other in other_lines)
                for figs, words in lines)
+
+
+def _shares_figures(figs, other) -> bool:
+    mine = {_number(f) for f in figs}
+    return 2 * len(mine & {_number(f) for f in other}) >= len(mine)
 
 
 def _alike(x: frozenset[str], y: frozenset[str]) -> bool:

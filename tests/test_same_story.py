@@ -169,6 +169,61 @@ def test_spelled_out_and_written_figures_agree():
     assert not judged_same(one, next_day)
 
 
+def test_figures_on_lines_only_one_copy_has_are_an_added_paragraph_not_a_changed_figure():
+    lines = ["Shr 41 cts vs 36 cts", "Net 4,120,000 vs 3,610,000", "Revs 88.4 mln vs 79.1 mln"]
+    first = article("kb-1", "KESTREL HOMES <KES> 1ST QTR NET",
+                    "\n\n".join(lines + ["Avg shrs 10,050,000 vs 9,980,000"]))
+    # sent again minutes later: the shares line dropped, a note with other figures added
+    again = article("kb-2", "KESTREL HOMES <KES> 1ST QTR NET",
+                    "\n\n".join(lines + ["NOTE: Housing backlog 135 mln dlrs, up 33 pct from a year earlier."]),
+                    MONDAY + timedelta(minutes=3))
+    assert judged_same(first, again)
+    # the same lines with another figure on one of them is another report
+    changed = again.with_changes(id="kb-3", body=again.body.replace("41 cts", "44 cts"))
+    assert not judged_same(first, changed)
+
+
+def test_a_rate_table_sent_again_with_its_rates_paired_otherwise_is_another_story():
+    def table(rows):
+        return ("The Federal Home Loan Bank Board adjusted the rates on its short-term discount notes "
+                "as follows:\n\nMATURITY NEW RATE OLD RATE MATURITY\n\n"
+                + " ".join(f"{m} days {new} pct {old} pct {m} days" for m, new, old in rows))
+
+    rates = [("30-89", "5.92", "5.83"), ("90-100", "5.93", "5.82"), ("101-181", "5.95", "5.90"),
+             ("182-273", "5.96", "5.91"), ("274-360", "5.98", "5.94")]
+    morning = article("fh-1", "FHLBB CHANGES SHORT-TERM DISCOUNT NOTE RATES", table(rates))
+    # an hour later the rates move back (the morning's new rates are now the
+    # old ones) and a maturity is added: every figure of the morning is stated
+    # again, but not in the morning's order
+    added = [("361-365", "5.99", "5.98")]
+    later = article("fh-2", morning.title, table([(m, old, new) for m, new, old in rates] + added),
+                    MONDAY + timedelta(hours=1))
+    assert similarity(morning, later) >= OLD_RULE
+    assert not judged_same(morning, later)
+    # the morning's table gaining a maturity keeps its figures in order: an update
+    extended = article("fh-3", morning.title, table(rates + added), MONDAY + timedelta(hours=1))
+    assert judged_same(morning, extended)
+
+
+def test_a_clock_time_written_two_ways_is_one_figure():
+    body = ("A strong earthquake jolted northern Japan today. The quake struck at {t} (0040 GMT) "
+            "some 240 km north of Tokyo, the agency said. It registered 6.6 on the Richter scale.")
+    one = article("jq-1", "STRONG QUAKE JOLTS NORTHERN JAPAN", body.format(t="9:40 A.M."))
+    other = article("jq-2", "STRONG QUAKE JOLTS NORTHERN JAPAN", body.format(t="0940 hrs"), MONDAY + timedelta(hours=1))
+    later = article("jq-3", "STRONG QUAKE JOLTS NORTHERN JAPAN", body.format(t="1140 hrs"), MONDAY + timedelta(hours=1))
+    assert judged_same(one, other)
+    assert not judged_same(one, later)
+
+
+def test_facts_kept_in_a_row_are_the_facts():
+    from dateline.corpus.same_story import Facts
+
+    first = forecast("mm-1", 800, 1180, 355, 55, MONDAY)
+    facts = facts_of(first)
+    assert facts.lines  # the headline and the body's line state figures
+    assert Facts.from_row(*facts.to_row()) == facts
+
+
 # -- the issue's examples in the Reuters corpus -----------------------------------
 
 ISSUE_EXAMPLES = {
