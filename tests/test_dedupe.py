@@ -129,6 +129,35 @@ def test_index_rebuild_clusters_an_existing_home_by_the_current_rule(tmp_path):
     assert sorted(h["similar"] for h in found["hits"]) == [0, 0, 1]
 
 
+def test_index_rebuild_folds_copies_the_story_2_rule_kept_apart(tmp_path):
+    """A home clustered by `story-2` gets story-3's clusters on `index --rebuild`: an earnings table sent again with
+    its shares line dropped and a note added is one story now. (Reuters SGML:
+    its reader keeps the lines; a JSONL body is one line.)"""
+    table = "Shr 41 cts vs 36 cts\n\nNet 4,120,000 vs 3,610,000\n\nRevs 88.4 mln vs 79.1 mln\n\n"
+    story = ('<REUTERS NEWID="{n}"><DATE>2-MAR-1987 10:0{n}:00.00</DATE><TEXT>'
+             "<TITLE>KESTREL HOMES INC &lt;KES> 1ST QTR NET</TITLE><BODY>{body}\n Reuter\n</BODY></TEXT></REUTERS>\n")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "reut2-000.sgm").write_text(
+        story.format(n=1, body=table + "Avg shrs 10,050,000 vs 9,980,000")
+        + story.format(n=4, body=table + "NOTE: Housing backlog 135 mln dlrs, up 33 pct from a year earlier."),
+        encoding="latin-1")
+    home = Home(tmp_path / "home")
+    assert dateline(home, "ingest", str(corpus)).exit_code == 0
+    with ArticleStore(home.store_path) as store:
+        assert store.get("reuters-4").cluster == "reuters-1"
+        # as story-2 left it: two clusters
+        store.set_cluster("reuters-4", "reuters-4")
+        store.connection.execute("UPDATE story_members SET cluster=id")
+        store.connection.execute("UPDATE meta SET value='story-2' WHERE key='clusters'")
+        store.commit()
+    rebuilt = dateline(home, "index", "--rebuild")
+    assert rebuilt.exit_code == 0
+    assert "1 article moved to another cluster" in rebuilt.stdout
+    found = json.loads(dateline(home, "search", "kestrel", "--json").stdout)
+    assert [h["similar"] for h in found["hits"]] == [1]
+
+
 def test_an_update_clusters_a_stale_home_again_before_adding_to_it(tmp_path):
     store = ArticleStore(tmp_path / "a.sqlite")
     rows = forecasts()

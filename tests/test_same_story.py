@@ -222,6 +222,9 @@ def test_facts_kept_in_a_row_are_the_facts():
     facts = facts_of(first)
     assert facts.lines  # the headline and the body's line state figures
     assert Facts.from_row(*facts.to_row()) == facts
+    stated, *rest = facts.to_row()
+    older = Facts.from_row(stated.rpartition("\x1f")[0], *rest)  # a story-2 row: no lines
+    assert older.lines == () and older.figures == facts.figures
 
 
 # -- the examples in the Reuters corpus -----------------------------------
