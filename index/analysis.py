@@ -43,13 +43,53 @@ def index_text(text: str) -> str:
     """The words of a text as they are indexed, each followed by one space
     but the last (a word never holds a space: letters, digits, apostrophes).
     Splitting, lower-casing and folding are each one pass in C over the whole
-    text, not a Python step per word; the tantivy engine hands this string to
-    a tokenizer that splits at spaces. Lower-casing the joined words is
-    lower-casing each: a space is neither cased nor case-ignorable, so even a
-    word-final sigma stays final; folding maps no ASCII letter once lower-cased."""
+    text, not a Python step per word (`spaced_text`). Lower-casing the joined
+    words is lower-casing each: a space is neither cased nor case-ignorable,
+    so even a word-final sigma stays final; folding maps no ASCII letter once
+    lower-cased."""
+    if text.isascii():
+        return " ".join(_ascii_spaced(text).split())
     find = WORD.findall if "'" in text or "’" in text else _PLAIN_WORD.findall
     joined = " ".join(find(text)).lower()
     return joined if joined.isascii() else joined.translate(FOLD_TABLE)
+
+
+def spaced_text(text: str) -> str:
+    """The words of a text as they are indexed, separated by ASCII spaces
+    (one or more): what the tantivy engine hands a tokenizer that splits at
+    whitespace. `spaced_text(t).split()` is `index_words(t)`; an ASCII text
+    costs no regular expression unless it holds an apostrophe."""
+    return _ascii_spaced(text) if text.isascii() else index_text(text)
+
+
+# ASCII: a word character lower-cased, the apostrophe kept, anything else a space.
+_ASCII_WORD = b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ASCII_SPACED = bytes(c if c in _ASCII_WORD or c == ord("'") else ord(" ")
+                      for c in range(256)).lower()
+
+
+def _ascii_spaced(text: str) -> str:
+    """`spaced_text` of an ASCII text: every byte that is not a word character
+    (nor an apostrophe) becomes a space in one `bytes.translate`, which leaves
+    each run of word characters a word, as `\\w+` finds it. A run that holds
+    an apostrophe is split by WORD itself (an inner apostrophe joins, a
+    possessive 's goes, others split): runs are split apart by spaces and WORD
+    looks no further than the character after a run, a space, so splitting a
+    run alone is splitting it in the text."""
+    spaced = text.encode("ascii").translate(_ASCII_SPACED).decode("ascii")
+    at = spaced.find("'")
+    if at < 0:
+        return spaced
+    parts, done = [], 0
+    while at >= 0:
+        start, end = spaced.rfind(" ", 0, at) + 1, spaced.find(" ", at)
+        end = len(spaced) if end < 0 else end
+        parts.append(spaced[done:start])
+        parts.append(" ".join(WORD.findall(spaced[start:end])))
+        done = end
+        at = spaced.find("'", end)
+    parts.append(spaced[done:])
+    return "".join(parts)
 
 
 def index_words(text: str) -> list[str]:
@@ -156,8 +196,44 @@ _IRREGULAR: dict[str, str] = {}  # word -> 'stem word' (a fraction of 1% of word
 _MAX_SEEN = 2_000_000
 
 
+# Snowball (Porter2) changes a word only at its end, bar its table of special
+# words: every step deletes a suffix or replaces one by letters that begin
+# with all but the last of the letters they replace ("ational" -> "ate",
+# "enci" -> "ence", y -> i), so a stem keeps the word's beginning but its
+# last letter. The one replacement that does not is "biliti" -> "ble"
+# ("ability" -> "able" -> "abil"); the special words that do not are these
+# three. A lower-case ASCII word holding neither is regular without being
+# stemmed (`tests/test_word_forms.py` checks this against the stemmer).
+_IRREGULAR_SPECIAL = frozenset({"dying", "lying", "tying"})
+_IRREGULAR_PART = "bilit"
+
+
+def may_be_irregular(word: str) -> bool:
+    """False for a word whose stem surely keeps its beginning (most words)."""
+    return (word in _IRREGULAR_SPECIAL or _IRREGULAR_PART in word or not word.isascii()
+            or not word.islower() and word != word.lower())
+
+
+# In spaced text (`spaced_text` of an ASCII text): the words that may be irregular.
+_MAY_BE_IRREGULAR = re.compile(r"(?<!\S)(?:\S*bilit\S*|[dlt]ying(?!\S))")
+
+
+def text_stem_exceptions(text: str, spaced: str) -> list[str]:
+    """`stem_exceptions` of the words of `text`, given `spaced_text(text)`
+    (or `index_text(text)`): of an ASCII text only the few words that
+    `may_be_irregular` are looked at, found by one search in C, without
+    splitting the text into words."""
+    if not text.isascii():
+        return stem_exceptions(set(spaced.split()))
+    if _IRREGULAR_PART not in spaced and "ying" not in spaced:
+        return []
+    return stem_exceptions(set(_MAY_BE_IRREGULAR.findall(spaced)))
+
+
 @lru_cache(maxsize=200_000)
 def stem_exception(word: str) -> str | None:
+    if not may_be_irregular(word):
+        return None
     word_stem = stem(word)
     return None if spelled_like_its_stem(word, word_stem) else word_stem + STEM_SEPARATOR + word
 

@@ -1,7 +1,7 @@
 """The tantivy engine (Rust, through the `tantivy` package): for large archives.
 
-Both engines index the same words: tantivy is fed Dateline's own tokens
-(`index.schema.index_words`, as `PreTokenizedString`), so a word, a stem, a
+Both engines index the same words: tantivy is fed Dateline's own words
+(`analysis.spaced_text`, split again at spaces by tantivy), so a word, a stem, a
 phrase or a name matches the same articles whichever engine is used (the
 contract in `tests/test_engine_contract.py`). The fields are the Whoosh
 engine's, by the same names, so `search/lower.py` lowers a query once for
@@ -36,7 +36,8 @@ from dateline.index.matches import EMPTY, NO_IDS, NO_SCORES, Matches, WordCounts
 from dateline.index.pages import Page
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
-from dateline.index.analysis import STEM_SEPARATOR, edit_distance, index_text, stem_exceptions, text_words
+from dateline.index.analysis import (STEM_SEPARATOR, edit_distance, index_text, spaced_text,
+                                     text_stem_exceptions)
 from dateline.index.analysis import stem as stem_of
 from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, document_for
 
@@ -112,9 +113,10 @@ def _cluster_key(cluster: str) -> int:
 def tantivy_document(article):
     fields = document_for(article)
     title, body = fields["stem_forms"]
-    # Titles and bodies through `text_words`, which keeps them for the watches.
-    title_words, body_words = text_words(title), text_words(body)
-    title_text, body_text = title_words.joined, body_words.joined
+    # Titles and bodies as `analysis.spaced_text`: the words separated by
+    # spaces, which tantivy's whitespace tokenizer splits (an ASCII text
+    # costs one bytes.translate, no regular expression per word).
+    title_text, body_text = spaced_text(title), spaced_text(body)
     doc = tantivy.Document()
     doc.add_text("id", fields["id"])
     if title_text:
@@ -130,12 +132,11 @@ def tantivy_document(article):
                 doc.add_text(name, value)
     if fields.get("url"):
         doc.add_text("url", fields["url"])
-    distinct = body_words.distinct
     # numbers say little without their context
-    words = " ".join(filterfalse(str.isdigit, distinct))
+    words = " ".join(filterfalse(str.isdigit, set(body_text.split())))
     if words:
         doc.add_text("words", words)
-    for item in stem_exceptions(distinct | title_words.distinct):
+    for item in set(text_stem_exceptions(title, title_text) + text_stem_exceptions(body, body_text)):
         doc.add_text("stem_forms", item)
     doc.add_text("cluster", fields["cluster"])
     doc.add_unsigned("cluster_key", _cluster_key(fields["cluster"]))

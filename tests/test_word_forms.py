@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from dateline.index.analysis import FOLD_TABLE, WORD, index_text, index_words, stem, stem_exceptions
+from dateline.index.analysis import (FOLD_TABLE, WORD, index_text, index_words, may_be_irregular, spaced_text,
+                                     stem, stem_exceptions, text_stem_exceptions)
 from dateline.search.cli import app
 
 ARTICLES = [
@@ -97,8 +98,22 @@ _TRICKY = st.text(st.sampled_from("ΣσςΟΔΑßẞİıIiéÉøØ’'sS -.\u00a
 def test_the_words_of_a_whole_text_are_its_words_lowered_and_folded_one_by_one(text):
     words = [w.lower().translate(FOLD_TABLE) for w in WORD.findall(text)]
     assert index_words(text) == words
-    assert index_text(text) == " ".join(words)  # what the tantivy engine splits at spaces
+    assert index_text(text) == " ".join(words)
+    assert spaced_text(text).split() == words  # what the tantivy engine splits at spaces
     assert all(w and not any(ch.isspace() for ch in w) for w in words)
+
+
+# ASCII texts take another way (one bytes.translate, WORD only around apostrophes).
+_ASCII_TRICKY = st.text(st.sampled_from("aAsSzZ09_' -.,\n\t\x1c\x0b\x7f\x00"), max_size=40)
+
+
+@settings(max_examples=2000)
+@given(_ASCII_TRICKY)
+def test_an_ascii_text_is_split_as_word_splits_it(text):
+    words = [w.lower() for w in WORD.findall(text)]
+    assert index_words(text) == words and index_text(text) == " ".join(words)
+    assert spaced_text(text).split() == words
+    assert set(spaced_text(text)) <= set("".join(words)) | {" "}  # spaces only between words
 
 
 @settings(max_examples=500)
@@ -109,6 +124,37 @@ def test_a_word_is_found_from_its_stem_by_spelling_or_else_listed(words):
         word_stem = stem(word)
         spelled = word.startswith(word_stem[:-1] if len(word_stem) > 1 else word_stem)
         assert spelled != (word in listed)
+
+
+# Word parts that Snowball's English steps act on, so that generated words
+# reach every step and its special words (analysis.may_be_irregular's argument).
+_SNOWBALL_PARTS = [
+    "a", "e", "i", "o", "u", "y", "b", "l", "t", "s", "n", "c", "z", "r", "g", "d", "w", "x",
+    "ing", "ed", "ly", "ation", "ational", "tional", "biliti", "bility", "bli", "bly", "ies",
+    "ied", "eed", "eedly", "ingly", "edly", "ful", "fully", "ness", "al", "ally", "ize", "izer",
+    "ization", "er", "ic", "ical", "icate", "icity", "ate", "ator", "ency", "ancy", "ably", "ogy",
+    "ently", "lessly", "ously", "iveness", "ivity", "alism", "ality", "ement", "ance", "ence",
+    "able", "ible", "ment", "ant", "ent", "ism", "ous", "ive", "ion", "sses", "ss", "us", "'",
+    "_", "1", "yy", "ll", "gener", "commun", "arsen", "sky", "skies", "news", "dy", "ty",
+    "proceed", "exceed", "succeed", "inning", "outing", "herring", "atlas", "bias", "andes"]
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(_SNOWBALL_PARTS), min_size=1, max_size=6))
+def test_a_word_not_flagged_as_maybe_irregular_keeps_its_beginning_in_its_stem(parts):
+    for word in index_words("".join(parts)):
+        if not may_be_irregular(word):
+            word_stem = stem(word)
+            assert word.startswith(word_stem[:-1]), (word, word_stem)
+
+
+@pytest.mark.parametrize("text", [
+    "Dying ability; nobility's underlying DYING tying-up Lying'x capability the sky",
+    "São Paulo: dying, lying", "plain words only", ""])
+def test_the_irregular_words_of_a_text_are_found_without_splitting_it(text):
+    found = text_stem_exceptions(text, spaced_text(text))
+    assert sorted(found) == sorted(stem_exceptions(set(index_words(text))))
+    assert ("die dying" in found) == ("dying" in text.lower())
 
 
 def test_snowball_s_irregular_stems_are_listed():
