@@ -171,6 +171,26 @@ def spelled_like_its_stem(word: str, word_stem: str) -> bool:
 STEM_SEPARATOR = " "  # between stem and form in an exception ("die dying")
 
 
+class _Stems(dict):
+    """word -> stem, each word stemmed once (bounded: emptied when full)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _MAX_SEEN:
+            self.clear()
+        found = self[word] = stem(word)
+        return found
+
+
+_STEMS = _Stems()
+
+
+def stems_text(spaced: str) -> str:
+    """The stem of each word of `spaced` (`spaced_text` or `index_text`), in
+    order, joined by spaces: what the tantivy engine indexes for a plain word
+    (a dictionary lookup in C per word; each distinct word stemmed once)."""
+    return " ".join(map(_STEMS.__getitem__, spaced.split()))
+
+
 def stem_exceptions(words) -> list[str]:
     """'stem form' for each distinct word whose stem does not keep its
     beginning (Snowball's irregular dying->die, lying->lie, tying->tie): the
@@ -212,22 +232,6 @@ def may_be_irregular(word: str) -> bool:
     """False for a word whose stem surely keeps its beginning (most words)."""
     return (word in _IRREGULAR_SPECIAL or _IRREGULAR_PART in word or not word.isascii()
             or not word.islower() and word != word.lower())
-
-
-# In spaced text (`spaced_text` of an ASCII text): the words that may be irregular.
-_MAY_BE_IRREGULAR = re.compile(r"(?<!\S)(?:\S*bilit\S*|[dlt]ying(?!\S))")
-
-
-def text_stem_exceptions(text: str, spaced: str) -> list[str]:
-    """`stem_exceptions` of the words of `text`, given `spaced_text(text)`
-    (or `index_text(text)`): of an ASCII text only the few words that
-    `may_be_irregular` are looked at, found by one search in C, without
-    splitting the text into words."""
-    if not text.isascii():
-        return stem_exceptions(set(spaced.split()))
-    if _IRREGULAR_PART not in spaced and "ying" not in spaced:
-        return []
-    return stem_exceptions(set(_MAY_BE_IRREGULAR.findall(spaced)))
 
 
 @lru_cache(maxsize=200_000)

@@ -36,9 +36,7 @@ from dateline.index.matches import EMPTY, NO_IDS, NO_SCORES, Matches, WordCounts
 from dateline.index.pages import Page
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
-from dateline.index.analysis import (STEM_SEPARATOR, edit_distance, index_text, spaced_text,
-                                     text_stem_exceptions)
-from dateline.index.analysis import stem as stem_of
+from dateline.index.analysis import edit_distance, index_text, spaced_text, stems_text
 from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, document_for
 
 try:
@@ -46,7 +44,7 @@ try:
 except ImportError:  # pragma: no cover - tantivy is a dependency; a broken install
     tantivy = None
 
-WRITER_HEAP_BYTES = 256_000_000  # split between the writer's threads
+WRITER_HEAP_BYTES = 256_000_000
 SYNC_HEAP_BYTES = 64_000_000
 FACET_BUCKETS = 65_000  # tantivy's limit on buckets in one aggregation
 COMMON_SHARE, COMMON_FROM = 0.2, 1000  # as index/whoosh_engine/word_table.py
@@ -54,12 +52,12 @@ COMMON_SHARE, COMMON_FROM = 0.2, 1000  # as index/whoosh_engine/word_table.py
 # inside BM25's saturation: for a word once in a title of average length that
 # is x1.49 on its score. tantivy boosts the score itself, so by that much.
 TITLE_WEIGHT = 1.5
-# An article holding several forms of a word: Whoosh saturates their summed
-# frequency once; tantivy scores each form on its own. The best form's score
-# plus this share of the others' comes close (1 + 1 occurrence: 0.375 would
-# be exact; 2 + 1: 0.2; 3 + 3: 0.17).
-FORMS_TIE_BREAKER = 0.3
 _WORD_FIELDS = ("title_exact", "body_exact")  # words with positions (phrases)
+# Each title and body word's stem (`analysis.stems_text`), with frequencies:
+# a plain word is one term here, all its forms at once, so it matches the
+# articles holding any form and BM25 sees the summed frequency and the
+# articles holding any form, as the Whoosh engine scores a stem.
+_STEM_FIELDS = {"title_exact": "title_stem", "body_exact": "body_stem"}
 _VALUE_FIELDS = (*(f"{n}_exact" for n in NAME_FIELDS),
                  *(f"{n}_facet" for n in ("person", "place", "source", "tag")), "site")
 _SHIFT = 32
@@ -90,8 +88,8 @@ def build_schema():
         builder.add_text_field(name, tokenizer_name="raw", index_option="freq",
                                fast=name.endswith("_facet"))
     builder.add_text_field("url", tokenizer_name="raw", index_option="basic")
-    # 'die dying': the words whose stem does not keep their beginning (analysis.py)
-    builder.add_text_field("stem_forms", tokenizer_name="raw", index_option="basic")
+    for name in _STEM_FIELDS.values():
+        builder.add_text_field(name, tokenizer_name=_SPLIT, index_option="freq")
     builder.add_text_field("cluster", tokenizer_name="raw", index_option="basic")
     # Each article's distinct body words as a column: top words are counted by
     # tantivy over a query's matches (a terms aggregation), as facets are.
@@ -121,8 +119,10 @@ def tantivy_document(article):
     doc.add_text("id", fields["id"])
     if title_text:
         doc.add_text("title_exact", title_text)
+        doc.add_text("title_stem", stems_text(title_text))
     if body_text:
         doc.add_text("body_exact", body_text)
+        doc.add_text("body_stem", stems_text(body_text))
     for name in NAME_FIELDS:
         if fields.get(name):
             doc.add_text(name, index_text(fields[name]))
@@ -136,8 +136,6 @@ def tantivy_document(article):
     words = " ".join(filterfalse(str.isdigit, set(body_text.split())))
     if words:
         doc.add_text("words", words)
-    for item in set(text_stem_exceptions(title, title_text) + text_stem_exceptions(body, body_text)):
-        doc.add_text("stem_forms", item)
     doc.add_text("cluster", fields["cluster"])
     doc.add_unsigned("cluster_key", _cluster_key(fields["cluster"]))
     doc.add_unsigned("date", fields.get("date", UNDATED))
@@ -146,14 +144,18 @@ def tantivy_document(article):
 
 class TantivyEngine(Engine):
     name = "tantivy"
-    layout = 2  # 2: word fields given as text split at spaces (1: pre-tokenized)
+    layout = 3  # 3: stems of titles and bodies; 2: word fields as text split at spaces (1: pre-tokenized)
 
     def version(self) -> str:
         return _version()
 
     def write_generation(self, store, gen_dir: Path, progress, procs) -> int:
         index = tantivy.Index(build_schema(), path=str(gen_dir), reuse=False)
-        writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=max(0, procs or 0))
+        # One indexing thread, whatever `procs`: it runs beside this process's
+        # own work on the documents (the larger part), and more threads cost
+        # more CPU (more segments to merge): Reuters x1, 2.6 CPU s with one
+        # thread against 3.2 with two.
+        writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
         total = len(store)
         count = 0
         for article in store:
@@ -349,7 +351,6 @@ class TantivyReader(Reader):
         self._index.reload()
         self._searcher = self._index.searcher()
         self._schema = self._index.schema
-        self._forms: dict[tuple[str, str], list[str]] = {}
         self._words: dict[str, dict[str, int]] = {}
         self._everywhere: dict[str, int] | None = None
         self._columns: _Columns | None = None
@@ -487,24 +488,16 @@ class TantivyReader(Reader):
         return whoosh / own * (TITLE_WEIGHT if field == "title_exact" else 1.0)
 
     def _stem(self, op: StemOp):
-        """A word's forms, scored nearly as one word, as the Whoosh engine (a
-        stemmed field) scores them: each form with the idf of the articles
-        holding any form (estimated from the forms' frequencies as if
-        independent), so a rare form does not outrank the common one by its
-        own idf, and the forms an article holds taken as the best one plus
-        FORMS_TIE_BREAKER of the others, not summed."""
-        forms = self.forms(op.field, op.stem)
-        if len(forms) < 2:
-            return self._any_of(op.field, forms)
-        articles = max(self._searcher.num_docs, 1)
-        none = 1.0
-        for form in forms:
-            none *= max(0.0, 1 - self._searcher.doc_freq(op.field, form) / articles)
-        holding = round(articles * (1 - none))
-        queries = [q for q in (self._term(op.field, w, holding) for w in forms) if q is not None]
-        if len(queries) < 2:
-            return queries[0] if queries else None
-        return tantivy.Query.disjunction_max_query(queries, tie_breaker=FORMS_TIE_BREAKER)
+        """A word's forms: its stem in the stemmed field, one term, so that
+        tantivy's BM25 sees what the Whoosh engine's does for a stem (the
+        forms' summed frequency, the articles holding any form), weighted as
+        a word is (`_weight`)."""
+        field = _STEM_FIELDS[op.field]
+        found = self._searcher.doc_freq(field, op.stem)
+        if not found:
+            return None
+        query = tantivy.Query.term_query(self._schema, field, op.stem)
+        return tantivy.Query.boost_query(query, self._weight(op.field, found, found))
 
     def _boosted(self, field: str, query):
         return tantivy.Query.boost_query(query, TITLE_WEIGHT) if field == "title_exact" else query
@@ -521,18 +514,6 @@ class TantivyReader(Reader):
         low, high = _date_bounds(op)
         return tantivy.Query.range_query(self._schema, "date", tantivy.FieldType.Unsigned, low,
                                          high, include_lower=True, include_upper=False)
-
-    def forms(self, field: str, stem: str) -> list[str]:
-        """The field's indexed words whose stem is `stem` (see whoosh_engine/postings.py)."""
-        key = (field, stem)
-        found = self._forms.get(key)
-        if found is None:
-            start = stem[:-1] if len(stem) > 1 else stem
-            listed = self.words_with_prefix("stem_forms", stem + STEM_SEPARATOR)
-            found = self._forms[key] = ([w for w in self.words_with_prefix(field, start)
-                                         if stem_of(w) == stem]
-                                        + [item[len(stem) + 1:] for item in listed])
-        return found
 
     def _fuzzy_words(self, op: FuzzyOp) -> list[str]:
         """As the Whoosh engine chooses them (`engine.fuzzy_words`)."""
@@ -780,6 +761,6 @@ class TantivyReader(Reader):
         self._searcher = None
 
 
-_TEXT_FIELDS = ("id", *_WORD_FIELDS, *NAME_FIELDS, *_VALUE_FIELDS, "url", "cluster", "stem_forms",
+_TEXT_FIELDS = ("id", *_WORD_FIELDS, *NAME_FIELDS, *_VALUE_FIELDS, "url", "cluster", *_STEM_FIELDS.values(),
                 "words")
 _FIELDS = _TEXT_FIELDS

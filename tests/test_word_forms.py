@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
 from dateline.index.analysis import (FOLD_TABLE, WORD, index_text, index_words, may_be_irregular, spaced_text,
-                                     stem, stem_exceptions, text_stem_exceptions)
+                                     stem, stem_exceptions, stems_text)
 from dateline.search.cli import app
 
 ARTICLES = [
@@ -148,13 +148,12 @@ def test_a_word_not_flagged_as_maybe_irregular_keeps_its_beginning_in_its_stem(p
             assert word.startswith(word_stem[:-1]), (word, word_stem)
 
 
-@pytest.mark.parametrize("text", [
-    "Dying ability; nobility's underlying DYING tying-up Lying'x capability the sky",
-    "São Paulo: dying, lying", "plain words only", ""])
-def test_the_irregular_words_of_a_text_are_found_without_splitting_it(text):
-    found = text_stem_exceptions(text, spaced_text(text))
-    assert sorted(found) == sorted(stem_exceptions(set(index_words(text))))
-    assert ("die dying" in found) == ("dying" in text.lower())
+@settings(max_examples=300)
+@given(_TRICKY)
+def test_the_stems_of_a_text_are_its_words_stems_one_by_one(text):
+    words = index_words(text)
+    assert stems_text(spaced_text(text)) == " ".join(stem(w) for w in words)
+    assert stems_text(spaced_text(text)).split() == [stem(w) for w in words]  # no word lost
 
 
 def test_snowball_s_irregular_stems_are_listed():
