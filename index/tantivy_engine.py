@@ -335,6 +335,10 @@ class TantivyMatches(Matches):
             object.__setattr__(self, "_every", self._reader._every_match(self._op, self.query))
         return self._every
 
+    def counted(self, count: int) -> None:
+        """The count, as a search over the query found it in passing."""
+        object.__setattr__(self, "_count", count)
+
     def __len__(self) -> int:
         if self._count is None:
             count = (len(self._every[0]) if self._every is not None
@@ -555,13 +559,14 @@ class TantivyReader(Reader):
         into Python, to know exactly which ones collapsing leaves out."""
         if not isinstance(matches, TantivyMatches):
             return super().page(matches, sort=sort, start=start, count=count, collapse=collapse)
-        matched = len(matches)
-        if not matched:
-            return Page([], 0, 0)
         copies = self._copies(matches.query, sort)
         hidden = copies.hidden if collapse else frozenset()
         end = start + count
-        top = self._top(matches.query, sort, min(matched, end + len(hidden)))
+        # The top-k counts the matches in the same pass (`TantivyMatches.counted`).
+        top = self._top(matches, sort, min(self._searcher.num_docs, end + len(hidden)))
+        matched = len(matches)
+        if not matched:
+            return Page([], 0, 0)
         shown = [(docnum, score) for docnum, score in top if docnum not in hidden][start:end]
         if sort != "relevance":  # ordered by date: the page's scores asked for apart
             scores = self._scores_of(matches.query, [docnum for docnum, _ in shown])
@@ -569,28 +574,31 @@ class TantivyReader(Reader):
         return Page([(docnum, score, copies.similar.get(docnum, 0)) for docnum, score in shown],
                     matched - len(hidden), matched)
 
-    def _top(self, query, sort: str, limit: int) -> list[tuple[int, float | None]]:
+    def _top(self, matches: TantivyMatches, sort: str, limit: int) -> list[tuple[int, float | None]]:
         """The first `limit` matches in result order, as tantivy's top-k
         gives them (ties by document address, as `matches.rank` breaks
-        them): (document number, score, or None when ordered by date)."""
+        them): (document number, score, or None when ordered by date). The
+        matches are counted in the same pass."""
         if limit <= 0:
             return []
-        search = self._searcher.search
+        search, query = self._searcher.search, matches.query
         if sort == "relevance":
-            return [(_docnum(a), score) for score, a in search(query, limit=limit, count=False).hits]
+            found = search(query, limit=limit, count=True)
+            matches.counted(found.count)
+            return [(_docnum(a), score) for score, a in found.hits]
         if sort == "oldest":  # undated articles (the column's largest value) come last
-            hits = search(query, limit=limit, count=False, order_by_field="date",
-                          order=tantivy.Order.Asc).hits
-            return [(_docnum(a), None) for _, a in hits]
+            found = search(query, limit=limit, count=True, order_by_field="date",
+                           order=tantivy.Order.Asc)
+            matches.counted(found.count)
+            return [(_docnum(a), None) for _, a in found.hits]
         # Newest: the dated matches newest first, then the undated ones.
-        found = [a for _, a in search(self._filtered(query, self._dates_between(0, UNDATED)),
-                                      limit=limit, count=False, order_by_field="date",
-                                      order=tantivy.Order.Desc).hits]
-        if len(found) < limit:
-            undated = self._filtered(query, self._dates_between(UNDATED, UNDATED, inclusive=True))
-            found += [a for _, a in search(undated, limit=limit - len(found), count=False,
-                                           order_by_field="date").hits]
-        return [(_docnum(a), None) for a in found]
+        dated = search(self._filtered(query, self._dates_between(0, UNDATED)), limit=limit,
+                       count=True, order_by_field="date", order=tantivy.Order.Desc)
+        undated = search(self._filtered(query, self._dates_between(UNDATED, UNDATED, inclusive=True)),
+                         limit=max(1, limit - len(dated.hits)), count=True, order_by_field="date")
+        matches.counted(dated.count + undated.count)
+        hits = dated.hits + undated.hits[: limit - len(dated.hits)]
+        return [(_docnum(a), None) for _, a in hits]
 
     def _scores_of(self, query, docnums: list[int]) -> dict[int, float]:
         """The scores `query` gives these documents (as in every match)."""
