@@ -38,6 +38,7 @@ from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp,
                                 StemOp, TermOp)
 from dateline.index.analysis import edit_distance, index_text, spaced_text, stems_text
 from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, document_for
+from dateline.index.tantivy_word_table import LazyWordTable
 
 try:
     import tantivy
@@ -47,7 +48,6 @@ except ImportError:  # pragma: no cover - tantivy is a dependency; a broken inst
 WRITER_HEAP_BYTES = 256_000_000
 SYNC_HEAP_BYTES = 64_000_000
 FACET_BUCKETS = 65_000  # tantivy's limit on buckets in one aggregation
-COMMON_SHARE, COMMON_FROM = 0.2, 1000  # as index/whoosh_engine/word_table.py
 # Whoosh weighs a title word by multiplying its frequency by TITLE_BOOST (2.5)
 # inside BM25's saturation: for a word once in a title of average length that
 # is x1.49 on its score. tantivy boosts the score itself, so by that much.
@@ -91,8 +91,9 @@ def build_schema():
     for name in _STEM_FIELDS.values():
         builder.add_text_field(name, tokenizer_name=_SPLIT, index_option="freq")
     builder.add_text_field("cluster", tokenizer_name="raw", index_option="basic")
-    # Each article's distinct body words as a column: top words are counted by
-    # tantivy over a query's matches (a terms aggregation), as facets are.
+    # Each article's distinct body words: top words read its postings once per
+    # reader into a table (index/tantivy_word_table.py). The column (fast) is
+    # no longer read; it stays so that indexes written before remain readable.
     builder.add_text_field("words", tokenizer_name=_SPLIT, index_option="basic", fast=True)
     builder.add_unsigned_field("cluster_key", fast=True)
     builder.add_unsigned_field("date", indexed=True, fast=True)
@@ -356,7 +357,7 @@ class TantivyReader(Reader):
         self._searcher = self._index.searcher()
         self._schema = self._index.schema
         self._words: dict[str, dict[str, int]] = {}
-        self._everywhere: dict[str, int] | None = None
+        self._word_table = LazyWordTable()  # top words: built by the first query showing them
         self._columns: _Columns | None = None
         self._shared: list[str] | None = None
 
@@ -702,24 +703,10 @@ class TantivyReader(Reader):
         return counts
 
     def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:
-        size = self.doc_count()
-        query = getattr(matches, "query", None)
-        if not len(matches) or query is None:
-            return WordCounts.of({}, size)
-        if self._everywhere is None:
-            self._everywhere = self._word_counts(tantivy.Query.all_query())
-        # As the Whoosh engine's tables: a word in more than COMMON_SHARE of a
-        # large archive cannot set results apart.
-        most = int(COMMON_SHARE * size) if size >= COMMON_FROM else size
-        return WordCounts.of({word: (count, self._everywhere.get(word, 0))
-                              for word, count in self._word_counts(query, least).items()
-                              if self._everywhere.get(word, 0) <= most}, size)
-
-    def _word_counts(self, query, least: int = 1) -> dict[str, int]:
-        # min_doc_count: fewer buckets to build and read (a third less time on Reuters)
-        terms = {"field": "words", "size": FACET_BUCKETS, "min_doc_count": least}
-        found = self._searcher.aggregate(query, {"w": {"terms": terms}})
-        return {b["key"]: int(b["doc_count"]) for b in found.get("w", {}).get("buckets", [])}
+        if not len(matches):
+            return WordCounts.of({}, self.doc_count())
+        table = self._word_table.get(tantivy, self._searcher, self._schema)
+        return table.counts(np.asarray(matches.ids, dtype=np.int64))
 
     def cluster_keys(self, ids: np.ndarray) -> np.ndarray:
         return self._lookup("cluster_key", ids, 0, np.int64)

@@ -148,3 +148,72 @@ def test_the_top_words_bench_runs_and_reports_against_the_name_facets(archive, c
     out = capsys.readouterr().out
     assert "table build" in out and f"worst p95 {worst:.1f} ms" in out
     assert len([line for line in out.splitlines() if line.endswith("x")]) == len(QUERIES)
+
+
+def _zipf_articles(path, start: int, count: int, *, version: str = "", seed: int = 3):
+    """Articles whose body words follow a Zipf-like law over 300 words: a few
+    are in more than a fifth of the articles (the common-word cut), most in few."""
+    import random
+
+    rng = random.Random(seed + start)
+    vocabulary = [f"w{n}x" for n in range(300)]
+    weights = [1 / (n + 1) for n in range(300)]
+    lines = []
+    for n in range(start, start + count):
+        words = " ".join(rng.choices(vocabulary, weights, k=12))
+        lines.append(json.dumps({"id": f"z-{n}", "title": f"Dispatch {n} {version}".strip(),
+                                 "body": f"{words} 1987 {version}", "date": f"2014-{1 + n % 12:02d}-01",
+                                 "url": f"https://example.org/z/{n}", "source": "Wire"}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _words_held(archive, query: str) -> dict[str, tuple[int, int]]:
+    """{word: (matches holding it, archive articles holding it)} from the store's
+    own text (the oracle), for the words of any live article (numbers left out)."""
+    from dateline.index.analysis import text_words
+    from dateline.search.engine import matching_ids
+
+    matched = set(matching_ids(archive, query, now=NOW))
+    everywhere = matching_ids(archive, "*", now=NOW)
+    held: dict[str, list[int]] = {}
+    for article in archive.store.get_many(everywhere).values():
+        for word in text_words(article.body).distinct:
+            if not word.isdigit():
+                counts = held.setdefault(word, [0, 0])
+                counts[0] += article.id in matched
+                counts[1] += 1
+    return {word: (m, e) for word, (m, e) in held.items()}
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_word_counts_are_the_store_texts_after_removals_and_new_versions(tmp_path, engine):
+    """Each engine's word table counts what the stored bodies hold, over a
+    segment with deleted articles and one an update added, the words in more
+    than a fifth of the articles (of 1,000 or more) left out."""
+    from dateline.search.archive import Archive
+    from dateline.search.engine import build_tree, find_matches
+    from dateline.search.options import Filters
+    from tests.helpers import new_home
+
+    home = new_home(tmp_path / "home", _zipf_articles(tmp_path / "a.jsonl", 0, 1100), engine)
+    assert dateline(home, "remove", "--query", "w40x").exit_code == 0
+    changed = _zipf_articles(tmp_path / "b.jsonl", 1000, 150, version="v2", seed=9)
+    assert dateline(home, "update", str(changed)).exit_code == 0
+    with Archive(Home(home)) as archive:
+        reader = archive.reader()
+        for query in ("w3x", "w41x OR w42x", "* -w2x", "v2"):
+            matches = find_matches(reader, build_tree(query, Filters(), now=NOW))
+            counts = reader.word_document_counts(matches)
+            got = {w: (int(m), int(e)) for w, m, e in zip(counts.words, counts.matched, counts.everywhere)
+                   if m}
+            oracle = _words_held(archive, query)
+            assert counts.archive == reader.doc_count() > 1000
+            # Every word counted exactly; rare words all there, common ones not
+            # (near the cut the engines may differ: Whoosh cuts per segment,
+            # deleted articles included, tantivy over the live archive).
+            assert got == {w: oracle[w] for w in got}, query
+            live = reader.doc_count()
+            assert {w for w, (m, e) in oracle.items() if m and e <= 0.1 * live} <= set(got)
+            assert not [w for w in got if oracle[w][1] > 0.3 * live]
+            assert [w for w, (m, e) in oracle.items() if m and e > 0.3 * live]  # there were some

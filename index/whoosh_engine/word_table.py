@@ -14,33 +14,30 @@ import weakref
 import numpy as np
 
 from dateline.index.matches import WordCounts
+from dateline.index.word_rows import WordRows, most_articles
 from dateline.index.whoosh_engine.postings import segment_arrays
 
 WORD_FIELD = "body_exact"
-# A word in more than this share of a segment's articles ('the', 'said') is
-# not tabled: it cannot set a result set apart, and it is most of the table.
-# Small segments (an update's) table every word, so the cut does not depend on
-# how few articles one update brought; a word cut in any segment is dropped.
-COMMON_SHARE = 0.2
-COMMON_FROM = 1000  # articles in a segment before the cut applies
 
 _TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # segment reader -> _WordTable
 _LOCK = threading.Lock()
 
 
-class _WordTable:
-    """One segment's articles' distinct words in compressed-row form:
-    article d holds words[ids[starts[d]:starts[d + 1]]]; `everywhere` counts
-    the live (not deleted) articles holding each word."""
+class _WordTable(WordRows):
+    """One segment's articles' distinct words (a row per document number).
+    A word in more than COMMON_SHARE of a segment's articles ('the', 'said')
+    is not tabled; small segments (an update's) table every word, so the cut
+    does not depend on how few articles one update brought; a word cut in
+    any segment is dropped (`common`)."""
 
     def __init__(self, reader):
         arrays = segment_arrays(reader)
         size = reader.doc_count_all()
-        self.words: list[str] = []
+        words: list[str] = []
         self.common: set[str] = set()
         docs_of, word_of = [], []
         if WORD_FIELD in reader.schema:
-            most = int(COMMON_SHARE * size) if size >= COMMON_FROM else size
+            most = most_articles(size)
             for term in reader.lexicon(WORD_FIELD):
                 word = term.decode("utf-8")
                 if word.isdigit():
@@ -50,36 +47,13 @@ class _WordTable:
                     self.common.add(word)
                     continue
                 docs_of.append(ids)
-                word_of.append(np.full(len(ids), len(self.words), dtype=np.int32))
-                self.words.append(word)
+                word_of.append(np.full(len(ids), len(words), dtype=np.int32))
+                words.append(word)
         docs = np.concatenate(docs_of) if docs_of else np.empty(0, dtype=np.int64)
         word_ids = np.concatenate(word_of) if word_of else np.empty(0, dtype=np.int32)
-        order = np.argsort(docs, kind="stable")
-        self.ids = word_ids[order]
-        self.starts = np.searchsorted(docs[order], np.arange(size + 1)).astype(np.int64)
-        self.index = {word: i for i, word in enumerate(self.words)}
-        self.live = np.ones(size, dtype=bool)
-        self.live[arrays.deleted] = False
-        self.live_count = int(self.live.sum())
-        self.everywhere = self.count(np.flatnonzero(self.live))
-
-    def count(self, docnums: np.ndarray) -> np.ndarray:
-        """Articles among `docnums` (local, ascending) holding each word."""
-        lengths = self.starts[docnums + 1] - self.starts[docnums]
-        total = int(lengths.sum())
-        if not total:
-            return np.zeros(len(self.words), dtype=np.int64)
-        firsts = np.repeat(self.starts[docnums] - np.cumsum(lengths) + lengths, lengths)
-        return np.bincount(self.ids[firsts + np.arange(total)], minlength=len(self.words))
-
-    def count_matches(self, docnums: np.ndarray) -> np.ndarray:
-        """`count` of the matches, read from the smaller side: a query matching
-        most of the archive counts the articles it does not match instead."""
-        if 2 * len(docnums) <= self.live_count:
-            return self.count(docnums)
-        rest = self.live.copy()
-        rest[docnums] = False
-        return self.everywhere - self.count(np.flatnonzero(rest))
+        live = np.ones(size, dtype=bool)
+        live[arrays.deleted] = False
+        super().__init__(words, docs, word_ids, live)
 
 
 def _word_table(reader) -> _WordTable:
