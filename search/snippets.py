@@ -20,6 +20,8 @@ MAX_FRAGMENTS = 3
 SEPARATOR = " … "
 
 _WORD = re.compile(TOKEN_PATTERN)  # the index's own tokenizer pattern
+# The same tokens as whole matches (no group): findall then returns them.
+_WHOLE_WORD = re.compile(TOKEN_PATTERN.replace("(", "(?:", 1))
 
 
 @dataclass(frozen=True)
@@ -72,12 +74,11 @@ def _near(word: str, fuzzy: str, distance: int) -> bool:
     return edit_distance(word, fuzzy, distance) <= distance
 
 
-def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
-    """Every occurrence in `text` of the query's terms, in order: a word or
-    prefix match is its word; a phrase match is one span from its first word
-    to its last (with slop, the words between are inside it)."""
-    tokens = _tokens(text)
-    exact = [t[0] for t in tokens]
+@lru_cache(maxsize=1024)
+def _prepared(terms: tuple) -> tuple[frozenset[str], list[tuple[list[str], int]], tuple[str, ...],
+                                     list[tuple[str, int]]]:
+    """(stems, phrases with their slop, prefixes, fuzzy words with their
+    distance) of a query's terms: worked out once for all the hits of a page."""
     stems: set[str] = set()
     phrases: list[tuple[list[str], int]] = []
     for t in terms:
@@ -91,6 +92,18 @@ def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
             phrases.append((words(t.text, stem=False), t.slop))
     prefixes = tuple(w for t in terms if isinstance(t, Prefix) for w in words(t.text, stem=False)[-1:])
     fuzzy = [(w, t.distance) for t in terms if isinstance(t, Fuzzy) for w in words(t.text, stem=False)]
+    return frozenset(stems), phrases, prefixes, fuzzy
+
+
+def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
+    """Every occurrence in `text` of the query's terms, in order: a word or
+    prefix match is its word; a phrase match is one span from its first word
+    to its last (with slop, the words between are inside it)."""
+    stems, phrases, prefixes, fuzzy = _prepared(tuple(terms))
+    if not phrases:
+        return _word_occurrences(text, stems, prefixes, fuzzy)
+    tokens = _tokens(text)
+    exact = [t[0] for t in tokens]
     # One pass per kind of term, each a comprehension: a Python-level test of
     # every token against every term was most of a snippet's time.
     spans = {(start, end) for word, stem, start, end in tokens
@@ -104,6 +117,25 @@ def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
             if last is not None:
                 spans.add((tokens[i][2], tokens[last][3]))
     return sorted(spans)
+
+
+def _word_occurrences(text: str, stems: set[str], prefixes: tuple[str, ...],
+                      fuzzy: list[tuple[str, int]]) -> list[tuple[int, int]]:
+    """`find_occurrences` without phrases: each distinct word of the text is
+    tested once, and only the matched ones are placed (a body repeats its
+    words, and most match nothing)."""
+    def matched(word: str) -> bool:
+        forms = _forms(word)
+        if forms is None:
+            return False
+        exact, word_stem = forms
+        return (word_stem in stems or (bool(prefixes) and exact.startswith(prefixes))
+                or (bool(fuzzy) and any(_near(exact, w, d) for w, d in fuzzy)))
+
+    found = {word for word in set(_WHOLE_WORD.findall(text)) if matched(word)}
+    if not found:
+        return []
+    return [m.span() for m in _WHOLE_WORD.finditer(text) if m.group() in found]
 
 
 def find_matches(text: str, terms) -> list[tuple[int, int]]:

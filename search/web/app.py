@@ -137,19 +137,8 @@ def _coverage(service: SearchService, results, share: bool):
     if bounds is None:
         return None
     since, until = (d.isoformat() for d in bounds)
-    # Coverage shows days and sources only: no top words (most of a facet count's cost).
-    everything = service.search("*", since=since, until=until, limit=1, suggest=False,
-                                top_words=False)
-    by_source = {}
-    for item in everything.facets["sources"]:
-        if item["count"] == everything.total_articles:  # one source holds it all: no second query
-            by_source[item["value"]] = everything.facets["dates"]
-        else:
-            by_source[item["value"]] = service.search(
-                "*", since=since, until=until, source=item["value"], limit=1, suggest=False,
-                top_words=False,
-            ).facets["dates"]
-    return build_histogram(dates, everything.facets["dates"], by_source, share=share)
+    everything, by_source = service.coverage(since, until)
+    return build_histogram(dates, everything, by_source, share=share)
 
 
 def _queries() -> list[str]:

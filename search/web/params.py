@@ -9,7 +9,8 @@ are numbers, sizes are bounded); what values mean is the engine's business.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields
+from functools import cached_property
 from datetime import date
 from typing import Mapping
 
@@ -68,7 +69,7 @@ class SearchRequest(Filters):
     def active_filters(self) -> list[tuple[str, str]]:
         return [(name, getattr(self, name)) for name in FILTERS if getattr(self, name)]
 
-    @property
+    @cached_property
     def query_filters(self) -> list[tuple[str, str, str]]:
         """(filter, value, the text typed) of each name filter typed in the query
         (`person:volcker`): shown and removed as the same filter from a click is."""
@@ -111,13 +112,14 @@ class SearchRequest(Filters):
                              all_copies=self.all_copies, facet_size=self.facets)
 
     def url_args(self, **changes) -> dict:
-        """URL parameters for this request with `changes`; defaults left out."""
-        changed = replace(self, **changes)
-        default = SearchRequest()
+        """URL parameters for this request with `changes`; defaults left out.
+        (A page asks for a hundred of these links: no copy of the request is made.)"""
+        if unknown := changes.keys() - _DEFAULTS.keys():
+            raise TypeError(f"not a search request parameter: {', '.join(sorted(unknown))}")
         args = {}
-        values = asdict(changed)
-        for name, value in {"q": values.pop("q"), **values}.items():  # the query first in a URL
-            if value != getattr(default, name) and value not in (None, ""):
+        for name, default in _DEFAULTS.items():  # the query first in a URL
+            value = changes[name] if name in changes else getattr(self, name)
+            if value != default and value not in (None, ""):
                 args[name] = int(value) if isinstance(value, bool) else value
         return args
 
@@ -134,6 +136,10 @@ class SearchRequest(Filters):
         if current is not None and current.casefold() == value.casefold():
             return True
         return self._typed_match(name, value) is not None
+
+
+_DEFAULTS = {name: getattr(SearchRequest(), name)  # every parameter and its default, q first
+             for name in ["q", *(f.name for f in fields(SearchRequest) if f.name != "q")]}
 
 
 def is_iso_date(value) -> bool:

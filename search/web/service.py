@@ -24,6 +24,9 @@ CACHED_LIMIT = 100
 # Rows of a download written between two takings of the lock: other
 # requests are served between chunks, not after the whole export.
 EXPORT_CHUNK_ROWS = 200
+# Spans of days whose coverage is kept (a span is a histogram's first and
+# last bucket: a few dozen cover most pages).
+COVERAGE_SPANS = 64
 
 
 class LRUCache:
@@ -62,6 +65,10 @@ class SearchService:
         self._lock = threading.Lock()
         self.cache = LRUCache(cache_size)
         self._summary: tuple | None = None  # (index generation, Archive.summary())
+        # The archive's coverage of a span of days (under a page's histogram),
+        # per index generation: what the archive holds, not a query's result,
+        # so it is kept whether the result cache is on or not.
+        self._coverage = LRUCache(COVERAGE_SPANS)
 
     def search(self, query: str, options: SearchOptions | None = None, **keywords) -> SearchResults:
         """`Archive.results` with facets, as the CLI's --json runs it; cached.
@@ -112,6 +119,33 @@ class SearchService:
             if self._summary is None or self._summary[0] != generation:
                 self._summary = (generation, self.archive.summary())
             return self._summary[1]
+
+    def coverage(self, since: str, until: str) -> tuple[dict, dict[str, dict]]:
+        """The archive's articles per day from `since` to `until` (ISO days,
+        inclusive) as a histogram (`facets["dates"]` of `*` over those days),
+        and the same per source for its top sources: the coverage under a
+        results page's histogram. Kept per index generation and span."""
+        with self._lock:
+            key = (self.archive.generation, since, until)
+            found = self._coverage.get(key)
+            if found is None:
+                found = self._coverage_of(since, until)
+                self._coverage.put(key, found)
+            return found
+
+    def _coverage_of(self, since: str, until: str) -> tuple[dict, dict[str, dict]]:
+        # Days and sources only: no top words (most of a facet count's cost).
+        every = SearchOptions(filters=Filters(since=since, until=until), limit=1, suggest=False,
+                              facets=True, top_words=False)
+        everything = self.archive.results("*", every)
+        by_source = {}
+        for item in everything.facets["sources"]:
+            if item["count"] == everything.total_articles:  # one source holds it all: no second query
+                by_source[item["value"]] = everything.facets["dates"]
+            else:
+                one = SearchOptions.of(every, source=item["value"])
+                by_source[item["value"]] = self.archive.results("*", one).facets["dates"]
+        return everything.facets["dates"], by_source
 
     def explain(self, query: str):
         """The query's tree (raises DatelineError for one that does not parse)."""
