@@ -119,11 +119,15 @@ def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _word_occurrences(text: str, stems: set[str], prefixes: tuple[str, ...],
+def _word_occurrences(text: str, stems: frozenset[str], prefixes: tuple[str, ...],
                       fuzzy: list[tuple[str, int]]) -> list[tuple[int, int]]:
     """`find_occurrences` without phrases: each distinct word of the text is
     tested once, and only the matched ones are placed (a body repeats its
-    words, and most match nothing)."""
+    words, and most match nothing). In an ASCII text without fuzzy terms,
+    only words that can have one of the stems are analyzed: a word begins
+    with its stem minus the stem's last letter (as the index finds a stem's
+    forms, `analysis.spelled_like_its_stem`) unless it is one of the
+    stemmer's few irregular words."""
     def matched(word: str) -> bool:
         forms = _forms(word)
         if forms is None:
@@ -132,10 +136,34 @@ def _word_occurrences(text: str, stems: set[str], prefixes: tuple[str, ...],
         return (word_stem in stems or (bool(prefixes) and exact.startswith(prefixes))
                 or (bool(fuzzy) and any(_near(exact, w, d) for w, d in fuzzy)))
 
-    found = {word for word in set(_WHOLE_WORD.findall(text)) if matched(word)}
+    if text.isascii() and not fuzzy and _IRREGULAR is not None:
+        text = text.lower()  # the same length: the spans stay the text's
+        starts = tuple(s[:-1] for s in stems) + prefixes + _IRREGULAR
+        words = {word for word in set(_WHOLE_WORD.findall(text)) if word.startswith(starts)}
+    else:
+        words = set(_WHOLE_WORD.findall(text))
+    found = {word for word in words if matched(word)}
     if not found:
         return []
+    if "'" not in text and "’" not in text:  # a word is then a run of word characters
+        alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
+        return [m.span() for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", text)]
     return [m.span() for m in _WHOLE_WORD.finditer(text) if m.group() in found]
+
+
+def _irregular_words() -> tuple[str, ...] | None:
+    """The words whose stem does not keep their beginning (dying -> die):
+    the Snowball English stemmer's own exceptions. None if they cannot be
+    read (every word is then analyzed)."""
+    from whoosh.lang.snowball.english import EnglishStemmer
+
+    special = getattr(EnglishStemmer, "_EnglishStemmer__special_words", None)
+    if not isinstance(special, dict) or not special:
+        return None
+    return tuple(word for word, word_stem in special.items() if not word.startswith(word_stem[:-1]))
+
+
+_IRREGULAR = _irregular_words()
 
 
 def find_matches(text: str, terms) -> list[tuple[int, int]]:
