@@ -4,6 +4,7 @@ each engine on the same store:
     python -m bench.load                       # Reuters home built in a temp dir (~1 min an engine)
     python -m bench.load --home DIR            # an existing home (its engine as is; others built from a copy of its store)
     python -m bench.load --engines tantivy --requests 2000 --clients 50 --low-clients 8 --threads 8
+    python -m bench.load --engines tantivy --processes 2   # serve --processes 2: both cores
 
 The server runs as `dateline serve` in its own process (its own GIL); the
 clients are threads here, each with a keep-alive connection. Per engine, all
@@ -94,13 +95,29 @@ def home_for(engine: str, source: Path, work: Path) -> Path:
     return home
 
 
-def server_cpu_seconds(server: subprocess.Popen) -> float:
-    """User + system CPU time of the server process so far (0 without /proc)."""
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 when gone or without /proc)."""
     try:
-        fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(p) for p in (task / "children").read_text().split()]
+        return found
+    except OSError:
+        return []
+
+
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU time of the server so far: its process and, with
+    `--processes`, its worker processes (0 without /proc)."""
+    return _cpu_of(server.pid) + sum(_cpu_of(child) for child in _children(server.pid))
 
 
 def free_port() -> int:
@@ -109,10 +126,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, port: int, threads: int, *, cache: bool = True) -> subprocess.Popen:
+def start_server(home: Path, port: int, threads: int, *, cache: bool = True,
+                 processes: int = 1) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "dateline.search.cli", "--home", str(home), "serve",
            "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads),
-           "--cache" if cache else "--no-cache"]
+           "--processes", str(processes), "--cache" if cache else "--no-cache"]
     server = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -192,7 +210,8 @@ def run_load(port: int, urls: list[str], clients: int, server: subprocess.Popen)
 
 
 def report(runs: dict, *, home_note: str, args) -> str:
-    lines = [f"dateline serve load test on loopback: {args.threads} server threads; "
+    lines = [f"dateline serve load test on loopback: {args.processes} server process(es) of "
+             f"{args.threads} threads; "
              f"{cpu_description()}; home: {home_note}"]
     rows = []
     for engine, run in runs.items():
@@ -221,7 +240,7 @@ def load_one_engine(home: Path, args) -> dict:
     """Every phase against `home`'s server(s); see the module's docstring."""
     run = {"load_before": load_average()}
     port = free_port()
-    server = start_server(home, port, args.threads)
+    server = start_server(home, port, args.threads, processes=args.processes)
     try:
         phases = {"static": run_load(port, ["/static/style.css"] * 500, args.clients, server)}
         urls = search_urls(port)
@@ -235,11 +254,14 @@ def load_one_engine(home: Path, args) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    server = start_server(home, port, args.threads, cache=False)
+    server = start_server(home, port, args.threads, cache=False, processes=args.processes)
     try:
         # Warm-up, unmeasured: a new server reads its tables (facets, top words) on
-        # its first searches; these queries are not among the distinct ones.
-        run_load(port, [f"/?{urlencode({'q': q})}" for q in QUERIES[:6]], 1, server)
+        # its first searches; these queries are not among the distinct ones. With
+        # several processes each reads its own: the warm-up runs once per process,
+        # as many clients at a time.
+        warm = [f"/?{urlencode({'q': q})}" for q in QUERIES[:6]] * args.processes
+        run_load(port, warm, args.processes, server)
         distinct = distinct_urls(args.requests + args.requests // 4)
         phases["distinct"] = run_load(port, distinct[:args.requests], args.clients, server)
         if args.low_clients:
@@ -264,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--low-clients", type=int, default=8,
                         help="clients of the distinct-low phase (0: skip it)")
     parser.add_argument("--threads", type=int, default=8, help="server worker threads")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="server worker processes (serve --processes; default 1)")
     args = parser.parse_args(argv)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if unknown := set(engines) - set(ENGINES):

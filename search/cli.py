@@ -258,14 +258,22 @@ def serve_command(
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Answer a repeated search from "
                                "memory (the last 256); --no-cache runs every search, as a load "
                                "test of distinct queries needs."),
+    processes: int = typer.Option(1, min=1, max=64, help="Worker processes sharing the address "
+                                  "(each with --threads threads): more than one uses more cores."),
+    worker_fd: int = typer.Option(-1, "--worker-fd", hidden=True,
+                                  help="(internal) serve this listening socket as a worker."),
 ) -> None:
     """Serve the search page and its JSON API (read-only; notices index updates)."""
-    from dateline.search.web.serve import BadAddress, serve  # Flask and waitress load only for this command
+    from dateline.search.web.serve import BadAddress, serve, serve_worker  # Flask and waitress load only here
 
     if not 0 <= port <= 65535:
         fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")
     try:
-        serve(home_of(ctx), host=host, port=port, threads=threads, cache=cache, announce=typer.echo)
+        if worker_fd >= 0:
+            serve_worker(home_of(ctx), fd=worker_fd, threads=threads, cache=cache)
+            return
+        serve(home_of(ctx), host=host, port=port, threads=threads, cache=cache, processes=processes,
+              announce=typer.echo)
     except (DatelineError, BadAddress) as exc:
         fail(str(exc))
     except OSError as exc:

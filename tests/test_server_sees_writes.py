@@ -77,10 +77,14 @@ def test_a_long_lived_app_answers_each_change_like_a_fresh_cli(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_running_serve_answers_each_change_like_a_fresh_cli(tmp_path):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_running_serve_answers_each_change_like_a_fresh_cli(tmp_path, processes):
+    """With `--processes 2`, each request on a new connection, whichever
+    worker process takes it: every one answers like a fresh CLI."""
     home = two_segment_home(tmp_path)
     server = subprocess.Popen(
-        [sys.executable, "-m", "dateline.search.cli", "--home", str(home), "serve", "--port", "0"],
+        [sys.executable, "-m", "dateline.search.cli", "--home", str(home), "serve", "--port", "0",
+         "--processes", str(processes)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
     try:
         url = re.search(r"on (http://127\.0\.0\.1:\d+)/ ", server.stdout.readline()).group(1)
@@ -89,13 +93,15 @@ def test_a_running_serve_answers_each_change_like_a_fresh_cli(tmp_path):
             with urllib.request.urlopen(url + api_path(query), timeout=60) as response:
                 return summary(json.load(response))
 
-        for query in QUERIES:
+        for query in QUERIES * 2 * processes:  # warm every process's caches
             served(query)
         for what, args in changes(tmp_path):
             result = invoke(home, *args)
             assert result.exit_code == 0, (what, result.output)
             for query in QUERIES:
-                assert served(query) == fresh_cli(home, query), (what, query)
+                expected = fresh_cli(home, query)
+                for _ in range(2 * processes):
+                    assert served(query) == expected, (what, query)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
 from typing import Callable
 
 from waitress import create_server
@@ -35,33 +42,106 @@ CACHE_SIZE = 256  # searches answered from memory (0: none, `serve --no-cache`)
 
 
 def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, threads: int = 8,
-                cache_size: int = CACHE_SIZE):
-    """A bound, not yet running server (port 0 picks a free port: see `.effective_port`).
+                cache_size: int = CACHE_SIZE, sock: socket.socket | None = None):
+    """A bound, not yet running server (port 0 picks a free port: see `.effective_port`);
+    with `sock`, one serving that listening socket instead (a worker process's).
 
     Raises DatelineError for a home that cannot be searched,
     BadAddress for a host that is no address, OSError when the address cannot be bound.
     """
     app = create_app(home, cache_size=cache_size)
     # Generous but bounded request sizes: a query is at most a few kilobytes.
+    where = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
     try:
-        server = create_server(app, host=host, port=port, threads=threads,
-                               max_request_header_size=64 * 1024, max_request_body_size=64 * 1024,
-                               ident="dateline")
+        server = create_server(app, threads=threads, max_request_header_size=64 * 1024,
+                               max_request_body_size=64 * 1024, ident="dateline", **where)
     except ValueError:  # waitress: the host is not an address and does not resolve to one
         raise BadAddress(f"--host {host!r} is not an IP address or a host name that resolves") from None
     server.channel_class = _Channel
     return server
 
 
-def serve(home: Home, *, host: str, port: int, threads: int, cache: bool = True,
+def serve(home: Home, *, host: str, port: int, threads: int, cache: bool = True, processes: int = 1,
           announce: Callable[[str], None] = print) -> None:
+    if processes > 1:
+        return _serve_processes(home, host=host, port=port, threads=threads, cache=cache,
+                                processes=processes, announce=announce)
     server = make_server(home, host=host, port=port, threads=threads,
                          cache_size=CACHE_SIZE if cache else 0)
-    announce(f"Serving {home.root} on http://{host}:{server.effective_port}/ "
-             f"({threads} threads, read-only{'' if cache else ', no result cache'}; Ctrl+C stops)")
+    _announce(announce, home, host, server.effective_port, threads, cache)
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def _announce(announce, home: Home, host: str, port: int, threads: int, cache: bool,
+              processes: int = 1) -> None:
+    workers = f"{processes} processes of {threads} threads" if processes > 1 else f"{threads} threads"
+    announce(f"Serving {home.root} on http://{host}:{port}/ "
+             f"({workers}, read-only{'' if cache else ', no result cache'}; Ctrl+C stops)")
     if not _is_loopback(host):
         announce(f"Note: {host} is reachable from other machines; anyone who can reach it "
                  "can read the archive.")
+
+
+def _serve_processes(home: Home, *, host: str, port: int, threads: int, cache: bool, processes: int,
+                     announce: Callable[[str], None]) -> None:
+    """`processes` worker processes (each its own interpreter, so its own
+    GIL: a request's Python runs beside another's on a second core) accepting
+    from one listening socket. Each worker has its own Archive and notices a
+    committed change before it answers, as one process does. This process
+    checks the home, binds the address, starts the workers and waits; when
+    it is stopped (Ctrl+C, SIGTERM) it stops them."""
+    make_server(home, host=host, port=0, threads=1).close()  # the home can be searched (or DatelineError)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise BadAddress(f"--host {host!r} is not an IP address or a host name that resolves") from None
+    family, _, _, _, address = infos[0]
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(address)
+    listener.listen(1024)
+    fd = listener.fileno()
+    command = [sys.executable, "-m", "dateline.search.cli", "--home", str(home.root), "serve",
+               "--threads", str(threads), "--cache" if cache else "--no-cache", "--worker-fd", str(fd)]
+    workers = [subprocess.Popen(command, pass_fds=[fd]) for _ in range(processes)]
+    _announce(announce, home, host, listener.getsockname()[1], threads, cache, processes)
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(w.poll() is None for w in workers):
+            time.sleep(0.2)
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        listener.close()
+
+
+def serve_worker(home: Home, *, fd: int, threads: int, cache: bool) -> None:
+    """One worker of `serve --processes N`: serves the listening socket it was
+    handed (file descriptor `fd`) until stopped, or until its parent is gone."""
+    parent = os.getppid()
+
+    def orphaned():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    sock = socket.socket(fileno=fd)
+    server = make_server(home, threads=threads, cache_size=CACHE_SIZE if cache else 0, sock=sock)
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     try:
         server.run()
     finally:
