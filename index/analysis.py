@@ -162,6 +162,22 @@ stem = lru_cache(maxsize=200_000)(stemmer_for_language("en"))
 """The English (Snowball) stem of an indexed word."""
 
 
+def _irregular_words() -> tuple[str, ...] | None:
+    """The words whose stem does not keep their beginning (dying -> die): the
+    Snowball English stemmer's own exceptional forms. None when they cannot
+    be read from it."""
+    stemmer = getattr(stemmer_for_language("en"), "__self__", None)
+    special = getattr(stemmer, "_EnglishStemmer__special_words", None)
+    if not isinstance(special, dict) or not special:
+        return None
+    return tuple(word for word, word_stem in special.items() if not word.startswith(word_stem[:-1]))
+
+
+IRREGULAR_WORDS = _irregular_words()
+"""Words whose stem is not spelled like them (see `spelled_like_its_stem`);
+None if unknown (then every word must be stemmed to tell)."""
+
+
 def spelled_like_its_stem(word: str, word_stem: str) -> bool:
     """Whether `word` begins with its stem minus the stem's last letter: how a
     stem's forms are found in the vocabulary ("happi" from "happy")."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from dateline.search.lower import words
-from dateline.index.analysis import TOKEN_PATTERN, edit_distance, index_words, stem
+from dateline.index.analysis import IRREGULAR_WORDS, TOKEN_PATTERN, edit_distance, index_words, stem
 from dateline.search.query import Fuzzy, Phrase, Prefix, Term
 
 FRAGMENT_CHARS = 220
@@ -136,9 +136,9 @@ def _word_occurrences(text: str, stems: frozenset[str], prefixes: tuple[str, ...
         return (word_stem in stems or (bool(prefixes) and exact.startswith(prefixes))
                 or (bool(fuzzy) and any(_near(exact, w, d) for w, d in fuzzy)))
 
-    if text.isascii() and not fuzzy and _IRREGULAR is not None:
+    if text.isascii() and not fuzzy and IRREGULAR_WORDS is not None:
         text = text.lower()  # the same length: the spans stay the text's
-        starts = tuple(s[:-1] for s in stems) + prefixes + _IRREGULAR
+        starts = tuple(s[:-1] for s in stems) + prefixes + IRREGULAR_WORDS
         words = {word for word in set(_WHOLE_WORD.findall(text)) if word.startswith(starts)}
     else:
         words = set(_WHOLE_WORD.findall(text))
@@ -151,19 +151,6 @@ def _word_occurrences(text: str, stems: frozenset[str], prefixes: tuple[str, ...
     return [m.span() for m in _WHOLE_WORD.finditer(text) if m.group() in found]
 
 
-def _irregular_words() -> tuple[str, ...] | None:
-    """The words whose stem does not keep their beginning (dying -> die):
-    the Snowball English stemmer's own exceptions. None if they cannot be
-    read (every word is then analyzed)."""
-    from whoosh.lang.snowball.english import EnglishStemmer
-
-    special = getattr(EnglishStemmer, "_EnglishStemmer__special_words", None)
-    if not isinstance(special, dict) or not special:
-        return None
-    return tuple(word for word, word_stem in special.items() if not word.startswith(word_stem[:-1]))
-
-
-_IRREGULAR = _irregular_words()
 
 
 def find_matches(text: str, terms) -> list[tuple[int, int]]:
