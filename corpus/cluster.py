@@ -6,13 +6,17 @@ same ids, near-duplicate clusters, known people and rejects). A file is one
 task; a large WARC or JSON-lines file is planned here into parts of whole
 records (`corpus.cluster_parts`), one task each, so one huge file spreads too.
 
-What a task gets is a `Part` and, when the workers do not share this
-machine's filesystem, the part's bytes (`send_bytes`); `read_part` is pure:
-a path or bytes in, records out. Tasks are kept in flight a few per worker
+What a task gets is a list of `Part`s and, when the workers do not share
+this machine's filesystem, their bytes (`send_bytes`); `read_parts` is pure:
+paths or bytes in, records out. Small files of one folder are read several
+to a task (a `Batch`, sized from what the files read so far cost, so that a
+task takes about TASK_SECONDS of a worker's CPU): what Dask costs a task is
+then paid once for several pages. Tasks are kept in flight two per worker
 thread and their results taken in order, so memory here does not grow with
 the crawl. A task whose worker dies is run again by Dask; one that kills its
 worker every time comes back as KilledWorker after the scheduler's
-`allowed-failures` and is rejected with that reason.
+`allowed-failures`: a batch is then tried file by file, and the file that
+kills its worker is rejected with that reason.
 """
 
 from __future__ import annotations
@@ -25,11 +29,28 @@ from pathlib import Path
 
 from dateline.corpus.article import IngestError, Rejected
 from dateline.corpus.remote import RemoteFile, input_of, reachable
-from dateline.corpus.cluster_parts import (JSONL_SUFFIXES, SPLIT_BYTES, NotSharedError, Part, Ready,
-                                           gzip_jsonl_pieces, plan_parts, read_part)
+from dateline.corpus.cluster_parts import (JSONL_SUFFIXES, SPLIT_BYTES, Failed, Part, Ready, gzip_jsonl_pieces,
+                                           plan_parts, read_parts)
 
 INPUTS = ("auto", "paths", "bytes")
-RESUBMITS = 1  # a part whose workers all died is tried again once, alone (see FileReading._result)
+RESUBMITS = 1  # a part whose workers all died is tried again once, alone (see ClusterReading.outcomes)
+# Small files are read several to a task, as many as take about TASK_SECONDS
+# of a worker's CPU (measured on the files read so far; one a task until the
+# first results are back), at most BATCH_FILES files and BATCH_BYTES bytes.
+TASK_SECONDS = 0.5
+BATCH_FILES = 32
+BATCH_BYTES = 4 * 1024 * 1024
+_KILLED = "killed"  # the outcome of a part that killed every worker that read it
+# What a local cluster (`--workers N`) does besides reading, made rarer: idle,
+# its workers took 3.2-3.8% of a core each and this process (scheduler and
+# nannies) 3.4-5.6%, against 0.8-0.9% and 1.5-2.3% so. The stack sampled for
+# the dashboard's profile every 100 ms (Dask's default is 10 ms), the event
+# loop's health checked every 500 ms (20 ms), the machine's load every 2 s
+# (500 ms). The nannies' memory watch (100 ms), which stops a worker whose
+# page exhausts memory, is left as it is. docs/cluster.md gives the same
+# settings for `dask worker` and `dask scheduler`.
+QUIET = {"distributed.worker.profile.interval": "100ms", "distributed.worker.profile.cycle": "10s",
+         "distributed.admin.tick.interval": "500ms", "distributed.admin.system-monitor.interval": "2s"}
 
 
 class ClusterReading:
@@ -42,6 +63,28 @@ class ClusterReading:
         self.split_bytes = split_bytes
         self._workers = (-1e9, 0)
         self._threads = (-1e9, 1)
+        self.in_flight = 0  # tasks submitted (or files being read in parts) whose results are not taken yet
+        self._batch: Batch | None = None  # the small files gathered for the next task
+        self._read = [0.0, 0]  # worker CPU seconds and files of the tasks taken so far
+        self.tasks = 0  # submitted, for the benchmark
+
+    def full(self) -> bool:
+        """Whether enough is in flight: two tasks per worker thread."""
+        return self.in_flight >= 2 * self.threads()
+
+    def flush(self) -> None:
+        """Submit the small files gathered so far (the inputs ended, or the
+        next one is read here)."""
+        if self._batch is not None:
+            self._batch.submit()
+            self._batch = None
+
+    def batch_files(self) -> int:
+        """How many small files to a task: about TASK_SECONDS of a worker's CPU."""
+        seconds, files = self._read
+        if not files:
+            return 1
+        return max(1, min(BATCH_FILES, round(TASK_SECONDS * files / max(seconds, 1e-6))))
 
     def threads(self) -> int:
         """Worker threads (at least 1, asked at most once a second): how many
@@ -102,8 +145,21 @@ class ClusterReading:
         parts = plan_parts(path, size, self.split_bytes) if stat is not None else [Part(str(path), str(path))]
         if self.send_bytes and len(parts) == 1 and content_size(path, size) > MAX_WORKER_BYTES:
             return None
-        return FileReading(self, path, stat, ((p, None) for p in parts), now, repeated, many=len(parts) > 1,
+        if len(parts) == 1:
+            return self._batched(path, stat, parts[0], size, now, repeated)
+        return FileReading(self, path, stat, ((p, None) for p in parts), now, repeated, many=True,
                            count_records=parts[0].kind == "jsonl")
+
+    def _batched(self, path: Path, stat, part: Part, size: int, now: datetime, repeated: frozenset[str]):
+        """One file read whole, in the task of the small files before it when it fits."""
+        batch = self._batch
+        if batch is None or not batch.fits(size, now, repeated):
+            self.flush()
+            batch = self._batch = Batch(self, now, repeated)
+        index = batch.add(part, size)
+        if len(batch.parts) >= self.batch_files() or batch.size >= BATCH_BYTES:
+            self.flush()
+        return BatchedFile(batch, index, path, stat)
 
     def _read_url(self, remote: RemoteFile, now: datetime, repeated: frozenset[str]) -> FileReading | None:
         """A URL is one task: its worker fetches it, or (inputs as bytes) this
@@ -121,9 +177,10 @@ class ClusterReading:
             return None  # read here, as a large local file is
         return FileReading(self, remote, None, iter([(part, data)]), now, repeated, many=False)
 
-    def submit(self, part: Part, data: bytes | None, now: datetime, repeated: frozenset[str]):
-        """`data`: the part's bytes when this process made them (a gzipped
-        file's lines); else read here when the inputs are sent as bytes."""
+    def data_of(self, part: Part, data: bytes | None = None) -> bytes | None:
+        """What is sent with a part: `data` when this process made it (a
+        gzipped file's lines, a fetched URL); else its bytes read here when
+        the inputs are sent as bytes; else None (the worker reads the path)."""
         if data is None and self.send_bytes and part.kind != "url":
             try:
                 with open(part.location, "rb") as handle:
@@ -131,10 +188,45 @@ class ClusterReading:
                     data = handle.read(part.end - part.start if part.kind != "file" else -1)
             except OSError:
                 data = None  # the worker says why it cannot be read, as a local ingest does
+        return data
+
+    def submit(self, parts: list[Part], data: list, now: datetime, repeated: frozenset[str]):
+        """One task reading `parts` (`data`: what `data_of` gave for each)."""
+        self.tasks += 1
         try:
-            return self.client.submit(read_part, part, data, now, repeated, pure=False)
+            return self.client.submit(read_parts, parts, data, now, repeated, pure=False)
         except Exception as exc:  # noqa: BLE001
             raise self.lost(exc) from None
+
+    def outcomes(self, future, parts: list[Part], data: list, now: datetime, repeated: frozenset[str]) -> list:
+        """What each part of the task gave: its (items, case, records), a
+        `Failed`, or _KILLED when it killed every worker that read it."""
+        from distributed import KilledWorker
+
+        for resubmitted in range(RESUBMITS + 1):
+            try:
+                found, seconds = future.result()
+                self._read[0] += seconds
+                self._read[1] += len(parts)
+                return found
+            except KilledWorker:
+                if len(parts) > 1:
+                    # One of them kills its worker: each is tried alone, so that only that one is rejected.
+                    alone = [self.submit([p], [d], now, repeated) for p, d in zip(parts, data)]
+                    return [self.outcomes(f, [p], [d], now, repeated)[0] for f, p, d in zip(alone, parts, data)]
+                # The scheduler blames every task its dead worker held: one
+                # that only sat beside the culprit passes when run again.
+                if resubmitted < RESUBMITS:
+                    future = self.submit(parts, data, now, repeated)
+            except (OSError, TimeoutError) as exc:
+                raise self.lost(exc) from None
+            except Exception as exc:  # noqa: BLE001 - CancelledError when the scheduler is gone
+                if self.client.status not in ("running", "connecting"):
+                    raise self.lost(exc) from None
+                if type(exc).__name__ in ("CancelledError", "FutureCancelledError"):
+                    raise self.lost(exc) from None
+                return [Failed(type(exc).__name__, str(exc))] * len(parts)
+        return [_KILLED] * len(parts)
 
     def lost(self, exc: BaseException) -> IngestError:
         what = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
@@ -157,6 +249,7 @@ class FileReading:
         self.flight: deque = deque()  # (piece, its future)
         for _ in range(self.ahead):
             self._submit_next()
+        cluster.in_flight += 1  # until its results are taken; its parts are then kept `ahead`
 
     def _submit_next(self) -> None:
         piece = next(self.pieces, None)
@@ -164,9 +257,11 @@ class FileReading:
             self.flight.append((piece, None))
         elif piece is not None:
             part, data = piece
-            self.flight.append((piece, self.cluster.submit(part, data, self.now, self.repeated)))
+            data = self.cluster.data_of(part, data)
+            self.flight.append(((part, data), self.cluster.submit([part], [data], self.now, self.repeated)))
 
     def result(self):
+        self.cluster.in_flight -= 1
         case = (Counter(), Counter(), Counter())
         return self.path, self.stat, self._items(case), case
 
@@ -187,33 +282,80 @@ class FileReading:
             yield Rejected(str(self.path), "no JSON lines (only blank lines)"), None
 
     def _result(self, future, part: Part, data: bytes | None):
-        from distributed import KilledWorker
+        outcome, = self.cluster.outcomes(future, [part], [data], self.now, self.repeated)
+        return items_of(outcome, part)
 
-        for resubmitted in range(RESUBMITS + 1):
-            try:
-                return future.result()
-            except KilledWorker:
-                # The scheduler blames every task its dead worker held: one
-                # that only sat beside the culprit passes when run again.
-                if resubmitted < RESUBMITS:
-                    future = self.cluster.submit(part, data, self.now, self.repeated)
-            except NotSharedError:
-                if not os.path.lexists(part.location):
-                    return [(Rejected(part.path, "cannot read file (No such file or directory)"), None)], \
-                        ({}, {}, {}), 1  # gone from here too: what a local ingest reports
-                raise IngestError(f"a Dask worker cannot read {part.location} (it does not share this "
-                                  "filesystem): run again with --inputs bytes") from None
-            except (OSError, TimeoutError) as exc:
-                raise self.cluster.lost(exc) from None
-            except Exception as exc:  # noqa: BLE001 - CancelledError when the scheduler is gone
-                if self.cluster.client.status not in ("running", "connecting"):
-                    raise self.cluster.lost(exc) from None
-                if type(exc).__name__ in ("CancelledError", "FutureCancelledError"):
-                    raise self.cluster.lost(exc) from None
-                return [(Rejected(part.where(), f"failed on a Dask worker ({type(exc).__name__}: {exc})"[:300]),
-                         None)], ({}, {}, {}), 1
+
+def items_of(outcome, part: Part):
+    """A part's (items, case, records) as `ingest` stores them, from what its task gave."""
+    if isinstance(outcome, Failed):
+        if outcome.not_shared:
+            if not os.path.lexists(part.location):
+                return [(Rejected(part.path, "cannot read file (No such file or directory)"), None)], \
+                    ({}, {}, {}), 1  # gone from here too: what a local ingest reports
+            raise IngestError(f"a Dask worker cannot read {part.location} (it does not share this "
+                              "filesystem): run again with --inputs bytes") from None
+        return [(Rejected(part.where(), f"failed on a Dask worker ({outcome.kind}: {outcome.message})"[:300]),
+                 None)], ({}, {}, {}), 1
+    if outcome == _KILLED:
         return [(Rejected(part.where(), "killed the Dask worker reading it every time it was tried "
                                         "(a crash or out of memory); given up"), None)], ({}, {}, {}), 1
+    return outcome
+
+
+class Batch:
+    """Small files of one folder read in one task (`read_parts`), submitted
+    when full, when the next file belongs elsewhere, or when one of its files
+    is wanted; its results are taken once, when the first of them is."""
+
+    def __init__(self, cluster: ClusterReading, now: datetime, repeated: frozenset[str]) -> None:
+        self.cluster, self.now, self.repeated = cluster, now, repeated
+        self.parts: list[Part] = []
+        self.size = 0
+        self.future = None
+        self.data: list = []
+        self.outcomes: list | None = None
+
+    def fits(self, size: int, now: datetime, repeated: frozenset[str]) -> bool:
+        return (self.future is None and self.now == now and self.repeated is repeated
+                and len(self.parts) < BATCH_FILES and self.size + size <= BATCH_BYTES)
+
+    def add(self, part: Part, size: int) -> int:
+        self.parts.append(part)
+        self.size += size
+        return len(self.parts) - 1
+
+    def submit(self) -> None:
+        if self.future is None:
+            self.data = [self.cluster.data_of(part) for part in self.parts]
+            self.future = self.cluster.submit(self.parts, self.data, self.now, self.repeated)
+            self.cluster.in_flight += 1
+
+    def take(self, index: int):
+        """The part's (items, case, records); the batch's other results stay
+        here until their files are stored."""
+        if self.outcomes is None:
+            if self.cluster._batch is self:
+                self.cluster.flush()
+            try:
+                self.outcomes = self.cluster.outcomes(self.future, self.parts, self.data, self.now, self.repeated)
+            finally:
+                self.cluster.in_flight -= 1
+                self.future = self.data = None
+        outcome, self.outcomes[index] = self.outcomes[index], None
+        return items_of(outcome, self.parts[index])
+
+
+class BatchedFile:
+    """One file of a `Batch`, as `ingest` reads it ahead: `result()` gives
+    (path, stat, items, case)."""
+
+    def __init__(self, batch: Batch, index: int, path: Path, stat) -> None:
+        self.batch, self.index, self.path, self.stat = batch, index, path, stat
+
+    def result(self):
+        items, case, _ = self.batch.take(self.index)
+        return self.path, self.stat, iter(items), case
 
 
 @contextmanager
@@ -236,8 +378,11 @@ def cluster_reading(address: str | None = None, *, workers: int | None = None, i
     local = None
     try:
         if address is None:
-            local = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                                 dashboard_address=":0", host="127.0.0.1")
+            import dask
+
+            with dask.config.set(QUIET):  # the workers (and a restarted one) are given it by their nanny
+                local = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
+                                     dashboard_address=":0", host="127.0.0.1")
             address = local.scheduler_address
         client = Client(address, timeout="5s")
     except (OSError, TimeoutError) as exc:

@@ -15,6 +15,7 @@ import io
 import os
 import signal
 import tempfile
+import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -59,6 +60,10 @@ def read_part(part: Part, data: bytes | None, now: datetime, repeated: frozenset
     """On a worker: (items with signatures, word casing counts, records held).
     `data`: the part's bytes sent by the client, None to read `part.path`."""
     if os.environ.get(CRASH_ENV) == f"worker-reads:{Path(part.path).name}":
+        # As a page that crashes its reader does, a while into reading it: a
+        # worker that dies soon after its nanny started it again can meet a
+        # race in Dask's nanny, which then never starts it again (docs/cluster.md).
+        time.sleep(1)
         os.kill(os.getpid(), signal.SIGKILL)
     from dateline.corpus.ingestion import signed_items
     from dateline.corpus.readers import read_path
@@ -87,6 +92,34 @@ def read_part(part: Part, data: bytes | None, now: datetime, repeated: frozenset
     reader = _read_warc_part if part.kind == "warc" else _read_jsonl_part
     records = [0]
     return list(signed_items(reader(part, data, now, records), case)), case, records[0]
+
+
+@dataclass(frozen=True)
+class Failed:
+    """What a part's reading raised on a worker, kept apart from the other
+    parts of its task: the exception's name and message, and whether it was a
+    `NotSharedError`."""
+
+    kind: str
+    message: str
+    not_shared: bool = False
+
+
+def read_parts(parts: list[Part], data: list[bytes | None], now: datetime,
+               repeated: frozenset[str]) -> tuple[list, float]:
+    """On a worker: `read_part` of several parts (small files of one folder) in
+    one task, each one's result or, when it raised, `Failed`; and the CPU
+    seconds they took. One task for a few pages instead of one each: what a
+    task costs Dask (messages between the command, the scheduler and the
+    worker, milliseconds of CPU) is paid once for all of them."""
+    started = time.thread_time()
+    results = []
+    for part, part_data in zip(parts, data):
+        try:
+            results.append(read_part(part, part_data, now, repeated))
+        except Exception as exc:  # noqa: BLE001 - the command rejects that part alone
+            results.append(Failed(type(exc).__name__, str(exc), isinstance(exc, NotSharedError)))
+    return results, time.thread_time() - started
 
 
 def _read_warc_part(part: Part, data: bytes, now: datetime, records: list[int]):

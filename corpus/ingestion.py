@@ -161,14 +161,19 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged, cl
             if reading is None:
                 # Large inputs (WARC, JSON lines, their .gz) stream in this process
                 # instead of crossing processes whole.
+                if cluster is not None:
+                    cluster.flush()
                 while pending:
                     yield pending.popleft().result()
                 case = (Counter(), Counter(), Counter())
                 yield path, stat, _read_with_signatures(path, now, repeated, case), case
                 continue
             pending.append(reading)
-            while len(pending) >= 2 * (cluster.threads() if cluster is not None else workers):
+            # Two tasks per worker thread (a cluster's task may hold several small files).
+            while pending and (cluster.full() if cluster is not None else len(pending) >= 2 * workers):
                 yield pending.popleft().result()
+    if cluster is not None:
+        cluster.flush()
     while pending:
         yield pending.popleft().result()
 
