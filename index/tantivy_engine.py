@@ -360,6 +360,8 @@ class TantivyReader(Reader):
         self._word_table = LazyWordTable()  # top words: built by the first query showing them
         self._columns: _Columns | None = None
         self._shared: list[str] | None = None
+        self._shared_articles = 1
+        self._in_shared = None
 
     def doc_count(self) -> int:
         return self._searcher.num_docs
@@ -632,12 +634,13 @@ class TantivyReader(Reader):
         shared = self._shared_clusters()
         if not shared:
             return _NO_COPIES
-        in_shared = tantivy.Query.term_set_query(self._schema, "cluster", shared)
-        filtered = self._filtered(query, in_shared)
-        found = self._count(filtered)
-        if found < 2:
+        if self._in_shared is None:  # built once per reader
+            self._in_shared = tantivy.Query.term_set_query(self._schema, "cluster", shared)
+        filtered = self._filtered(query, self._in_shared)
+        # One search, no count first: at most every article of a shared cluster matches.
+        hits = self._searcher.search(filtered, limit=self._shared_articles, count=False).hits
+        if len(hits) < 2:
             return _NO_COPIES
-        hits = self._searcher.search(filtered, limit=found, count=False).hits
         addresses = [a for _, a in hits]
         ids = _docnums(addresses)
         scores = np.fromiter(map(itemgetter(0), hits), np.float64, len(hits)) / _FILTERED
@@ -662,8 +665,10 @@ class TantivyReader(Reader):
         counted until tantivy merges them away: a few more than needed, none
         missing), read once per reader."""
         if self._shared is None:
-            self._shared = [name for name, count in self._searcher.terms_with_prefix("cluster", "")
-                            if count > 1]
+            counts = [(name, count) for name, count in self._searcher.terms_with_prefix("cluster", "")
+                      if count > 1]
+            self._shared = [name for name, _ in counts]
+            self._shared_articles = max(1, sum(count for _, count in counts))
         return self._shared
 
     def date_span(self, matches: Matches) -> tuple[int, int] | None:
