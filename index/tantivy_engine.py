@@ -23,7 +23,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate, filterfalse, product
+from itertools import accumulate, product
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
@@ -91,10 +91,6 @@ def build_schema():
     for name in _STEM_FIELDS.values():
         builder.add_text_field(name, tokenizer_name=_SPLIT, index_option="freq")
     builder.add_text_field("cluster", tokenizer_name="raw", index_option="basic")
-    # Each article's distinct body words: top words read its postings once per
-    # reader into a table (index/tantivy_word_table.py). The column (fast) is
-    # no longer read; it stays so that indexes written before remain readable.
-    builder.add_text_field("words", tokenizer_name=_SPLIT, index_option="basic", fast=True)
     builder.add_unsigned_field("cluster_key", fast=True)
     builder.add_unsigned_field("date", indexed=True, fast=True)
     return builder.build()
@@ -133,10 +129,6 @@ def tantivy_document(article):
                 doc.add_text(name, value)
     if fields.get("url"):
         doc.add_text("url", fields["url"])
-    # numbers say little without their context
-    words = " ".join(filterfalse(str.isdigit, set(body_text.split())))
-    if words:
-        doc.add_text("words", words)
     doc.add_text("cluster", fields["cluster"])
     doc.add_unsigned("cluster_key", _cluster_key(fields["cluster"]))
     doc.add_unsigned("date", fields.get("date", UNDATED))
@@ -145,7 +137,9 @@ def tantivy_document(article):
 
 class TantivyEngine(Engine):
     name = "tantivy"
-    layout = 3  # 3: stems of titles and bodies; 2: word fields as text split at spaces (1: pre-tokenized)
+    # 4: no `words` field (top words read body_exact's postings); 3: stems of
+    # titles and bodies; 2: word fields as text split at spaces (1: pre-tokenized)
+    layout = 4
 
     def version(self) -> str:
         return _version()
@@ -761,6 +755,6 @@ class TantivyReader(Reader):
         self._searcher = None
 
 
-_TEXT_FIELDS = ("id", *_WORD_FIELDS, *NAME_FIELDS, *_VALUE_FIELDS, "url", "cluster", *_STEM_FIELDS.values(),
-                "words")
+_TEXT_FIELDS = ("id", *_WORD_FIELDS, *NAME_FIELDS, *_VALUE_FIELDS, "url", "cluster",
+                *_STEM_FIELDS.values())
 _FIELDS = _TEXT_FIELDS

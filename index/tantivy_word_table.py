@@ -1,6 +1,7 @@
 """The tantivy engine's table of each article's distinct body words, for top
 words (`search/top_words.py`): built once per reader from the postings of the
-`words` field (a search per word, its hits' document addresses gathered in
+body's words (`body_exact`, numbers skipped, as the Whoosh engine's table
+reads them; a search per word, its hits' document addresses gathered in
 numpy), and kept while the reader lives. A query's counts are then one
 gather and one bincount over its matches (`index/word_rows.py`), as on the
 Whoosh engine, instead of a terms aggregation over every match.
@@ -20,7 +21,7 @@ import numpy as np
 from dateline.index.matches import WordCounts
 from dateline.index.word_rows import WordRows, most_articles
 
-WORD_FIELD = "words"  # each article's distinct body words, numbers left out (tantivy_engine.py)
+WORD_FIELD = "body_exact"  # the body's words; numbers are skipped (they say little alone)
 _SHIFT = 32
 _LOW = (1 << _SHIFT) - 1
 
@@ -48,6 +49,8 @@ class TantivyWordTable(WordRows):
         words: list[str] = []
         rows_of, word_of = [], []
         for word, frequency in searcher.terms_with_prefix(WORD_FIELD, ""):
+            if word.isdigit():
+                continue
             query = tantivy.Query.term_query(schema, WORD_FIELD, word)
             # The frequency counts deleted articles too: only above the cut is
             # the live count asked for.
