@@ -87,5 +87,24 @@ class DatelineEngine:
         results = search(self.archive, q.dateline(), limit=10, facets=q.facets, now=NOW)
         return results.total, [hit.article.id for hit in results.hits]
 
+    def facet_parts(self, q: BenchQuery) -> dict:
+        """{part: a call doing that part of q's facets alone}, each on the
+        query's matches found again (an engine may keep what a count read
+        on its matches): the top words, the four name facets (one count)
+        and the date histogram, as `search.facets.compute_facets` does them."""
+        from dateline.search.engine import build_tree, find_matches, query_stems
+        from dateline.search.facets import date_histogram, name_facets
+        from dateline.search.top_words import top_words
+
+        reader, tree = self.archive.reader(), build_tree(q.dateline(), now=NOW)
+        stems = query_stems(tree)
+
+        def matches():
+            return find_matches(reader, tree)
+
+        return {"top words": lambda: top_words(reader, matches(), exclude=stems),
+                "names": lambda: name_facets(reader, matches()),
+                "histogram": lambda: date_histogram(reader, matches(), tz=self.archive.tz)}
+
     def close(self) -> None:
         self.archive.close()

@@ -150,7 +150,9 @@ def open_engines(work: Path, engines: list[str]) -> dict:
 
 def time_queries(engines: dict, *, repeat: int) -> dict:
     """{query name: {engine: {"median", "p95", "cpu", "hits"}}}; facet queries
-    are Dateline's alone. Each query is timed on every engine in turn."""
+    are Dateline's alone, and each is also timed part by part ("QUERY /
+    top words", "/ names", "/ histogram": `DatelineEngine.facet_parts`).
+    Each query is timed on every engine in turn."""
     table = {}
     for q in QUERIES:
         table[q.name] = {}
@@ -160,6 +162,10 @@ def time_queries(engines: dict, *, repeat: int) -> dict:
             total, _ = engine.run(q)
             stats = latency_ms(lambda: engine.run(q), warmup=2, repeat=repeat)
             table[q.name][name] = {**stats, "hits": total}
+            if q.facets:
+                for part, run in engine.facet_parts(q).items():
+                    stats = latency_ms(run, warmup=2, repeat=repeat)
+                    table.setdefault(f"{q.name} / {part}", {})[name] = {**stats, "hits": total}
         note(f"query {q.name}: " + ", ".join(
             f"{TITLES[n]} {s['p95']:.1f}ms/{s['hits']}" for n, s in table[q.name].items()))
     return table

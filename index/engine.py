@@ -158,9 +158,13 @@ class Reader:
         UNDATED for an article without one); `ids` ascending."""
         raise NotImplementedError
 
-    def facet_counts(self, matches: Matches, fields: list[str]) -> dict[str, Counter]:
+    def facet_counts(self, matches: Matches, fields: list[str],
+                     top: dict[str, int] | None = None) -> dict[str, Counter]:
         """{field: Counter(value -> matching documents holding it)}, over
-        every match of a query this reader ran."""
+        every match of a query this reader ran. For a field in `top`, values
+        that cannot be among its `top[field]` most frequent (spellings merged
+        as `search.facets.merge_spellings` merges them) may be left out; the
+        counts given are exact."""
         raise NotImplementedError
 
     def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:

@@ -148,13 +148,13 @@ def search(archive: Archive, query: str, options: SearchOptions | None = None, *
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000,
         facets=compute_facets(reader, matches, top=options.facet_size, tz=archive.tz,
-                              query_stems=_query_stems(tree), words=options.top_words)
+                              query_stems=query_stems(tree), words=options.top_words)
         if options.facets else None,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
 
 
-def _query_stems(tree: Node) -> set[str]:
+def query_stems(tree: Node) -> set[str]:
     """The stems of the query's own words (every result holds them: not top words)."""
     return {stem(word) for node in positive_terms(tree) if isinstance(node, (Term, Phrase))
             for word in index_words(node.text)}

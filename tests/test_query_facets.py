@@ -95,3 +95,35 @@ def test_a_value_spelled_in_different_cases_is_one_facet_counting_each_article_o
         assert tags[0]["value"] in ("politics", "Politics")  # a spelling the articles use
         # The facet is one filter too: it finds every spelling.
         assert search(archive, f'tag:"{tags[1]["value"]}"', now=NOW).total == 2
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_the_few_values_asked_for_first_give_the_same_facets_as_every_value(tmp_path, monkeypatch,
+                                                                            engine):
+    """The tantivy engine asks a facet for its most frequent values first
+    (FACET_SOME beyond those shown; here 0 or 3) and for every value
+    only when those cannot settle the top: the same facets, ties and
+    spellings (one tag in two cases) included, as counting every value."""
+    import dateline.index.tantivy_engine as tantivy_engine
+    from dateline.search.archive import Archive
+    from tests.helpers import build_home
+
+    people = [f"Person {n:02d}" for n in range(12)]
+    rows = [{"id": f"r{n}", "title": f"Report {n}", "body": f"Trade figures {'oil' * (n % 3 == 0)}",
+             "people": people[: 1 + n % 12][-3:], "tags": ["Oil" if n % 5 else "oil", f"t{n % 4}"],
+             "date": f"2014-{1 + n % 12:02d}-01"} for n in range(40)]
+    crawl = tmp_path / "rows.jsonl"
+    crawl.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with Archive(build_home(tmp_path / "home", crawl, engine=engine)) as archive:
+        for query in ("*", "oil", "trade -oil", "date:2014-03..2014-08"):
+            every = {size: search(archive, query, facets=True, facet_size=size, now=NOW).facets
+                     for size in (1, 2, 3, 5, 12)}
+            for some in (0, 3):  # 3: the people's top is often settled, the tags' never (two spellings)
+                monkeypatch.setattr(tantivy_engine, "FACET_SOME", some)
+                for size, facets in every.items():
+                    few = search(archive, query, facets=True, facet_size=size, now=NOW).facets
+                    assert few == facets, (query, size, some)
+            monkeypatch.undo()
+            expected, _ = expected_counts(archive, query)
+            top = sorted(expected["people"].items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+            assert [(f["value"], f["count"]) for f in every[5]["people"]] == top

@@ -90,8 +90,9 @@ class WhooshReader(Reader):
     def date_values(self, ids: np.ndarray) -> np.ndarray:
         return date_values(self._searcher, ids)
 
-    def facet_counts(self, matches: Matches, fields: list[str]) -> dict[str, Counter]:
-        return count_values(self._searcher, matches.ids, fields)
+    def facet_counts(self, matches: Matches, fields: list[str],
+                     top: dict[str, int] | None = None) -> dict[str, Counter]:
+        return count_values(self._searcher, matches.ids, fields)  # every value: `top` not needed
 
     def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:
         return word_document_counts(self._searcher, matches.ids)
