@@ -130,6 +130,19 @@ class Reader:
 
         return page_of(self, matches, sort=sort, start=start, count=count, collapse=collapse)
 
+    def sample_matches(self, matches: Matches, count: int) -> Matches:
+        """About `count` of `matches` spread evenly over them, not chosen by
+        score (the sample top words read, `search/top_words.py`): here every
+        k-th by document number, exactly `count`; all when there are no more."""
+        if len(matches) <= count:
+            return matches
+        import numpy as np
+
+        from dateline.index.matches import Matches
+
+        chosen = np.arange(count, dtype=np.int64) * len(matches) // count
+        return Matches(matches.ids[chosen], matches.scores[chosen])
+
     def date_span(self, matches: Matches) -> tuple[int, int] | None:
         """The first and last date of the dated matches (date column values),
         None when none is dated."""

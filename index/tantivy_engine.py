@@ -48,6 +48,8 @@ except ImportError:  # pragma: no cover - tantivy is a dependency; a broken inst
 WRITER_HEAP_BYTES = 256_000_000
 SYNC_HEAP_BYTES = 64_000_000
 FACET_BUCKETS = 65_000  # tantivy's limit on buckets in one aggregation
+SAMPLED_FROM = 4  # top words' sample: by key when the matches are more than this many times it
+_KEY_BITS = 63  # cluster keys are 63-bit hashes (`_cluster_key`)
 FACET_SOME = 1000  # values of a facet asked for first (beyond the top shown) when only those are shown
 # Whoosh weighs a title word by multiplying its frequency by TITLE_BOOST (2.5)
 # inside BM25's saturation: for a word once in a title of average length that
@@ -750,6 +752,29 @@ class TantivyReader(Reader):
             values = [term for term, _ in self._searcher.terms_with_prefix(field, "")]
             found = self._one_spelling[field] = len(set(map(fold, values))) == len(values)
         return found
+
+    def sample_matches(self, matches: Matches, count: int) -> Matches:
+        """About `count` matches chosen by their cluster's key (a hash, so a
+        pseudo-random and repeatable choice, whole near-duplicate clusters at
+        a time): the matches whose key is below count/matches of the keys'
+        range, found by tantivy in one search filtered on the key's column,
+        so only the sample is read into Python (the 834,000 matches of
+        `said` at a million articles: 4 CPU ms for 5,009). Up to
+        4 x `count` matches, every k-th of them (`Reader.sample_matches`)."""
+        if len(matches) <= SAMPLED_FROM * count or not isinstance(matches, TantivyMatches):
+            return super().sample_matches(matches, count)
+        below = (count << _KEY_BITS) // len(matches)
+        while True:
+            keys = tantivy.Query.range_query(self._schema, "cluster_key", tantivy.FieldType.Unsigned,
+                                             0, below, include_lower=True, include_upper=False)
+            limit = SAMPLED_FROM * count
+            hits = self._searcher.search(self._filtered(matches.query, keys), limit=limit,
+                                         count=False).hits
+            if len(hits) < limit or below <= 1:  # not cut by the limit: the whole sample
+                break
+            below //= 2  # a large cluster under the key: a smaller share
+        ids = np.sort(_docnums([a for _, a in hits]))
+        return Matches(ids, np.zeros(len(ids)))
 
     def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:
         if not len(matches):

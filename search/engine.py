@@ -70,6 +70,9 @@ class SearchResults:
     suggestion: str | None = None
     total_articles: int | None = None  # every matching article, near-duplicates included
     collapsed: bool = True  # near-duplicates folded into the first of their cluster
+    # With facets: how many matches the top words were read from (every match
+    # up to top_words.SAMPLE, a sample of about that many beyond; 0 when none was read).
+    words_sample: int | None = None
 
     @property
     def pages(self) -> int:
@@ -90,6 +93,7 @@ class SearchResults:
         }
         if self.facets is not None:
             data["facets"] = self.facets
+            data["facets_words_sample"] = self.words_sample
         return data
 
 
@@ -144,12 +148,12 @@ def search(archive: Archive, query: str, options: SearchOptions | None = None, *
     hits = _hits(archive, reader, tree, found.hits)
     total_articles, total = found.matched, found.total
     suggestion = _suggestion(archive, query, total, reader, now) if options.suggest else None
+    facets, words_read = compute_facets(
+        reader, matches, top=options.facet_size, tz=archive.tz, query_stems=query_stems(tree),
+        words=options.top_words) if options.facets else (None, None)
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
-        took_ms=(time.perf_counter() - started) * 1000,
-        facets=compute_facets(reader, matches, top=options.facet_size, tz=archive.tz,
-                              query_stems=query_stems(tree), words=options.top_words)
-        if options.facets else None,
+        took_ms=(time.perf_counter() - started) * 1000, facets=facets, words_sample=words_read,
         suggestion=suggestion, total_articles=total_articles, collapsed=not all_copies,
     )
 

@@ -13,7 +13,7 @@ from dateline.corpus.gazetteer import gazetteer
 from dateline.index.schema import UNDATED, date_key, fold
 from dateline.index.engine import Reader
 from dateline.index.matches import Matches
-from dateline.search.top_words import top_words
+from dateline.search.top_words import TopWords, top_words
 
 FACET_FIELDS = {"people": "person_facet", "places": "place_facet",
                 "sources": "source_facet", "tags": "tag_facet"}
@@ -21,16 +21,19 @@ TOP = 10
 
 
 def compute_facets(reader: Reader, matches: Matches, *, top: int = TOP, tz: tzinfo = timezone.utc,
-                   query_stems: set[str] = frozenset(), words: bool = True) -> dict:
+                   query_stems: set[str] = frozenset(), words: bool = True) -> tuple[dict, int]:
     """Facets over every match of a query (`matches`, from `reader`): the
     `top` values of each name field, the `top` words that set the matches
     apart (`search.top_words`; the query's own words, `query_stems`, left
     out; without `words`, an empty list: they cost most of a facet count),
-    and a histogram counting days in `tz`, the home's zone, as date filters do."""
+    and a histogram counting days in `tz`, the home's zone, as date filters do.
+    Returns (facets, how many matches the top words were read from: every
+    match up to `top_words.SAMPLE`, the best that many beyond; 0 if none)."""
     facets = name_facets(reader, matches, top=top)
-    facets["words"] = top_words(reader, matches, exclude=query_stems, top=top) if words else []
+    found = top_words(reader, matches, exclude=query_stems, top=top) if words else TopWords()
+    facets["words"] = list(found)
     facets["dates"] = date_histogram(reader, matches, tz=tz)
-    return facets
+    return facets, found.read
 
 
 def name_facets(reader: Reader, matches: Matches, *, top: int = TOP) -> dict[str, list[dict]]:

@@ -160,7 +160,8 @@ def print_results(results, *, show_facets: bool, tz: tzinfo = timezone.utc) -> N
         if hit.similar:
             typer.echo(f"   and {hit.similar} similar")
     if show_facets and results.facets:
-        print_facets(results.facets)
+        print_facets(results.facets, words_sample=results.words_sample,
+                     matched=results.total_articles or results.total)
 
 
 def _one_line(segments):
@@ -173,12 +174,15 @@ def _one_line(segments):
 _SPACES = re.compile(r"\s+")
 
 
-def print_facets(facets: dict) -> None:
+def print_facets(facets: dict, *, words_sample: int | None = None, matched: int = 0) -> None:
     typer.echo("\nFacets (all results):")
     for name in ("people", "places", "sources", "tags", "words"):
         items = facets.get(name) or []
         if items:
-            typer.echo(f"  {name}: " + ", ".join(f"{i['value']} ({i['count']})" for i in items))
+            label = name
+            if name == "words" and words_sample and words_sample < matched:
+                label = f"words (of {words_sample:,} of the {matched:,} matches)"
+            typer.echo(f"  {label}: " + ", ".join(f"{i['value']} ({i['count']})" for i in items))
     dates = facets.get("dates") or {}
     if dates.get("buckets"):
         typer.echo(f"  dates by {dates['bucket']}:")

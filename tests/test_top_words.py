@@ -93,7 +93,7 @@ def test_top_words_are_counted_only_for_searches_that_show_them(archive, cli_hom
     assert plain["words"] and without["words"] == []
     assert {k: v for k, v in plain.items() if k != "words"} == {k: v for k, v in without.items() if k != "words"}
     counted = []
-    monkeypatch.setattr(facets, "top_words", lambda *a, **k: counted.append(a) or [])
+    monkeypatch.setattr(facets, "top_words", lambda *a, **k: counted.append(a) or facets.TopWords())
     app = create_app(Home(cli_home), clock=lambda: NOW, cache_size=0)
     assert app.test_client().get("/?q=person:lavrov").status_code == 200
     assert len(counted) == 1  # the results' own; not the histogram's coverage nor the summary
@@ -217,3 +217,89 @@ def test_word_counts_are_the_store_texts_after_removals_and_new_versions(tmp_pat
             assert {w for w, (m, e) in oracle.items() if m and e <= 0.1 * live} <= set(got)
             assert not [w for w in got if oracle[w][1] > 0.3 * live]
             assert [w for w, (m, e) in oracle.items() if m and e > 0.3 * live]  # there were some
+
+
+@pytest.fixture(scope="module", params=["whoosh", "tantivy"])
+def zipf_home(request, tmp_path_factory):
+    """200 Zipf-bodied articles (no common-word cut below 1,000) in each engine."""
+    from tests.helpers import new_home
+
+    root = tmp_path_factory.mktemp(f"sample-{request.param}")
+    return new_home(root / "home", _zipf_articles(root / "a.jsonl", 0, 200), request.param)
+
+
+def _held_by(archive, article_ids) -> dict[str, int]:
+    """{word: articles among `article_ids` holding it}, from the stored bodies."""
+    from dateline.index.analysis import text_words
+
+    held: dict[str, int] = {}
+    for article in archive.store.get_many(list(article_ids)).values():
+        for word in text_words(article.body).distinct:
+            if not word.isdigit():
+                held[word] = held.get(word, 0) + 1
+    return held
+
+
+def test_top_words_of_many_matches_are_read_from_a_sample_and_say_so(zipf_home):
+    """More matches than the sample: the words are counted over the sample
+    the engine draws (`Reader.sample_matches`: spread over the matches, not
+    the best by score), exactly, and the answer says how many it read; no
+    more matches than the sample: every one, exactly."""
+    from dateline.search.archive import Archive
+    from dateline.search.engine import build_tree, find_matches
+    from dateline.search.options import Filters
+    from dateline.search.top_words import top_words
+
+    with Archive(Home(zipf_home)) as archive:
+        reader = archive.reader()
+        archive_size = reader.doc_count()
+        everywhere = _held_by(archive, _all_ids(archive))
+        for query, sample in (("w1x", 10), ("w1x", 25), ("w7x", 1000), ("* -w2x", 12)):
+            matches = find_matches(reader, build_tree(query, Filters(), now=NOW))
+            assert 25 < len(matches) < archive_size
+            drawn = reader.sample_matches(matches, sample)
+            assert set(drawn.ids.tolist()) <= set(matches.ids.tolist())
+            if sample >= len(matches):
+                assert len(drawn) == len(matches)
+            else:  # spread: neither all nor none, nor the first ones
+                assert 0 < len(drawn) < len(matches) and len(drawn) <= 4 * sample
+                assert drawn.ids.max() > matches.ids[len(drawn) - 1]
+            found = top_words(reader, matches, sample=sample, top=50)
+            assert found.read == len(drawn) and found
+            held = _held_by(archive, reader.article_ids(drawn.ids.tolist()))
+            least = 2 if len(drawn) < 30 else 3
+            for word in found:
+                assert word["count"] == held[word["value"]] >= least, (query, sample, word)
+                assert word["score"] == round(jlh(word["count"], len(drawn), everywhere[word["value"]],
+                                                  archive_size), 4)
+
+
+def _all_ids(archive) -> list[str]:
+    from dateline.search.engine import matching_ids
+
+    return list(matching_ids(archive, "*", now=NOW))
+
+
+def test_the_json_the_cli_and_the_page_say_how_many_matches_top_words_read(zipf_home, monkeypatch):
+    import dateline.search.top_words as top_words_module
+    from dateline.search.archive import Archive
+    from dateline.search.engine import build_tree, find_matches
+
+    with Archive(Home(zipf_home)) as archive:
+        whole = search(archive, "w1x", facets=True, now=NOW)
+        assert whole.to_json()["facets_words_sample"] == whole.total_articles > 25
+        assert search(archive, "*", facets=True, now=NOW).to_json()["facets_words_sample"] == 0
+        assert "facets_words_sample" not in search(archive, "w1x", now=NOW).to_json()
+        monkeypatch.setattr(top_words_module, "SAMPLE", 12)
+        sampled = search(archive, "w1x", facets=True, now=NOW)
+        reader = archive.reader()
+        drawn = len(reader.sample_matches(find_matches(reader, build_tree("w1x", now=NOW)), 12))
+        assert sampled.to_json()["facets_words_sample"] == drawn > 0
+        assert sampled.facets["words"] and sampled.facets["words"] != whole.facets["words"]
+        assert set(sampled.facets["words"][0]) == {"value", "count", "score"}
+    app = create_app(Home(zipf_home), clock=lambda: NOW, cache_size=0)
+    html = app.test_client().get("/?q=w1x").get_data(as_text=True)
+    assert f"Top words of {drawn} of the {whole.total_articles} matches" in html
+    app.extensions["dateline"].close()
+    out = dateline(zipf_home, "search", "w1x", "--facets").stdout
+    assert f"words (of {drawn} of the {whole.total_articles} matches): " in out
