@@ -15,6 +15,7 @@ date filters, sorting and the histogram read it per segment.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from dateline.corpus.article import Article
 from dateline.corpus.dates import to_utc
@@ -47,6 +48,43 @@ def site_domains(host: str) -> list[str]:
     return [".".join(parts[n:]) for n in range(max(1, len(parts) - 1))]
 
 
+def indexed_names(article: Article) -> list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """(field, values, folded values, facet spellings) of each name field an
+    article has values in: what `document_for` joins into its name fields,
+    for an engine that takes the values one by one (tantivy). A folded value
+    (`name_exact`) may be empty (a name of commas alone), as may a spelling.
+    The facet has one spelling per folded value and lists who articles are
+    about (`people`), not everyone named; `author` has no facet (empty)."""
+    found = []
+    people, mentioned = article.people, article.mentioned
+    if mentioned:
+        values = (*people, *mentioned)
+        found.append(("person", values, _folded(values)[0], _folded(people)[1] if people else ()))
+    elif people:
+        found.append(("person", people, *_folded(people)))
+    if article.places:
+        found.append(("place", article.places, *_folded(article.places)))
+    if article.source:
+        found.append(("source", (article.source,), *_folded((article.source,))))
+    if article.tags:
+        found.append(("tag", article.tags, *_folded(article.tags)))
+    # Several authors are one string, "Ann Lee; Tom Ray": each is a value.
+    authors = tuple(a.strip() for a in article.author.split(";") if a.strip()) if article.author else ()
+    if authors:
+        found.append(("author", authors, _folded(authors)[0], ()))
+    return found
+
+
+@lru_cache(maxsize=65_536)
+def _folded(values: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(each value folded, the facet's spellings) of a name field's values;
+    kept, since archives repeat them (most articles' places are a few countries)."""
+    folded = tuple(fold(v) for v in values)
+    # One spelling per folded value, so a facet counts each article once.
+    spellings = {f: " ".join(v.replace(",", " ").split()) for f, v in zip(reversed(folded), reversed(values))}
+    return folded, tuple(spellings.values())
+
+
 def document_for(article: Article) -> dict:
     """The fields an engine indexes for one article (what `search` can match)."""
     doc = {
@@ -56,27 +94,13 @@ def document_for(article: Article) -> dict:
         "cluster": article.cluster or article.id,
         "stem_forms": (article.title, article.body),
     }
-    names = {
-        "person": (*article.people, *article.mentioned),
-        "place": article.places,
-        "source": (article.source,) if article.source else (),
-        "tag": article.tags,
-        # Several authors are one string, "Ann Lee; Tom Ray": each is a value.
-        "author": tuple(a.strip() for a in (article.author or "").split(";") if a.strip()),
-    }
-    for name, values in names.items():
-        if values:
-            doc[name] = " \n ".join(values)
-            doc[f"{name}_exact"] = ",".join(fold(v) for v in values)
-    for name, values in names.items():
-        if name == "author":  # searchable, not a facet
-            continue
-        if name == "person":  # the facet lists who articles are about, not everyone named
-            values = article.people
-        if values:
-            # One spelling per folded value, so a facet counts each article once.
-            spellings = {fold(v): " ".join(v.replace(",", " ").split()) for v in reversed(values)}
-            doc[f"{name}_facet"] = ",".join(spellings.values())
+    names = indexed_names(article)
+    for name, values, folded, _spellings in names:
+        doc[name] = " \n ".join(values)
+        doc[f"{name}_exact"] = ",".join(folded)
+    for name, _values, _folded, spellings in names:
+        if spellings:
+            doc[f"{name}_facet"] = ",".join(spellings)
     if article.url:
         doc["url"] = article.url
     if article.site:

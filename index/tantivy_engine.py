@@ -23,6 +23,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, product
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -37,7 +38,7 @@ from dateline.index.pages import Page
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
 from dateline.index.analysis import edit_distance, fold, index_text, spaced_text, stems_text
-from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, document_for
+from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, indexed_names, site_domains
 from dateline.index.tantivy_word_table import LazyWordTable
 
 try:
@@ -108,33 +109,45 @@ def _cluster_key(cluster: str) -> int:
     return int.from_bytes(hashlib.blake2b(cluster.encode(), digest_size=8).digest(), "big") >> 1
 
 
+@lru_cache(maxsize=65_536)
+def _name_words(values: tuple[str, ...]) -> str:
+    """The words of a name field's values (`document_for` joins them by
+    " \\n "), kept: archives repeat names."""
+    return index_text(" \n ".join(values))
+
+
 def tantivy_document(article):
-    fields = document_for(article)
-    title, body = fields["stem_forms"]
+    """The fields of `schema.document_for`, as tantivy takes them: one dict
+    handed over in one call, values as lists (the name fields' values from
+    `schema.indexed_names`, not joined by commas and split again)."""
     # Titles and bodies as `analysis.spaced_text`: the words separated by
     # spaces, which tantivy's whitespace tokenizer splits (an ASCII text
     # costs one bytes.translate, no regular expression per word).
-    title_text, body_text = spaced_text(title), spaced_text(body)
-    doc = tantivy.Document()
-    doc.add_text("id", fields["id"])
+    title_text, body_text = spaced_text(article.title), spaced_text(article.body)
+    cluster = article.cluster or article.id
+    fields = {"id": article.id, "cluster": cluster}
     if title_text:
-        doc.add_text("title_exact", title_text)
-        doc.add_text("title_stem", stems_text(title_text))
+        fields["title_exact"] = title_text
+        fields["title_stem"] = stems_text(title_text)
     if body_text:
-        doc.add_text("body_exact", body_text)
-        doc.add_text("body_stem", stems_text(body_text))
-    for name in NAME_FIELDS:
-        if fields.get(name):
-            doc.add_text(name, index_text(fields[name]))
-    for name in _VALUE_FIELDS:
-        if name in fields:
-            for value in _values(fields[name]):
-                doc.add_text(name, value)
-    if fields.get("url"):
-        doc.add_text("url", fields["url"])
-    doc.add_text("cluster", fields["cluster"])
-    doc.add_unsigned("cluster_key", _cluster_key(fields["cluster"]))
-    doc.add_unsigned("date", fields.get("date", UNDATED))
+        fields["body_exact"] = body_text
+        fields["body_stem"] = stems_text(body_text)
+    for name, values, folded, spellings in indexed_names(article):
+        if words := _name_words(values):
+            fields[name] = words
+        # Folded values and spellings hold no comma and no outer space: the
+        # values Whoosh reads from `document_for`'s comma-joined ones.
+        if exact := [v for v in folded if v]:
+            fields[f"{name}_exact"] = exact
+        if facet := [v for v in spellings if v]:
+            fields[f"{name}_facet"] = facet
+    if article.url:
+        fields["url"] = article.url
+    if article.site:
+        fields["site"] = _values(",".join(site_domains(article.site)))
+    doc = tantivy.Document(**fields)
+    doc.add_unsigned("cluster_key", _cluster_key(cluster))
+    doc.add_unsigned("date", date_key(article.date) if article.date else UNDATED)
     return doc
 
 

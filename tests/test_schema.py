@@ -3,6 +3,7 @@ write what Whoosh would (how a stem finds its forms: tests/test_word_forms.py)."
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from dateline.index.schema import index_words, stem
@@ -58,3 +59,35 @@ def test_values_are_indexed_as_whoosh_indexes_a_comma_keyword_field(values):
     text = ",".join(values)
     plain = fields.KEYWORD(commas=True, scorable=False)
     assert sorted(ValuesField().index(text)) == sorted(plain.index(text))
+
+
+_NAMES = st.lists(st.sampled_from(["Sergey Lavrov", " Kenya ", "", "São Paulo", "a,b", ",", "  ",
+                                   "José Núñez", "e\u0301", "\u0301", "Lee,  Kuan Yew", "kenya", "KENYA"]),
+                  max_size=4).map(tuple)
+
+
+@settings(max_examples=300)
+@given(people=_NAMES, mentioned=_NAMES, places=_NAMES, tags=_NAMES,
+       source=st.sampled_from([None, "", "Reuters", "a, b", ","]),
+       author=st.sampled_from([None, "", "Ann Lee; Tom Ray", " ; ", "Lee, Ann", "Ann Lee;Ann Lee"]),
+       url=st.sampled_from([None, "https://www.news.example.co.uk/a", "https://example.com/"]))
+def test_the_tantivy_document_holds_the_values_whoosh_reads_from_document_for(
+        people, mentioned, places, tags, source, author, url):
+    # The tantivy engine takes the name fields' values one by one
+    # (schema.indexed_names), not joined by commas as document_for gives them
+    # to Whoosh: both must index the same values and words.
+    pytest.importorskip("tantivy")
+    from dateline.corpus.article import Article
+    from dateline.index.analysis import index_text
+    from dateline.index.schema import NAME_FIELDS, document_for
+    from dateline.index.tantivy_engine import _VALUE_FIELDS, _values, tantivy_document
+
+    article = Article(id="a1", title="Title", body="Body", url=url, people=people, mentioned=mentioned,
+                      places=places, tags=tags, source=source, author=author)
+    fields = document_for(article)
+    got = tantivy_document(article).to_dict()
+    for name in NAME_FIELDS:
+        words = index_text(fields[name]) if fields.get(name) else ""
+        assert got.get(name, [""]) == [words], name
+    for name in _VALUE_FIELDS:
+        assert got.get(name, []) == (_values(fields[name]) if name in fields else []), name
