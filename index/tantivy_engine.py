@@ -51,6 +51,7 @@ SYNC_HEAP_BYTES = 64_000_000
 FACET_BUCKETS = 65_000  # tantivy's limit on buckets in one aggregation
 SAMPLED_FROM = 4  # top words' sample: by key when the matches are more than this many times it
 _KEY_BITS = 63  # cluster keys are 63-bit hashes (`_cluster_key`)
+FACET_SEGMENT = FACET_BUCKETS  # values each segment keeps when only the top few are asked for
 FACET_SOME = 1000  # values of a facet asked for first (beyond the top shown) when only those are shown
 # Whoosh weighs a title word by multiplying its frequency by TITLE_BOOST (2.5)
 # inside BM25's saturation: for a word once in a title of average length that
@@ -711,7 +712,7 @@ class TantivyReader(Reader):
         values first (every segment still counts all of its values, so
         their counts are exact), and for all of them, in an aggregation of
         its own, only when those cannot show which are its `top[field]`
-        most frequent (`_enough`): a common word's 24,000 people at a
+        most frequent (`_settled`): a common word's 24,000 people at a
         million articles cost 68 CPU ms as 24,000 buckets, 38 as a
         thousand, and merging 24,000 spellings in Python as much again.
         tantivy gives at most FACET_BUCKETS values in one aggregation: a
@@ -725,36 +726,58 @@ class TantivyReader(Reader):
             raise TypeError("tantivy counts facets over its own matches")
         top = top or {}
         sizes = {f: min(FACET_SOME + top[f], FACET_BUCKETS) if f in top else FACET_BUCKETS for f in fields}
-        found = self._terms(query, sizes)
-        for field in fields:
-            if sizes[field] < FACET_BUCKETS and not self._enough(field, found.get(field, {}), top[field]):
-                # Alone: tantivy refuses more than FACET_BUCKETS buckets in one aggregation.
-                found.update(self._terms(query, {field: FACET_BUCKETS}))
+        found = self._terms(query, sizes, FACET_SEGMENT)
         for field in fields:
             counts[field] = Counter({b["key"]: int(b["doc_count"])
                                      for b in found.get(field, {}).get("buckets", [])})
+            if sizes[field] < FACET_BUCKETS:
+                settled = self._settled(query, field, found.get(field, {}), top[field])
+                if settled is None:  # every value, alone: tantivy refuses more than
+                    # FACET_BUCKETS buckets in one aggregation
+                    every = self._terms(query, {field: FACET_BUCKETS}, FACET_BUCKETS)[field]
+                    settled = Counter({b["key"]: int(b["doc_count"]) for b in every["buckets"]})
+                counts[field] = settled
         return counts
 
-    def _terms(self, query, sizes: dict[str, int]) -> dict:
-        """A terms aggregation per field, the `sizes[field]` most frequent values
-        (each segment counting all of its own: exact counts)."""
+    def _terms(self, query, sizes: dict[str, int], segment_size: int) -> dict:
+        """A terms aggregation per field, its `sizes[field]` most frequent
+        values, each segment keeping its `segment_size` most frequent."""
         return self._searcher.aggregate(query, {
-            f: {"terms": {"field": f, "size": size, "segment_size": FACET_BUCKETS}}
+            f: {"terms": {"field": f, "size": size, "segment_size": segment_size}}
             for f, size in sizes.items()})
 
-    def _enough(self, field: str, found: dict, top: int) -> bool:
-        """Whether the most frequent values aggregated are sure to hold the
-        field's `top` most frequent, spellings merged (`search.facets.merge_spellings`),
-        with their exact counts: every value was returned; or the counts are
-        exact, no two of the field's values fold alike (so merging changes
-        nothing), and the `top`-th count is above every value left out
-        (each at most the last count returned), so no tie is cut."""
-        if not found.get("sum_other_doc_count"):
-            return True
-        if found.get("doc_count_error_upper_bound") or not self._one_spelling_each(field):
-            return False
-        returned = [int(b["doc_count"]) for b in found.get("buckets", [])]
-        return len(returned) > top and returned[top - 1] > returned[-1]
+    def _settled(self, query, field: str, found: dict, top: int) -> Counter | None:
+        """The values aggregated that can be among the field's `top` most
+        frequent, spellings merged (`search.facets.merge_spellings`), with
+        their exact counts; None when the aggregation cannot settle them.
+        Every value returned: all of them. Else, when no two of the field's
+        values fold alike (merging then changes nothing): a count returned
+        may be short by the aggregation's error bound E (a segment that kept
+        only its most frequent values: `said`'s 834,194 matches hold more
+        than 65,000 people in one segment) and a value left out has at most
+        the last count returned + E; so if that is below the `top`-th count,
+        the top is among the values whose count + E reaches the `top`-th,
+        and those are counted again exactly, over the matches holding one."""
+        buckets = found.get("buckets", [])
+        error = int(found.get("doc_count_error_upper_bound") or 0)
+        if not found.get("sum_other_doc_count") and not error:
+            return Counter({b["key"]: int(b["doc_count"]) for b in buckets})
+        if len(buckets) <= top or not self._one_spelling_each(field):
+            return None
+        floor = int(buckets[top - 1]["doc_count"])
+        if int(buckets[-1]["doc_count"]) + error >= floor:
+            return None  # a value left out may reach the top
+        near = [b["key"] for b in buckets if int(b["doc_count"]) + error >= floor]
+        if not error:
+            return Counter({b["key"]: int(b["doc_count"]) for b in buckets[: len(near)]})
+        holding = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, query),
+            (tantivy.Occur.Must, tantivy.Query.term_set_query(self._schema, field, near))])
+        again = self._terms(holding, {field: FACET_BUCKETS}, FACET_BUCKETS)[field]
+        if again.get("doc_count_error_upper_bound"):
+            return None
+        wanted = set(near)
+        return Counter({b["key"]: int(b["doc_count"]) for b in again["buckets"] if b["key"] in wanted})
 
     def _one_spelling_each(self, field: str) -> bool:
         """Whether no two values of a field fold alike (deleted articles'
