@@ -50,7 +50,10 @@ from urllib.parse import quote, urlencode
 from bench.common import cpu_description, format_table, load_average, percentile
 
 REPO = Path(__file__).resolve().parents[1]
-REUTERS = REPO.parent / "shared" / "corpora" / "reuters21578"
+# Beside the checkout (/work/main) or beside its worktrees' folder (/work/wt/NAME).
+REUTERS = next((p / "shared" / "corpora" / "reuters21578" for p in REPO.parents
+                if (p / "shared" / "corpora" / "reuters21578").exists()),
+               REPO.parent / "shared" / "corpora" / "reuters21578")
 SAMPLE = REPO / "corpus" / "sample" / "crawl"
 QUERIES = ["oil", "coffee", "bank", "dollar", '"interest rates"', '"trade deficit"', "opec",
            "place:japan", "tag:crude", "date:1987-03", "oil date:1987-04", "wheat OR corn",
@@ -174,14 +177,15 @@ FILTERS = ("", " place:usa", " date:1987-03", " tag:earn", " -wheat")
 
 
 def distinct_urls(count: int, seed: int = 7) -> list[str]:
-    """`count` different searches (no repeat, so no cache hit), pages and API alternating."""
+    """`count` different searches (no repeat, so no cache hit), pages and API
+    alternating, in the same order in every run (a set's order is not)."""
     rng = random.Random(seed)
     queries: set[str] = set()
     while len(queries) < count:
         first, second = rng.sample(VOCABULARY, 2)
         queries.add(f"{first}{rng.choice((' ', ' OR '))}{second}{rng.choice(FILTERS)}")
     return [f"/{'api/search' if n % 2 else ''}?{urlencode({'q': q})}"
-            for n, q in enumerate(sorted(queries, key=lambda q: rng.random()))]
+            for n, q in enumerate(sorted(sorted(queries), key=lambda q: rng.random()))]
 
 
 def run_load(port: int, urls: list[str], clients: int, server: subprocess.Popen) -> dict:
