@@ -39,7 +39,7 @@ from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp,
                                 StemOp, TermOp)
 from dateline.index.analysis import edit_distance, fold, index_text, spaced_text, stems_text
 from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, indexed_names, site_domains
-from dateline.index.tantivy_word_table import LazyWordTable
+from dateline.index.tantivy_word_table import LazyTable, TantivyFacetTable, TantivyWordTable
 
 try:
     import tantivy
@@ -63,8 +63,8 @@ _WORD_FIELDS = ("title_exact", "body_exact")  # words with positions (phrases)
 # articles holding any form and BM25 sees the summed frequency and the
 # articles holding any form, as the Whoosh engine scores a stem.
 _STEM_FIELDS = {"title_exact": "title_stem", "body_exact": "body_stem"}
-_VALUE_FIELDS = (*(f"{n}_exact" for n in NAME_FIELDS),
-                 *(f"{n}_facet" for n in ("person", "place", "source", "tag")), "site")
+_FACET_FIELDS = tuple(f"{n}_facet" for n in ("person", "place", "source", "tag"))
+_VALUE_FIELDS = (*(f"{n}_exact" for n in NAME_FIELDS), *_FACET_FIELDS, "site")
 _SHIFT = 32
 _FEW = 256  # column values read document by document up to this many, else whole
 _SPLIT = "whitespace"  # tantivy's tokenizer splitting at spaces only, built in
@@ -356,6 +356,11 @@ class TantivyMatches(Matches):
             object.__setattr__(self, "_every", self._reader._every_match(self._op, self.query))
         return self._every
 
+    @property
+    def read(self) -> bool:
+        """Whether every match was read into Python already (top words read them)."""
+        return self._every is not None
+
     def counted(self, count: int) -> None:
         """The count, as a search over the query found it in passing."""
         object.__setattr__(self, "_count", count)
@@ -377,7 +382,10 @@ class TantivyReader(Reader):
         self._searcher = self._index.searcher()
         self._schema = self._index.schema
         self._words: dict[str, dict[str, int]] = {}
-        self._word_table = LazyWordTable()  # top words: built by the first query showing them
+        self._word_table = LazyTable(TantivyWordTable)  # top words: built by the first query showing them
+        # Facet counts over matches read already (top words read them): built
+        # by the first such query.
+        self._facet_table = LazyTable(TantivyFacetTable)
         self._columns: _Columns | None = None
         self._shared: list[str] | None = None
         self._shared_articles = 1
@@ -580,8 +588,11 @@ class TantivyReader(Reader):
         """A result page from tantivy's own count and top-k (by score, or by
         the date column), not from every match: only the matches that share
         a near-duplicate cluster with some other article (`_copies`) are read
-        into Python, to know exactly which ones collapsing leaves out."""
-        if not isinstance(matches, TantivyMatches):
+        into Python, to know exactly which ones collapsing leaves out. When
+        every match was read already (a search showing top words reads them),
+        the page is ranked from them in numpy, as any engine can (`pages.page_of`):
+        the same page, without asking tantivy again."""
+        if not isinstance(matches, TantivyMatches) or matches.read:
             return super().page(matches, sort=sort, start=start, count=count, collapse=collapse)
         copies = self._copies(matches.query, sort)
         hidden = copies.hidden if collapse else frozenset()
@@ -710,7 +721,8 @@ class TantivyReader(Reader):
         return self._shared
 
     def date_span(self, matches: Matches) -> tuple[int, int] | None:
-        if not isinstance(matches, TantivyMatches) or not len(matches):
+        # Matches read already (top words): their dates from the date column.
+        if not isinstance(matches, TantivyMatches) or matches.read or not len(matches):
             return super().date_span(matches)
         dated = self._filtered(matches.query, self._dates_between(0, UNDATED))
         found = self._searcher.aggregate(dated, {"low": {"min": {"field": "date"}},
@@ -722,7 +734,7 @@ class TantivyReader(Reader):
         """A range aggregation over the date column. It computes in floats:
         exact for dates to the millisecond (multiples of 8 microseconds are
         exact below 2^56, the year 2284), as are the bars' edges (midnights)."""
-        if not isinstance(matches, TantivyMatches) or not len(matches):
+        if not isinstance(matches, TantivyMatches) or matches.read or not len(matches):
             return super().count_dates(matches, edges)
         ranges = [{"key": str(n), "from": low, "to": high}
                   for n, (low, high) in enumerate(zip(edges, edges[1:]))]
@@ -750,6 +762,12 @@ class TantivyReader(Reader):
         query = getattr(matches, "query", None)
         if query is None:  # matches made elsewhere: count over exactly these documents
             raise TypeError("tantivy counts facets over its own matches")
+        if matches.read and set(fields) <= set(_FACET_FIELDS):
+            # Every match read already (top words): counted from the facet table,
+            # every value (exact, whatever `top` asks for).
+            table = self._facet_table.get(tantivy, self._searcher, self._schema, list(_FACET_FIELDS))
+            ids = np.asarray(matches.ids, dtype=np.int64)
+            return {field: Counter(table.counts(ids, field)) for field in fields}
         top = top or {}
         sizes = {f: min(FACET_SOME + top[f], FACET_BUCKETS) if f in top else FACET_BUCKETS for f in fields}
         found = self._terms(query, sizes, FACET_SEGMENT)

@@ -4,7 +4,8 @@ body's words (`body_exact`, numbers skipped, as the Whoosh engine's table
 reads them; a search per word, its hits' document addresses gathered in
 numpy), and kept while the reader lives. A query's counts are then one
 gather and one bincount over its matches (`index/word_rows.py`), as on the
-Whoosh engine, instead of a terms aggregation over every match.
+Whoosh engine, instead of a terms aggregation over every match. The facet
+fields' values are tabled the same way (`TantivyFacetTable`).
 
 A row is a document's place in the reader's segments laid end to end (its
 segment's start plus its number in the segment). Only live documents are
@@ -32,60 +33,97 @@ def _places(addresses: list) -> tuple[np.ndarray, np.ndarray]:
             np.fromiter(map(attrgetter("doc"), addresses), np.int64, count))
 
 
-class TantivyWordTable(WordRows):
-    """The words of every live article of one tantivy searcher (words in more
-    than COMMON_SHARE of a large archive left out, as on the Whoosh engine)."""
+def _live_rows(tantivy, searcher) -> tuple[np.ndarray, np.ndarray]:
+    """(each segment's first row, a bool per row: the document is live)."""
+    everything = searcher.search(tantivy.Query.all_query(), limit=max(1, searcher.num_docs), count=False)
+    segment, doc = _places([a for _, a in everything.hits])
+    sizes = np.zeros(max(1, searcher.num_segments), dtype=np.int64)
+    np.maximum.at(sizes, segment, doc + 1)
+    segment_starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    live = np.zeros(int(sizes.sum()), dtype=bool)
+    live[segment_starts[segment] + doc] = True
+    return segment_starts, live
 
-    def __init__(self, tantivy, searcher, schema):
-        articles = searcher.num_docs
-        everything = searcher.search(tantivy.Query.all_query(), limit=max(1, articles), count=False)
-        segment, doc = _places([a for _, a in everything.hits])
-        sizes = np.zeros(max(1, searcher.num_segments), dtype=np.int64)
-        np.maximum.at(sizes, segment, doc + 1)
-        self.segment_starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        live = np.zeros(int(sizes.sum()), dtype=bool)
-        live[self.segment_starts[segment] + doc] = True
-        most = most_articles(articles)
-        words: list[str] = []
-        rows_of, word_of = [], []
-        for word, frequency in searcher.terms_with_prefix(WORD_FIELD, ""):
-            if word.isdigit():
-                continue
-            query = tantivy.Query.term_query(schema, WORD_FIELD, word)
-            # The frequency counts deleted articles too: only above the cut is
-            # the live count asked for.
-            if frequency > most and searcher.search(query, limit=1, count=True).count > most:
-                continue
-            hits = searcher.search(query, limit=max(1, frequency), count=False).hits
-            if not hits:
-                continue  # held by deleted articles only
-            segment, doc = _places([a for _, a in hits])
-            rows_of.append(self.segment_starts[segment] + doc)
-            word_of.append(np.full(len(hits), len(words), dtype=np.int32))
-            words.append(word)
-        rows = np.concatenate(rows_of) if rows_of else np.empty(0, dtype=np.int64)
-        word_ids = np.concatenate(word_of) if word_of else np.empty(0, dtype=np.int32)
-        super().__init__(words, rows, word_ids, live)
+
+def _term_rows(tantivy, searcher, schema, field: str, segment_starts: np.ndarray,
+               most: int | None = None, *, numbers: bool = True) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(terms, rows, term numbers) of a field's postings: one (row, term
+    number) pair per live document holding each term; terms held by more
+    than `most` live documents left out, and numbers unless `numbers`."""
+    terms: list[str] = []
+    rows_of, term_of = [], []
+    for term, frequency in searcher.terms_with_prefix(field, ""):
+        if not numbers and term.isdigit():
+            continue
+        query = tantivy.Query.term_query(schema, field, term)
+        # The frequency counts deleted articles too: only above the cut is
+        # the live count asked for.
+        if most is not None and frequency > most and searcher.search(query, limit=1, count=True).count > most:
+            continue
+        hits = searcher.search(query, limit=max(1, frequency), count=False).hits
+        if not hits:
+            continue  # held by deleted articles only
+        segment, doc = _places([a for _, a in hits])
+        rows_of.append(segment_starts[segment] + doc)
+        term_of.append(np.full(len(hits), len(terms), dtype=np.int32))
+        terms.append(term)
+    rows = np.concatenate(rows_of) if rows_of else np.empty(0, dtype=np.int64)
+    term_ids = np.concatenate(term_of) if term_of else np.empty(0, dtype=np.int32)
+    return terms, rows, term_ids
+
+
+class _Rows:
+    segment_starts: np.ndarray
 
     def rows(self, docnums: np.ndarray) -> np.ndarray:
         """The rows of document numbers (segment << 32 | document), ascending as they are."""
         return self.segment_starts[docnums >> _SHIFT] + (docnums & _LOW)
+
+
+class TantivyWordTable(_Rows, WordRows):
+    """The words of every live article of one tantivy searcher (words in more
+    than COMMON_SHARE of a large archive left out, as on the Whoosh engine)."""
+
+    def __init__(self, tantivy, searcher, schema):
+        self.segment_starts, live = _live_rows(tantivy, searcher)
+        words, rows, word_ids = _term_rows(tantivy, searcher, schema, WORD_FIELD, self.segment_starts,
+                                           most_articles(searcher.num_docs), numbers=False)
+        super().__init__(words, rows, word_ids, live)
 
     def counts(self, docnums: np.ndarray) -> WordCounts:
         return WordCounts(self.words, self.count_matches(self.rows(docnums)), self.everywhere,
                           self.live_count)
 
 
-class LazyWordTable:
+class TantivyFacetTable(_Rows):
+    """Each live article's values of the facet fields (`*_facet`: whole
+    values), as rows like the word table's: a query's facet counts are then
+    one gather and one bincount per field over matches already read (top
+    words read them), instead of a terms aggregation over the query."""
+
+    def __init__(self, tantivy, searcher, schema, fields: list[str]):
+        self.segment_starts, live = _live_rows(tantivy, searcher)
+        self.fields = {field: WordRows(*_term_rows(tantivy, searcher, schema, field, self.segment_starts),
+                                       live) for field in fields}
+
+    def counts(self, docnums: np.ndarray, field: str) -> dict[str, int]:
+        """{value: matching documents holding it} of the values some match holds."""
+        table = self.fields[field]
+        counts = table.count_matches(self.rows(docnums))
+        return {table.words[n]: int(counts[n]) for n in np.flatnonzero(counts)}
+
+
+class LazyTable:
     """A reader's table, built by the first query that asks for it (one
     builder at a time; the others wait for it)."""
 
-    def __init__(self):
+    def __init__(self, build):
         self._lock = threading.Lock()
-        self._table: TantivyWordTable | None = None
+        self._build = build
+        self._table = None
 
-    def get(self, tantivy, searcher, schema) -> TantivyWordTable:
+    def get(self, *args):
         with self._lock:
             if self._table is None:
-                self._table = TantivyWordTable(tantivy, searcher, schema)
+                self._table = self._build(*args)
             return self._table

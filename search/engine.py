@@ -143,14 +143,16 @@ def search(archive: Archive, query: str, options: SearchOptions | None = None, *
     tree = build_tree(query, options.filters, now=now, tz=archive.tz)
     reader = archive.reader()
     matches = find_matches(reader, tree)
+    # Facets first: when their top words read every match (the tantivy engine
+    # reads them only then), the page is ranked from those same matches.
+    facets, words_read = compute_facets(
+        reader, matches, top=options.facet_size, tz=archive.tz, query_stems=query_stems(tree),
+        words=options.top_words) if options.facets else (None, None)
     found = reader.page(matches, sort=sort, start=(page - 1) * limit, count=limit,
                         collapse=not all_copies)
     hits = _hits(archive, reader, tree, found.hits)
     total_articles, total = found.matched, found.total
     suggestion = _suggestion(archive, query, total, reader, now) if options.suggest else None
-    facets, words_read = compute_facets(
-        reader, matches, top=options.facet_size, tz=archive.tz, query_stems=query_stems(tree),
-        words=options.top_words) if options.facets else (None, None)
     return SearchResults(
         query=query, tree=tree, total=total, page=page, limit=limit, sort=sort, hits=hits,
         took_ms=(time.perf_counter() - started) * 1000, facets=facets, words_sample=words_read,

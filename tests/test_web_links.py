@@ -1,0 +1,43 @@
+"""The templates' `url_for` builds a results page's links itself (search/web/links.py):
+the same strings as Flask's `url_for`, for any text, under any prefix."""
+
+from __future__ import annotations
+
+import flask
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from dateline.search.web.links import template_url_for
+from tests.helpers import build_home, write_articles
+
+NAMES = ["q", "since", "until", "person", "place", "source", "tag", "sort", "limit", "page",
+         "all_copies", "facets", "share"]
+VALUES = st.one_of(st.text(max_size=30), st.integers(-5, 10**6), st.none(),
+                   st.sampled_from(["central bank", 'person:"paul volcker"', "a&b=c", "100%", "é ü ✓",
+                                    "/?#[]@!$&'()*+,;=", "x\u2028y", " "]))
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from dateline.search.web.app import create_app
+
+    tmp = tmp_path_factory.mktemp("links")
+    return create_app(build_home(tmp / "home", write_articles(tmp / "a.jsonl", 0, 5)))
+
+
+@pytest.mark.parametrize("prefix", ["", "/dateline", "/a b"])
+@settings(max_examples=150, deadline=None)
+@given(values=st.dictionaries(st.sampled_from(NAMES), VALUES, max_size=6),
+       article_id=st.text(min_size=1, max_size=20))
+def test_links_are_what_url_for_builds(app, prefix, values, article_id):
+    with app.test_request_context("/", environ_base={"SCRIPT_NAME": prefix}):
+        assert template_url_for("search_page", **values) == flask.url_for("search_page", **values)
+        assert (template_url_for("article_page", article_id=article_id, **values)
+                == flask.url_for("article_page", article_id=article_id, **values))
+
+
+def test_other_endpoints_and_options_are_flasks(app):
+    with app.test_request_context("/"):
+        assert template_url_for("compare_page", q=["oil", "gas"]) == "/compare?q=oil&q=gas"
+        assert template_url_for("search_page", q="oil", _anchor="facets") == "/?q=oil#facets"
+        assert template_url_for("static", filename="style.css") == flask.url_for("static", filename="style.css")
