@@ -22,6 +22,7 @@ SEPARATOR = " … "
 _WORD = re.compile(TOKEN_PATTERN)  # the index's own tokenizer pattern
 # The same tokens as whole matches (no group): findall then returns them.
 _WHOLE_WORD = re.compile(TOKEN_PATTERN.replace("(", "(?:", 1))
+_APOSTROPHES = ("'", "’")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,13 @@ def _prepared(terms: tuple) -> tuple[frozenset[str], list[tuple[list[str], int]]
     return frozenset(stems), phrases, prefixes, fuzzy
 
 
+@lru_cache(maxsize=1024)
+def _starting(starts: tuple[str, ...]) -> re.Pattern:
+    """Places where a word beginning with one of `starts` can begin."""
+    alternatives = "|".join(map(re.escape, sorted(set(starts), key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?=\w)(?=(?:{alternatives}))")
+
+
 def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
     """Every occurrence in `text` of the query's terms, in order: a word or
     prefix match is its word; a phrase match is one span from its first word
@@ -139,15 +147,27 @@ def _word_occurrences(text: str, stems: frozenset[str], prefixes: tuple[str, ...
     if text.isascii() and not fuzzy and IRREGULAR_WORDS is not None:
         text = text.lower()  # the same length: the spans stay the text's
         starts = tuple(s[:-1] for s in stems) + prefixes + IRREGULAR_WORDS
-        words = {word for word in set(_WHOLE_WORD.findall(text)) if word.startswith(starts)}
+        # Where a word can begin (no word character before it) with one of
+        # the starts: every such word, and perhaps a piece of one after an
+        # apostrophe, which no stem then matches as a word of the text.
+        word_at = _WHOLE_WORD.match
+        words = {found.group() for found in (word_at(text, m.start()) for m in _starting(starts).finditer(text))
+                 if found is not None}
     else:
         words = set(_WHOLE_WORD.findall(text))
     found = {word for word in words if matched(word)}
     if not found:
         return []
-    if "'" not in text and "’" not in text:  # a word is then a run of word characters
-        alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
-        return [m.span() for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", text)]
+    # The matched words placed by one pattern: a word is never next to a word
+    # character, so each place the pattern finds is a word of the text, unless
+    # an apostrophe touches it (in "o'neill", "neill" is no word of its own).
+    # Only then is every word of the text looked at.
+    alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
+    spans = [m.span() for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", text)]
+    if ("'" not in text and "’" not in text) or not any(
+            text[start - 1:start] in _APOSTROPHES or text[end:end + 1] in _APOSTROPHES
+            for start, end in spans):
+        return spans
     return [m.span() for m in _WHOLE_WORD.finditer(text) if m.group() in found]
 
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from dateline.search.engine import search
 from dateline.search.parser import parse_query
-from dateline.search.query import positive_terms
+from dateline.search.query import Term, positive_terms
 from dateline.search.snippets import MAX_FRAGMENTS, SEPARATOR, find_occurrences, make_snippet
 from tests.helpers import NOW
 
@@ -87,3 +87,25 @@ def test_snippet_tokens_are_the_index_analyzers_tokens(text):
 
     exact = [(t.text, t.startchar, t.endchar) for t in exact_analyzer()(text, chars=True)]
     assert _tokens(text) == [(w, stem(w), a, b) for w, a, b in exact]
+
+
+# Words that touch apostrophes in every way the tokenizer reads them.
+_APOSTROPHE_WORDS = ["o'neill", "neill", "company's", "company", "companies'", "'bank'", "bank",
+                     "banks", "a'b'c", "c", "rock'n'roll", "roll", "Neill's", "dying", "die", "’oil’",
+                     "oil", "oiled", "U.S.", "it's", "s", "'s"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_APOSTROPHE_WORDS), min_size=1, max_size=25).map(" ".join),
+       query=st.lists(st.sampled_from(["neill", "company", "bank", "c", "roll", "die", "oil", "s"]),
+                      min_size=1, max_size=3))
+def test_matched_words_are_placed_as_the_tokenizer_reads_the_text(text, query):
+    """Every word of the text whose stem a query word has, and nothing else:
+    as analyzing each token finds them (apostrophes included)."""
+    from dateline.search.snippets import _tokens, find_occurrences
+    from dateline.search.lower import words
+
+    terms = [Term(word) for word in query]
+    stems = {words(word, stem=True)[0] for word in query}
+    expected = sorted((start, end) for _, stem, start, end in _tokens(text) if stem in stems)
+    assert find_occurrences(text, terms) == expected
