@@ -96,6 +96,16 @@ class Archive(WatchMethods):
         with self._reading() as reader:
             return search(reader, query, options, now=self.clock(), **keywords)
 
+    def coverage(self, filters: Filters) -> dict:
+        """Every article passing `filters`, counted as a search's facets count
+        them but without a result page or the name facets other than sources:
+        {"articles": N, "dates": the date histogram, "sources": the top ten};
+        what the web page draws the archive's coverage under its histogram from."""
+        from dateline.search.engine import coverage
+
+        with self._reading() as reader:
+            return coverage(reader, filters, now=self.clock())
+
     def export(self, query: str, options: SearchOptions | None = None, **keywords) -> AllHits:
         """Every hit (not a page) in result order, read from the store as it is
         iterated; what `search --format` writes."""

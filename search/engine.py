@@ -19,7 +19,7 @@ from dateline.index.matches import Matches
 from dateline.index.pages import Ranked, ranked
 from dateline.search.archive import Archive
 from dateline.search.dates import resolve_date
-from dateline.search.facets import compute_facets
+from dateline.search.facets import compute_facets, date_histogram, name_facets
 from dateline.search.lower import lower
 from dateline.search.options import MAX_LIMIT, MAX_PAGE, SORTS, Filters, SearchError, SearchOptions
 from dateline.search.parser import QuerySyntaxError, parse_query
@@ -160,6 +160,19 @@ def search(archive: Archive, query: str, options: SearchOptions | None = None, *
     )
 
 
+def coverage(archive: Archive, filters: Filters, *, now: datetime) -> dict:
+    """What a results page's histogram draws the archive's coverage from:
+    every article passing `filters` (`*`), as `search` counts them with
+    facets, but only their number (`total_articles`), the date histogram and
+    the top sources: {"articles", "dates", "sources"}. No result page, and
+    no other facet, is counted."""
+    tree = build_tree("*", filters, now=now, tz=archive.tz)
+    reader = archive.reader()
+    matches = find_matches(reader, tree)
+    return {"articles": len(matches), "dates": date_histogram(reader, matches, tz=archive.tz),
+            "sources": name_facets(reader, matches, names=("sources",))["sources"]}
+
+
 def query_stems(tree: Node) -> set[str]:
     """The stems of the query's own words (every result holds them: not top words)."""
     return {stem(word) for node in positive_terms(tree) if isinstance(node, (Term, Phrase))
@@ -252,4 +265,4 @@ def _suggestion(archive: Archive, query: str, total: int, reader, now: datetime)
 
 
 __all__ = ["AllHits", "Filters", "Hit", "MAX_LIMIT", "MAX_PAGE", "SORTS", "QuerySyntaxError", "SearchError",
-           "SearchOptions", "SearchResults", "all_hits", "build_tree", "matching_ids", "search"]
+           "SearchOptions", "SearchResults", "all_hits", "build_tree", "coverage", "matching_ids", "search"]

@@ -39,16 +39,18 @@ def compute_facets(reader: Reader, matches: Matches, *, top: int = TOP, tz: tzin
     return facets, found.read
 
 
-def name_facets(reader: Reader, matches: Matches, *, top: int = TOP) -> dict[str, list[dict]]:
-    """The `top` values of each name field over every match, exact (one count
-    of the four fields, `Reader.facet_counts`); spellings merged and former
-    states folded into their successor."""
+def name_facets(reader: Reader, matches: Matches, *, top: int = TOP,
+                names: tuple[str, ...] = tuple(FACET_FIELDS)) -> dict[str, list[dict]]:
+    """The `top` values of each name field (of `names`: all by default) over
+    every match, exact (one count of the fields, `Reader.facet_counts`);
+    spellings merged and former states folded into their successor."""
     # Places are counted in full: folding a former state into its successor
     # needs both, however rare the successor is among the matches.
-    counts = reader.facet_counts(matches, list(FACET_FIELDS.values()),
-                                 top={f: top for n, f in FACET_FIELDS.items() if n != "places"})
+    counts = reader.facet_counts(matches, [FACET_FIELDS[name] for name in names],
+                                 top={FACET_FIELDS[n]: top for n in names if n != "places"})
     facets = {}
-    for name, field in FACET_FIELDS.items():
+    for name in names:
+        field = FACET_FIELDS[name]
         merged = merge_spellings(counts[field])
         former = _former_states(merged) if name == "places" else {}
         facets[name] = [{"value": k, "count": v, **({"former": former[k]} if k in former else {})}

@@ -58,3 +58,22 @@ def test_the_axis_labels_dates_along_it_not_only_its_ends():
     assert [label for _, label in chart.x_labels] == ["Jan 2014", "Mar 2014", "May 2014",
                                                       "Jul 2014", "Sep 2014", "Nov 2014"]
     assert [label for _, label in chart.y_ticks] == ["0", "5", "10", "15"]
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_coverage_counts_as_a_search_of_everything_with_facets(tmp_path, engine):
+    """`Archive.coverage` (what the page's coverage is drawn from) is the
+    number, date histogram and top sources a `*` search with facets finds."""
+    from dateline import Archive, Filters, SearchOptions
+    from tests.helpers import new_home, write_articles
+
+    home = new_home(tmp_path / "home", write_articles(tmp_path / "a.jsonl", 0, 80), engine)
+    archive = Archive(home)
+    for filters in (Filters(), Filters(since="2014-03-01", until="2014-05-31"),
+                    Filters(since="2014-06-10", until="2014-06-10"), Filters(source="wire 1"),
+                    Filters(since="2014-02", until="2014-11", source="Wire 2")):
+        searched = archive.results("*", SearchOptions(filters=filters, facets=True, top_words=False))
+        covered = archive.coverage(filters)
+        assert covered == {"articles": searched.total_articles, "dates": searched.facets["dates"],
+                           "sources": searched.facets["sources"]}, filters
+    assert archive.coverage(Filters(since="1990", until="1990"))["articles"] == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from dateline.archive import Archive
@@ -134,18 +135,17 @@ class SearchService:
             return found
 
     def _coverage_of(self, since: str, until: str) -> tuple[dict, dict[str, dict]]:
-        # Days and sources only: no top words (most of a facet count's cost).
-        every = SearchOptions(filters=Filters(since=since, until=until), limit=1, suggest=False,
-                              facets=True, top_words=False)
-        everything = self.archive.results("*", every)
+        # Days and sources only (`Archive.coverage`): no result page, no other facet.
+        span = Filters(since=since, until=until)
+        everything = self.archive.coverage(span)
         by_source = {}
-        for item in everything.facets["sources"]:
-            if item["count"] == everything.total_articles:  # one source holds it all: no second query
-                by_source[item["value"]] = everything.facets["dates"]
+        for item in everything["sources"]:
+            if item["count"] == everything["articles"]:  # one source holds it all: no second query
+                by_source[item["value"]] = everything["dates"]
             else:
-                one = SearchOptions.of(every, source=item["value"])
-                by_source[item["value"]] = self.archive.results("*", one).facets["dates"]
-        return everything.facets["dates"], by_source
+                one = self.archive.coverage(replace(span, source=item["value"]))
+                by_source[item["value"]] = one["dates"]
+        return everything["dates"], by_source
 
     def explain(self, query: str):
         """The query's tree (raises DatelineError for one that does not parse)."""
