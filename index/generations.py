@@ -60,6 +60,39 @@ class IndexLocation:
         return sorted(p for p in self.root.glob("gen-*") if p.is_dir() and p.name[4:].isdigit())
 
 
+class ReplacedFile:
+    """A small file that is only ever replaced whole, written aside and
+    renamed over its name (`atomic_write`; tantivy writes its meta.json so):
+    read once and kept open, so that its inode cannot be given to another
+    file, it has changed exactly when its name points at another inode. A
+    check is then one stat, not a read (and, for tantivy's meta.json, a JSON
+    parse) on every search. Where an open file cannot be renamed over (not
+    POSIX), every check reads: `replaced` is always True."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._handle = open(path, "rb")  # FileNotFoundError when there is none
+        status = os.fstat(self._handle.fileno())
+        self._key = (status.st_dev, status.st_ino)
+        self.data = self._handle.read()
+        if os.name != "posix":
+            self.close()
+
+    def replaced(self) -> bool:
+        if self._handle is None:
+            return True
+        try:
+            status = os.stat(self.path)
+        except OSError:
+            return True
+        return (status.st_dev, status.st_ino) != self._key
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write a small file so that readers see the old or the new text, never half."""
     tmp = path.with_name(path.name + ".tmp")

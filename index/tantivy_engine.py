@@ -33,6 +33,7 @@ import numpy as np
 from dateline.index import engine as boundary
 from dateline.index.engine import Engine, EngineUnavailable, Reader, too_many_words
 from dateline.index.faults import crash_point
+from dateline.index.generations import ReplacedFile
 from dateline.index.matches import EMPTY, NO_IDS, NO_SCORES, Matches, WordCounts, rank
 from dateline.index.pages import Page
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
@@ -373,10 +374,24 @@ class TantivyMatches(Matches):
         return self._count
 
 
+def _watched_meta(gen_dir: Path) -> tuple[ReplacedFile | None, int]:
+    """(tantivy's meta.json kept open, its opstamp); (None, -1) when unreadable."""
+    try:
+        meta = ReplacedFile(gen_dir / "meta.json")
+    except OSError:
+        return None, -1
+    try:
+        return meta, json.loads(meta.data).get("opstamp", 0)
+    except ValueError:
+        meta.close()
+        return None, -1
+
+
 class TantivyReader(Reader):
     def __init__(self, gen_dir: Path):
         self._gen_dir = gen_dir
-        self._opstamp = _opstamp(gen_dir)
+        # meta.json before the index: what is opened is this commit or a newer one.
+        self._meta, self._opstamp = _watched_meta(gen_dir)
         self._index = tantivy.Index.open(str(gen_dir))
         self._index.reload()
         self._searcher = self._index.searcher()
@@ -898,6 +913,10 @@ class TantivyReader(Reader):
         return (str(self._gen_dir), self._opstamp)
 
     def is_current(self) -> bool:
+        # tantivy replaces meta.json whole on every commit (written aside,
+        # renamed over it): the same file means the same commit.
+        if self._meta is not None and not self._meta.replaced():
+            return True
         return _opstamp(self._gen_dir) == self._opstamp
 
     def refreshed(self) -> TantivyReader:
@@ -908,6 +927,8 @@ class TantivyReader(Reader):
 
     def close(self) -> None:
         self._searcher = None
+        if self._meta is not None:
+            self._meta.close()
 
 
 _TEXT_FIELDS = ("id", *_WORD_FIELDS, *NAME_FIELDS, *_VALUE_FIELDS, "url", "cluster",

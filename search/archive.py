@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import threading
 from datetime import timezone, tzinfo
+from pathlib import Path
 
 from dateline.corpus.home import Home
 from dateline.corpus.store import ArticleStore
 from dateline.index.build import IndexLocation, open_live_index
 from dateline.index.engine import Reader
-from dateline.index.generations import read_meta
+from dateline.index.generations import ReplacedFile, read_meta
 
 
 class Archive:
@@ -29,19 +30,38 @@ class Archive:
         self.home = home
         self.tz = tz
         self.location = IndexLocation.in_home(home.root)
+        # The generation pointer before the index: the reader opened is that
+        # generation or a newer one, which the next check then sees.
+        self._pointer: ReplacedFile | None = None
+        self._gen_dir = self._read_pointer()
         self._reader, meta = open_live_index(self.location)
         self.engine = meta.get("engine")
-        self._gen_dir = self.location.current_dir()
         self.store = ArticleStore(home.store_path, readonly=True)
         self._lock = threading.Lock()
         # What the reader reads, not what is newest on disk: an update
         # committing in between must not label old results with a new key.
         self._generation = self._reader.generation()
 
+    def _read_pointer(self) -> Path | None:
+        """The live generation's folder, as its pointer names it now (kept
+        open: `ReplacedFile`)."""
+        if self._pointer is not None:
+            self._pointer.close()
+        try:
+            self._pointer = ReplacedFile(self.location.pointer)
+        except FileNotFoundError:
+            self._pointer = None
+            return None
+        name = self._pointer.data.decode("utf-8").strip()
+        return self.location.root / name if name else None
+
     def reader(self) -> Reader:
-        """The engine's reader of the current index, refreshed if it changed on disk."""
+        """The engine's reader of the current index, refreshed if it changed on
+        disk (checked on every call: one stat of the generation pointer and
+        one of the engine's own files when nothing changed)."""
         with self._lock:
-            gen_dir = self.location.current_dir()
+            replaced = self._pointer is None or self._pointer.replaced()
+            gen_dir = self._read_pointer() if replaced else self._gen_dir
             if gen_dir != self._gen_dir:  # a rebuild switched generations
                 self._reader.close()
                 self._reader, meta = open_live_index(self.location)
@@ -72,6 +92,8 @@ class Archive:
     def close(self) -> None:
         self._reader.close()
         self.store.close()
+        if self._pointer is not None:
+            self._pointer.close()
 
     def __enter__(self) -> "Archive":
         return self

@@ -38,9 +38,10 @@ def changes(tmp_path: Path):
     ]
 
 
-def two_segment_home(tmp_path: Path) -> Path:
+def two_segment_home(tmp_path: Path, engine: str = "whoosh") -> Path:
     home = tmp_path / "home"
-    assert invoke(home, "update", str(write_articles(tmp_path / "a.jsonl", 0, 40))).exit_code == 0
+    assert invoke(home, "ingest", str(write_articles(tmp_path / "a.jsonl", 0, 40))).exit_code == 0
+    assert invoke(home, "index", "--engine", engine).exit_code == 0
     assert invoke(home, "update", str(write_articles(tmp_path / "b.jsonl", 40, 20))).exit_code == 0
     return home
 
@@ -61,14 +62,16 @@ def api_path(query: str) -> str:
     return "/api/search?" + urllib.parse.urlencode({"q": query, "limit": 1000, "all_copies": 1})
 
 
-def test_a_long_lived_app_answers_each_change_like_a_fresh_cli(tmp_path):
-    home = two_segment_home(tmp_path)
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_a_long_lived_app_answers_each_change_like_a_fresh_cli(tmp_path, engine):
+    home = two_segment_home(tmp_path, engine)
     client = create_app(Home(home)).test_client()
     for query in QUERIES:  # warm every cache the server keeps
         assert client.get(api_path(query)).status_code == 200
     for what, args in changes(tmp_path):
         result = invoke(home, *args)
         assert result.exit_code == 0, (what, result.output)
+        assert json.loads(invoke(home, "stats", "--json").stdout)["engine"] == engine
         for query in QUERIES:
             served = summary(client.get(api_path(query)).get_json())
             expected = fresh_cli(home, query)
@@ -105,3 +108,22 @@ def test_a_running_serve_answers_each_change_like_a_fresh_cli(tmp_path, processe
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_file_replaced_whole_is_noticed_every_time(tmp_path):
+    """What the server's checks rest on: a file written aside and renamed over
+    its name (the generation pointer; tantivy's meta.json) is another file,
+    even with the same text, and one left alone is not."""
+    from dateline.index.generations import ReplacedFile, atomic_write
+
+    path = tmp_path / "CURRENT"
+    atomic_write(path, "gen-000001")
+    for _ in range(200):  # the inode kept open is never given to the new file
+        watched = ReplacedFile(path)
+        assert watched.data == b"gen-000001" and not watched.replaced()
+        atomic_write(path, "gen-000001")
+        assert watched.replaced()
+        watched.close()
+    watched = ReplacedFile(path)
+    path.unlink()
+    assert watched.replaced()
