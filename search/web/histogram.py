@@ -31,6 +31,18 @@ class Bar:
     width: float = 0.0
     height: float = 0.0
     coverage_height: float = 0.0
+    # What the template writes, worked out once here (`_lay_out`), not by
+    # template calls: a page's chart has a few dozen bars and a table row each.
+    label: str = ""  # "Mar 1987", "week of 1987-03-02"
+    summary: str = ""  # "Mar 1987: 1,234 matches of 5,678 articles (21.7%)"
+    coverage_title: str = ""  # "Mar 1987: 5,678 articles in the archive"
+    matches_text: str = ""
+    coverage_text: str = ""
+    share_text: str = ""  # a percentage, one decimal
+    sources_text: list[tuple[str, str]] = field(default_factory=list)
+    since: str = ""  # the link's dates (ISO)
+    until: str = ""
+    y: float = 0.0  # the bar's top in the chart
 
     @property
     def share(self) -> float:
@@ -143,3 +155,13 @@ def _lay_out(chart: Histogram) -> None:
         bar.height = round(max(chart.height * value(bar) / peak, 1.5 if bar.matches else 0), 2)
         bar.coverage_height = round(max(chart.coverage_height * bar.coverage / peak_coverage,
                                         1.5 if bar.coverage else 0), 2)
+        bar.y = chart.height - bar.height
+        bar.label = chart.label(bar)
+        bar.matches_text, bar.coverage_text = f"{bar.matches:,}", f"{bar.coverage:,}"
+        bar.share_text = "%.1f" % (100 * bar.share)
+        bar.summary = (f"{bar.label}: {bar.matches_text} match{'' if bar.matches == 1 else 'es'}"
+                       + (f" of {bar.coverage_text} articles ({bar.share_text}%)" if bar.coverage else ""))
+        bar.coverage_title = (f"{bar.label}: {bar.coverage_text} article{'' if bar.coverage == 1 else 's'}"
+                              " in the archive")
+        bar.sources_text = [(name, f"{count:,}") for name, count in bar.sources]
+        bar.since, bar.until = bar.start.isoformat(), bar.end.isoformat()

@@ -14,7 +14,8 @@ them against `url_for` itself. Any other endpoint, or an option of
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from functools import lru_cache
+from urllib.parse import quote, quote_plus
 
 from flask import g, url_for
 
@@ -31,9 +32,17 @@ def _roots() -> tuple[str, str]:
     return roots
 
 
+@lru_cache(maxsize=8192)
+def _quoted(text: str) -> str:
+    """`text` as `urlencode` writes a key or value (a page repeats its query in every link)."""
+    return quote_plus(text, safe=_QUERY_SAFE)
+
+
 def _query(values: dict) -> str:
-    items = [(k, v) for k, v in values.items() if v is not None]
-    return "?" + urlencode(items, safe=_QUERY_SAFE) if items else ""
+    """`urlencode(values, safe=_QUERY_SAFE)` of the values that are not None, after '?'."""
+    parts = [f"{_quoted(k)}={_quoted(v if isinstance(v, str) else str(v))}"
+             for k, v in values.items() if v is not None]
+    return "?" + "&".join(parts) if parts else ""
 
 
 def _plain(values: dict) -> bool:
