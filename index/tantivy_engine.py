@@ -400,7 +400,7 @@ class TantivyReader(Reader):
         self._word_table = LazyTable(TantivyWordTable)  # top words: built by the first query showing them
         # Facet counts over matches read already (top words read them): built
         # by the first such query.
-        self._facet_table = LazyTable(TantivyFacetTable)
+        self._facet_table = LazyTable(TantivyFacetTable.if_small)
         self._columns: _Columns | None = None
         self._shared: list[str] | None = None
         self._shared_articles = 1
@@ -777,10 +777,11 @@ class TantivyReader(Reader):
         query = getattr(matches, "query", None)
         if query is None:  # matches made elsewhere: count over exactly these documents
             raise TypeError("tantivy counts facets over its own matches")
-        if matches.read and set(fields) <= set(_FACET_FIELDS):
+        table = (self._facet_table.get(tantivy, self._searcher, self._schema, list(_FACET_FIELDS))
+                 if matches.read and set(fields) <= set(_FACET_FIELDS) else None)
+        if table is not None:
             # Every match read already (top words): counted from the facet table,
             # every value (exact, whatever `top` asks for).
-            table = self._facet_table.get(tantivy, self._searcher, self._schema, list(_FACET_FIELDS))
             ids = np.asarray(matches.ids, dtype=np.int64)
             return {field: Counter(table.counts(ids, field)) for field in fields}
         top = top or {}

@@ -113,3 +113,23 @@ def test_the_copies_are_there_to_fold(home):
         page = reader.page(read, sort="relevance", start=0, count=1000, collapse=True)
         assert page.matched > page.total
         assert any(similar for _, _, similar in page.hits)
+
+
+def test_without_a_facet_table_the_aggregations_count(home, monkeypatch):
+    """Where the facet fields hold too many values for a table (a million
+    articles' people), read matches are counted by tantivy's aggregations."""
+    from dateline.index import tantivy_word_table
+    from dateline.search.archive import Archive
+    from dateline.search.facets import FACET_FIELDS
+
+    fields = list(FACET_FIELDS.values())
+    with Archive(home) as archive:
+        reader = archive.reader()
+        fresh, read = _both(reader, "oil")
+        with_table = reader.facet_counts(read, fields)
+    monkeypatch.setattr(tantivy_word_table, "FACET_TABLE_VALUES", 3)
+    with Archive(home) as archive:
+        reader = archive.reader()
+        fresh, read = _both(reader, "oil")
+        assert reader.facet_counts(read, fields) == with_table == reader.facet_counts(fresh, fields)
+        assert reader._facet_table.get(None, None, None, None) is None  # built once: none
