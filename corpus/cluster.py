@@ -16,7 +16,10 @@ thread and their results taken in order, so memory here does not grow with
 the crawl. A task whose worker dies is run again by Dask; one that kills its
 worker every time comes back as KilledWorker after the scheduler's
 `allowed-failures`: a batch is then tried file by file, and the file that
-kills its worker is rejected with that reason.
+kills its worker is rejected with that reason. While a result is awaited a
+watchdog looks at the workers: a local cluster left without any has them
+started again, and a cluster that stays without one ends the command with
+one line naming the first file not stored (`ClusterReading.watch`).
 """
 
 from __future__ import annotations
@@ -51,14 +54,35 @@ _KILLED = "killed"  # the outcome of a part that killed every worker that read i
 # settings for `dask worker` and `dask scheduler`.
 QUIET = {"distributed.worker.profile.interval": "100ms", "distributed.worker.profile.cycle": "10s",
          "distributed.admin.tick.interval": "500ms", "distributed.admin.system-monitor.interval": "2s"}
+# A local cluster's nannies start their workers again when they die; Dask's
+# cluster object (SpecCluster) also closes for good, `lost-worker-timeout`
+# (15 s) after a worker left, the nanny of any worker of that name not
+# connected at that moment: a worker that died again and is being started
+# again then never comes back (with one worker, the run waits forever). Made
+# long enough never to happen during a run; the watchdog below covers the rest.
+LOST_WORKER_TIMEOUT = "30d"
+# The watchdog: while a result is awaited and no worker has been connected
+# for NO_WORKER_SECONDS, the workers of a local cluster are started again
+# (once); still none NO_WORKER_SECONDS later, or none on a cluster given by
+# address for NO_WORKER_SECONDS_REMOTE (nobody here can start its workers),
+# the command ends with one line naming the file it waited for.
+NO_WORKER_SECONDS = 60.0
+NO_WORKER_SECONDS_REMOTE = 600.0
+WATCH_EVERY = 2.0  # seconds between looks at the workers while a result is awaited
 
 
 class ClusterReading:
     """Reading on a Dask cluster for one ingest; `ingest(..., cluster=...)`."""
 
-    def __init__(self, client, *, address: str, send_bytes: bool, split_bytes: int = SPLIT_BYTES) -> None:
+    def __init__(self, client, *, address: str, send_bytes: bool, split_bytes: int = SPLIT_BYTES,
+                 local=None, local_workers: int = 0) -> None:
         self.client = client
         self.address = address
+        self.local = local  # the LocalCluster started for the run (`--workers`), else None
+        self.local_workers = local_workers
+        self._no_worker_since: float | None = None  # when the watchdog saw no worker connected
+        self._revived_at: float | None = None  # when it last started the local cluster's workers again
+        self.revivals = 0
         self.send_bytes = send_bytes
         self.split_bytes = split_bytes
         self._workers = (-1e9, 0)
@@ -205,7 +229,7 @@ class ClusterReading:
 
         for resubmitted in range(RESUBMITS + 1):
             try:
-                found, seconds = future.result()
+                found, seconds = self._result(future)
                 self._read[0] += seconds
                 self._read[1] += len(parts)
                 return found
@@ -220,6 +244,8 @@ class ClusterReading:
                     future = self.submit(parts, data, now, repeated)
             except (OSError, TimeoutError) as exc:
                 raise self.lost(exc) from None
+            except IngestError:  # the watchdog's, or the scheduler lost while it looked
+                raise
             except Exception as exc:  # noqa: BLE001 - CancelledError when the scheduler is gone
                 if self.client.status not in ("running", "connecting"):
                     raise self.lost(exc) from None
@@ -228,10 +254,83 @@ class ClusterReading:
                 return [Failed(type(exc).__name__, str(exc))] * len(parts)
         return [_KILLED] * len(parts)
 
+    def _result(self, future):
+        """The task's result, the watchdog looking at the workers every
+        WATCH_EVERY seconds until it is here (a finished task's result is
+        computed again when its worker died before it was fetched)."""
+        from distributed import wait
+
+        while True:
+            try:
+                # (`wait`, not `result(timeout=...)`, whose timeouts leave asyncio
+                # futures that print "exception was never retrieved".)
+                wait(future, timeout=WATCH_EVERY)
+                return future.result(timeout=WATCH_EVERY)  # at once, unless its worker just died
+            except TimeoutError:
+                if future.status == "error":  # the task's own TimeoutError
+                    raise
+                self.watch()
+
+    def watch(self) -> None:
+        """While a result is awaited: a local cluster that has had no worker
+        connected for NO_WORKER_SECONDS has its workers started again (once a
+        stall); still none NO_WORKER_SECONDS later, or none on a cluster given
+        by address for NO_WORKER_SECONDS_REMOTE, raises `NoWorkers`."""
+        import time
+
+        now = time.monotonic()
+        try:
+            connected = len(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+        except Exception as exc:  # noqa: BLE001
+            raise self.lost(exc) from None
+        if connected:
+            self._no_worker_since = self._revived_at = None
+            return
+        if self._no_worker_since is None:
+            self._no_worker_since = now
+        limit = NO_WORKER_SECONDS if self.local is not None else NO_WORKER_SECONDS_REMOTE
+        if now - (self._revived_at or self._no_worker_since) < limit:
+            return
+        if self.local is not None and self._revived_at is None:
+            self._revive()
+            self._revived_at = now
+            return
+        raise NoWorkers(now - self._no_worker_since, revived=self._revived_at is not None)
+
+    def _revive(self) -> None:
+        """The local cluster's workers started again: those not connected are
+        forgotten (their nannies closed, if any is left) and new ones started,
+        on the cluster's own event loop (nothing here waits for them)."""
+        local = self.local
+        self.revivals += 1
+
+        def revive() -> None:
+            connected = {info.get("name") for info in local.scheduler_info.get("workers", {}).values()}
+            for name in list(local.worker_spec):
+                if name not in connected:
+                    del local.worker_spec[name]
+            local.scale(self.local_workers)
+
+        local.loop.add_callback(revive)
+
     def lost(self, exc: BaseException) -> IngestError:
         what = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         return IngestError(f"lost the Dask scheduler at {self.address} ({what}); the files stored "
                            "so far are kept: run the command again to ingest the rest")
+
+
+class NoWorkers(IngestError):
+    """No Dask worker to read what the command waits for (`ClusterReading.watch`);
+    `at(path)` names the first input not done."""
+
+    def __init__(self, seconds: float, *, revived: bool) -> None:
+        super().__init__(f"no Dask worker connected for {seconds:.0f} s")
+        self.seconds, self.revived = seconds, revived
+
+    def at(self, path) -> IngestError:
+        again = " (the local cluster's workers were started again and did not connect)" if self.revived else ""
+        return IngestError(f"no Dask worker connected for {self.seconds:.0f} s{again}; the files before "
+                           f"{path} are stored: run the command again to ingest it and the rest")
 
 
 class FileReading:
@@ -282,7 +381,10 @@ class FileReading:
             yield Rejected(str(self.path), "no JSON lines (only blank lines)"), None
 
     def _result(self, future, part: Part, data: bytes | None):
-        outcome, = self.cluster.outcomes(future, [part], [data], self.now, self.repeated)
+        try:
+            outcome, = self.cluster.outcomes(future, [part], [data], self.now, self.repeated)
+        except NoWorkers as stalled:
+            raise stalled.at(self.path) from None
         return items_of(outcome, part)
 
 
@@ -354,7 +456,10 @@ class BatchedFile:
         self.batch, self.index, self.path, self.stat = batch, index, path, stat
 
     def result(self):
-        items, case, _ = self.batch.take(self.index)
+        try:
+            items, case, _ = self.batch.take(self.index)
+        except NoWorkers as stalled:
+            raise stalled.at(self.path) from None
         return self.path, self.stat, iter(items), case
 
 
@@ -375,11 +480,11 @@ def cluster_reading(address: str | None = None, *, workers: int | None = None, i
     import logging
 
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    import dask
+
     local = None
     try:
         if address is None:
-            import dask
-
             with dask.config.set(QUIET):  # the workers (and a restarted one) are given it by their nanny
                 local = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
                                      dashboard_address=":0", host="127.0.0.1")
@@ -392,7 +497,10 @@ def cluster_reading(address: str | None = None, *, workers: int | None = None, i
         raise IngestError(f"cannot reach the Dask scheduler at {address} ({what})") from None
     try:
         send = inputs == "bytes" or (inputs == "auto" and local is None and not _workers_see(client, paths))
-        yield ClusterReading(client, address=address, send_bytes=send, split_bytes=split_bytes)
+        # Read when a worker leaves, for the whole run: set around it.
+        with dask.config.set({"distributed.deploy.lost-worker-timeout": LOST_WORKER_TIMEOUT}):
+            yield ClusterReading(client, address=address, send_bytes=send, split_bytes=split_bytes,
+                                 local=local, local_workers=workers or 1)
     finally:
         try:
             client.close(timeout=5)

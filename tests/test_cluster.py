@@ -256,30 +256,37 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
     assert result.stderr.count("\n") == 1
 
 
+def write_pages(folder: Path, names: list[str]) -> Path:
+    """Small HTML stories, one a name, each its own (the fixture page, renumbered)."""
+    folder.mkdir()
+    story = (FIXTURES / "crawl" / "harbourtimes" / "grain-deal.htm").read_text(encoding="utf-8")
+    for n, name in enumerate(names):
+        page = story.replace("grain deal", f"grain deal number {n + 1}").replace("one million", f"{n + 2} million")
+        (folder / f"{name}.html").write_text(page, encoding="utf-8")
+    return folder
+
+
 def test_a_page_that_kills_its_worker_every_time_is_rejected_alone_after_bounded_tries(tmp_path, monkeypatch):
     """Small pages are read several to a task: the batch that holds the
     poison page dies, its pages are tried one by one, and only that page is
-    rejected (after a bounded number of tries: the run ends)."""
+    rejected (after a bounded number of tries: the run ends). One worker, and
+    Dask gives a task up at its second death: the worker the page kills was
+    just started again by its nanny, which used to be closed for good by
+    Dask's LocalCluster 15 s after the first death (the run then waited
+    forever); the nanny starts it every time, the watchdog is not needed."""
     import dask
 
     import dateline.corpus.cluster as cluster_module
 
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    story = (FIXTURES / "crawl" / "harbourtimes" / "grain-deal.htm").read_text(encoding="utf-8")
-    for n, name in enumerate([f"story-{n:02d}" for n in range(14)] + ["story-09-poison"]):
-        page = story.replace("grain deal", f"grain deal number {n + 1}").replace("one million", f"{n + 2} million")
-        (pages / f"{name}.html").write_text(page, encoding="utf-8")
+    pages = write_pages(tmp_path / "pages", [f"story-{n:02d}" for n in range(14)] + ["story-09-poison"])
     expected = local_contents(tmp_path, [pages])
     monkeypatch.setattr(cluster_module, "TASK_SECONDS", 60.0)  # every page after the first ones in one task
     monkeypatch.setenv(CRASH_ENV, "worker-reads:story-09-poison.html")  # the workers inherit it
-    # Dask gives a task up at the first death of its worker, and there are two
-    # workers: a nanny that misses its worker's death and never starts it
-    # again (docs/cluster.md, "Not handled") leaves the other one to finish.
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with cluster_reading(workers=2) as cluster:
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        with cluster_reading(workers=1) as cluster:
             summary = ingest_home(tmp_path / "home", [pages], cluster)
             assert cluster.batch_files() == cluster_module.BATCH_FILES
+            assert cluster.revivals == 0
     assert summary.stored == 14  # the poison page's batch-mates, read again alone
     got = home_contents(tmp_path / "home")
     poison = str(pages / "story-09-poison.html")
@@ -288,6 +295,61 @@ def test_a_page_that_kills_its_worker_every_time_is_rejected_alone_after_bounded
     assert expected["rejects"] == []  # read locally, the page is a story like the others
     assert len(expected["articles"]) == 15
     assert got["articles"] == [row for row in expected["articles"] if "number 15" not in row]
+
+
+def test_a_local_cluster_left_without_workers_has_them_started_again(tmp_path, monkeypatch):
+    """The watchdog: Dask's LocalCluster closes the nanny of a worker that
+    died and has not come back after `lost-worker-timeout` (here at once), so
+    the killed worker is never started again; after NO_WORKER_SECONDS without
+    a worker the command starts the cluster's workers again and the run
+    ends with the home a local ingest gives."""
+    import dateline.corpus.cluster as cluster_module
+
+    pages = write_pages(tmp_path / "pages", [f"story-{n:02d}" for n in range(12)])
+    expected = local_contents(tmp_path, [pages])
+    monkeypatch.setattr(cluster_module, "TASK_SECONDS", 0.0)  # a task per page: most are read after the kill
+    monkeypatch.setattr(cluster_module, "LOST_WORKER_TIMEOUT", "0s")
+    monkeypatch.setattr(cluster_module, "NO_WORKER_SECONDS", 3.0)
+    killed = []
+    with cluster_reading(workers=1) as cluster:
+        def kill_the_worker(summary, path):
+            if not killed:
+                killed.extend(cluster.client.run(os.getpid).values())
+                os.kill(killed[0], signal.SIGKILL)
+
+        summary = ingest_home(tmp_path / "home", [pages], cluster, progress=kill_the_worker)
+        assert cluster.revivals == 1
+        assert killed[0] not in cluster.client.run(os.getpid).values()  # a new worker process
+    assert summary.stored == 12
+    assert home_contents(tmp_path / "home") == expected
+
+
+def test_a_cluster_without_workers_ends_with_one_line_and_the_next_run_completes_the_home(
+        tmp_path, dask_processes, local_home, monkeypatch):
+    """Nobody here can start the workers of a cluster given by address: after
+    NO_WORKER_SECONDS_REMOTE without one, the command ends with one line
+    naming the first file not stored, and the next run ingests the rest."""
+    import dateline.corpus.cluster as cluster_module
+
+    address, processes = dask_processes
+    monkeypatch.setattr(cluster_module, "NO_WORKER_SECONDS_REMOTE", 3.0)
+
+    def kill_the_workers(summary, path):
+        for worker in processes[1:]:
+            if worker.poll() is None:
+                os.kill(worker.pid, signal.SIGKILL)
+                worker.wait()
+
+    with pytest.raises(IngestError, match=r"^no Dask worker connected for \d+ s; the files before (.+) are "
+                                          r"stored: run the command again to ingest it and the rest$") as stalled:
+        with cluster_reading(address, inputs="paths") as cluster:
+            ingest_home(tmp_path / "cluster", INPUTS, cluster, progress=kill_the_workers)
+    assert "\n" not in str(stalled.value)
+    named = Path(re.search(r"the files before (.+) are stored", str(stalled.value)).group(1))
+    assert named.is_file() and any(named.is_relative_to(i) for i in INPUTS)
+    again = dateline(tmp_path / "cluster", "ingest", "--workers", "1", *map(str, INPUTS))
+    assert again.exit_code == 3, again.output  # the section page rejected, as locally
+    assert home_contents(tmp_path / "cluster") == local_home
 
 
 @requires_reuters
