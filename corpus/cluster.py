@@ -63,10 +63,11 @@ QUIET = {"distributed.worker.profile.interval": "100ms", "distributed.worker.pro
 LOST_WORKER_TIMEOUT = "30d"
 # The watchdog: while a result is awaited and no worker has been connected
 # for NO_WORKER_SECONDS, the workers of a local cluster are started again
-# (once); still none NO_WORKER_SECONDS later, or none on a cluster given by
+# (once); still none REVIVAL_SECONDS later, or none on a cluster given by
 # address for NO_WORKER_SECONDS_REMOTE (nobody here can start its workers),
 # the command ends with one line naming the file it waited for.
 NO_WORKER_SECONDS = 60.0
+REVIVAL_SECONDS = 60.0  # a worker process takes seconds to start, more on a loaded machine
 NO_WORKER_SECONDS_REMOTE = 600.0
 WATCH_EVERY = 2.0  # seconds between looks at the workers while a result is awaited
 
@@ -274,7 +275,7 @@ class ClusterReading:
     def watch(self) -> None:
         """While a result is awaited: a local cluster that has had no worker
         connected for NO_WORKER_SECONDS has its workers started again (once a
-        stall); still none NO_WORKER_SECONDS later, or none on a cluster given
+        stall); still none REVIVAL_SECONDS later, or none on a cluster given
         by address for NO_WORKER_SECONDS_REMOTE, raises `NoWorkers`."""
         import time
 
@@ -288,7 +289,10 @@ class ClusterReading:
             return
         if self._no_worker_since is None:
             self._no_worker_since = now
-        limit = NO_WORKER_SECONDS if self.local is not None else NO_WORKER_SECONDS_REMOTE
+        if self._revived_at is not None:
+            limit = REVIVAL_SECONDS
+        else:
+            limit = NO_WORKER_SECONDS if self.local is not None else NO_WORKER_SECONDS_REMOTE
         if now - (self._revived_at or self._no_worker_since) < limit:
             return
         if self.local is not None and self._revived_at is None:

@@ -301,8 +301,9 @@ def test_a_local_cluster_left_without_workers_has_them_started_again(tmp_path, m
     """The watchdog: Dask's LocalCluster closes the nanny of a worker that
     died and has not come back after `lost-worker-timeout` (here at once), so
     the killed worker is never started again; after NO_WORKER_SECONDS without
-    a worker the command starts the cluster's workers again and the run
-    ends with the home a local ingest gives."""
+    a worker the command starts the cluster's workers again (which have
+    REVIVAL_SECONDS, 60, to connect) and the run ends with the home a local
+    ingest gives."""
     import dateline.corpus.cluster as cluster_module
 
     pages = write_pages(tmp_path / "pages", [f"story-{n:02d}" for n in range(12)])
