@@ -24,6 +24,7 @@ one line naming the first file not stored (`ClusterReading.watch`).
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 from collections import Counter, deque
 from contextlib import contextmanager
@@ -250,7 +251,11 @@ class ClusterReading:
             except Exception as exc:  # noqa: BLE001 - CancelledError when the scheduler is gone
                 if self.client.status not in ("running", "connecting"):
                     raise self.lost(exc) from None
-                if type(exc).__name__ in ("CancelledError", "FutureCancelledError"):
+                # The command never cancels its own tasks: a cancelled one
+                # (distributed's FutureCancelledError, FuturesCancelledError from
+                # `wait`) means the scheduler dropped it, so it is the scheduler
+                # lost, not the file's fault: never a reject (the next run reads it).
+                if isinstance(exc, concurrent.futures.CancelledError):
                     raise self.lost(exc) from None
                 return [Failed(type(exc).__name__, str(exc))] * len(parts)
         return [_KILLED] * len(parts)
