@@ -4,6 +4,7 @@ date histogram whose bucket follows the span of the results."""
 from __future__ import annotations
 
 import calendar
+import heapq
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
@@ -28,7 +29,8 @@ def compute_facets(reader: Reader, matches: Matches, *, top: int = TOP, tz: tzin
     out; without `words`, an empty list: they cost most of a facet count),
     and a histogram counting days in `tz`, the home's zone, as date filters do.
     Returns (facets, how many matches the top words were read from: every
-    match up to `top_words.SAMPLE`, the best that many beyond; 0 if none)."""
+    match up to `top_words.SAMPLE`, a sample of about that many spread over
+    them beyond; 0 if none)."""
     # Top words first: on the tantivy engine they read every match (up to
     # top_words.SAMPLE), which the name facets and the histogram then count
     # from instead of asking again.
@@ -54,18 +56,14 @@ def name_facets(reader: Reader, matches: Matches, *, top: int = TOP,
         merged = merge_spellings(counts[field])
         former = _former_states(merged) if name == "places" else {}
         facets[name] = [{"value": k, "count": v, **({"former": former[k]} if k in former else {})}
-                        for k, v in _most(merged, top)]
+                        for k, v in heapq.nsmallest(top, merged.items(), key=_by_count)]
     return facets
 
 
-def _most(counts: dict[str, int], top: int) -> list[tuple[str, int]]:
-    """The `top` (value, count) pairs by count, ties by value; only the values
-    at or above the `top`-th count are sorted (a common word's 24,000 people)."""
-    items = counts.items()
-    if len(counts) > top:
-        floor = sorted(counts.values(), reverse=True)[top - 1]
-        items = [(k, v) for k, v in items if v >= floor]
-    return sorted(items, key=lambda kv: (-kv[1], kv[0]))[:top]
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    """Most articles first, ties by value (`heapq.nsmallest` keeps only the
+    `top` of a common word's 24,000 people instead of sorting them all)."""
+    return -item[1], item[0]
 
 
 _MICROSECONDS_A_DAY = 86_400_000_000
