@@ -129,3 +129,28 @@ def test_the_extraction_bench_scores_people_as_one_ingest_finds_them(tmp_path, c
     out = capsys.readouterr().out
     # The flash headline is read by the two stories before it: 3 of 3 tagged, none wrong.
     assert "people  precision 1.000" in out and "recall 1.000" in out and "tp=3 fp=0 fn=0" in out
+
+
+@pytest.mark.slow
+def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(tmp_path, capsys):
+    import json
+
+    pytest.importorskip("distributed")
+    from bench.cluster import main
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(6):
+        (pages / f"page{n}.html").write_text(
+            f"<html><head><title>Harbour story {n}</title></head><body><article><h1>Harbour story {n}"
+            f"</h1><p>The harbour board met on Tuesday {n} and agreed to dredge the channel, "
+            f"the board's chairman said after the meeting.</p></article></body></html>")
+    out = tmp_path / "cost.json"
+    assert main(["--pages", str(pages), "--overhead-only", "--overhead-rounds", "2",
+                 "--json", str(out)]) == 0
+    cost = json.loads(out.read_text())
+    assert cost["pages"] == 6 and cost["rounds"] == 2
+    assert len(cost["ingest_tasks_s_each"]) == 2 and len(cost["one_task_s_each"]) == 3
+    assert len(cost["overhead_shares"]) == len(cost["overhead_shares_cpu"]) == 2
+    assert min(cost["overhead_shares"]) <= cost["overhead_share"] <= max(cost["overhead_shares"])
+    assert "median of 2" in capsys.readouterr().out
