@@ -40,7 +40,8 @@ from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp,
                                 StemOp, TermOp)
 from dateline.index.analysis import edit_distance, fold, index_text, spaced_text, stems_text
 from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, indexed_names, site_domains
-from dateline.index.tantivy_word_table import LazyTable, TantivyFacetTable, TantivyWordTable
+from dateline.index.tantivy_word_table import (LazyTable, TantivyFacetTable, TantivyWordTable,
+                                              TantivyWordWalk, tabled)
 
 try:
     import tantivy
@@ -329,6 +330,14 @@ class _Copies:
 _NO_COPIES = _Copies(frozenset(), {})
 
 
+@dataclass(frozen=True)
+class _Sample(Matches):
+    """Matches sampled by key (`TantivyReader.sample_matches`), with the
+    query that matches exactly them (top words count over it)."""
+
+    query: object = None
+
+
 class TantivyMatches(Matches):
     """A query's matches as tantivy finds them: counted by tantivy, the
     documents and their scores read into Python only when asked for (`ids`,
@@ -398,6 +407,7 @@ class TantivyReader(Reader):
         self._schema = self._index.schema
         self._words: dict[str, dict[str, int]] = {}
         self._word_table = LazyTable(TantivyWordTable)  # top words: built by the first query showing them
+        self._word_walk = LazyTable(TantivyWordWalk)  # or, beyond TABLE_ARTICLES, the archive's counts
         # Facet counts over matches read already (top words read them): built
         # by the first such query.
         self._facet_table = LazyTable(TantivyFacetTable.if_small)
@@ -870,13 +880,27 @@ class TantivyReader(Reader):
                 break
             below //= 2  # a large cluster under the key: a smaller share
         ids = np.sort(_docnums([a for _, a in hits]))
-        return Matches(ids, np.zeros(len(ids)))
+        return _Sample(ids, np.zeros(len(ids)), query=self._filtered(matches.query, keys))
 
     def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:
+        """From the word table up to TABLE_ARTICLES live articles; beyond, no
+        table: tantivy counts the words of a query matching exactly `matches`
+        (`TantivyWordWalk`), the same counts."""
         if not len(matches):
             return WordCounts.of({}, self.doc_count())
-        table = self._word_table.get(tantivy, self._searcher, self._schema)
-        return table.counts(np.asarray(matches.ids, dtype=np.int64))
+        if tabled(self._searcher.num_docs):
+            table = self._word_table.get(tantivy, self._searcher, self._schema)
+            return table.counts(np.asarray(matches.ids, dtype=np.int64))
+        walk = self._word_walk.get(tantivy, self._searcher)
+        return walk.counts(self._searcher, self._matching(matches))
+
+    def _matching(self, matches: Matches):
+        """A query whose live matches are exactly `matches`: their own query
+        (a query's matches, a sample by key), else their ids."""
+        query = getattr(matches, "query", None)
+        if query is not None:
+            return query
+        return tantivy.Query.term_set_query(self._schema, "id", self.article_ids(matches.ids))
 
     def cluster_keys(self, ids: np.ndarray) -> np.ndarray:
         return self._lookup("cluster_key", ids, 0, np.int64)
