@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from bench.common import shared_path
 from bench.corpus_copies import read_originals, reuters_files
 
 START = datetime(1976, 1, 1, tzinfo=timezone.utc)
@@ -195,7 +196,7 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--corpus", type=Path,
-                        default=Path(__file__).resolve().parents[2] / "shared" / "corpora" / "reuters21578")
+                        default=shared_path("corpora", "reuters21578"))
     args = parser.parse_args(argv)
     if args.articles < 1:
         parser.exit(2, "Error: --articles must be at least 1\n")

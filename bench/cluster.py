@@ -37,13 +37,12 @@ import time
 from collections import deque
 from pathlib import Path
 
-from bench.common import cpu_description, format_table
+from bench.common import cpu_description, format_table, shared_path
 from dateline.corpus import ArticleStore, Home, ingest
 from dateline.corpus.cluster import cluster_reading
 from dateline.corpus.cluster_parts import Part, read_part
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_PAGES = REPO.parent / "shared" / "corpora" / "trafilatura-eval" / "pages"
+DEFAULT_PAGES = shared_path("corpora", "trafilatura-eval", "pages")
 
 
 def page_folder(pages: Path, limit: int | None, work: Path) -> Path:

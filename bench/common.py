@@ -90,3 +90,13 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
                          for i, (c, w) in enumerate(zip(cells, widths)))
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def shared_path(*parts: str, repo: Path = Path(__file__).resolve().parents[1]) -> Path:
+    """A path under the project's shared/ folder (the corpora): beside the
+    checkout (/work/main -> /work/shared) or beside the folder of its
+    worktrees (/work/wt/NAME -> /work/shared), whichever parent of the
+    checkout (`repo`) holds it first; where none does, the one beside the
+    checkout (the bench then says it is missing)."""
+    relative = Path("shared", *parts)
+    return next((p / relative for p in repo.parents if (p / relative).exists()), repo.parent / relative)

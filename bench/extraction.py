@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import shared_path  # noqa: E402
 from dateline.corpus.article import Article  # noqa: E402
 from dateline.corpus.extract_people import subjects_and_mentioned  # noqa: E402
 from dateline.corpus.extract_places import extract_places  # noqa: E402
@@ -42,8 +43,8 @@ from dateline.corpus.gazetteer import gazetteer  # noqa: E402
 from dateline.corpus.ingestion import load_articles  # noqa: E402
 from dateline.corpus.known_people import KnownPeople  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
-DEFAULT_PAGES = ROOT.parent / "shared" / "corpora" / "trafilatura-eval"
+DEFAULT_CORPUS = shared_path("corpora", "reuters21578")
+DEFAULT_PAGES = shared_path("corpora", "trafilatura-eval")
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 TARGETS = {"places": (0.88, 0.92), "people": (0.82, 0.82)}
 

@@ -24,8 +24,10 @@ import time
 from io import BytesIO
 from pathlib import Path
 
+from bench.common import shared_path
+
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
+DEFAULT_CORPUS = shared_path("corpora", "reuters21578")
 
 # Runs the CLI from a tree given as argv[1] (its `dateline` package first on the
 # path, the editable install's finder of this tree removed).

@@ -38,11 +38,10 @@ import time
 from pathlib import Path
 
 from bench import dateline_side
-from bench.common import cpu_description, format_table, percentile
+from bench.common import cpu_description, format_table, percentile, shared_path
 from bench.corpus_copies import NOW, read_originals, read_records, reuters_files, write_copies
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
+DEFAULT_CORPUS = shared_path("corpora", "reuters21578")
 TOP = 100  # ranks looked at for MRR
 TANTIVY_MARGIN = 0.01  # issue 19: tantivy's MRR and nDCG@10 at most this below Whoosh's
 KNOWN_ITEMS = 300

@@ -42,14 +42,14 @@ from pathlib import Path
 from bench import dateline_side
 from bench.archive_generator import (DEFAULT_SEED, Source, archive_paths, generate,
                                      write_archive)
-from bench.common import cpu_description, dir_size_bytes, format_table, latency_ms
+from bench.common import cpu_description, dir_size_bytes, format_table, latency_ms, shared_path
 from bench.corpus_copies import (read_originals, record, reuters_files, text_bytes,
                                  write_copies)
 from bench.peers import PEERS
 from bench.queries import QUERIES
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
+DEFAULT_CORPUS = shared_path("corpora", "reuters21578")
 DATELINE = {"dateline": "whoosh", "dateline-tantivy": "tantivy"}  # column -> Dateline engine
 ENGINES = [*DATELINE, *PEERS]  # column order
 TITLES = {"dateline": "Whoosh engine", "dateline-tantivy": "tantivy engine",

@@ -20,12 +20,13 @@ import argparse
 import csv
 from pathlib import Path
 
+from bench.common import shared_path
 from dateline.corpus import dedupe
 from dateline.corpus.same_story import facts_of, same_story
 
 REPO = Path(__file__).resolve().parents[1]
 PAIRS = REPO / "bench" / "same_story_pairs.csv"
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
+DEFAULT_CORPUS = shared_path("corpora", "reuters21578")
 OLD_SIMILARITY = 0.4  # the rule before: estimated Jaccard of 4-shingles alone
 
 

@@ -23,11 +23,11 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from bench.common import shared_path
 from dateline.corpus import dedupe
 from dateline.corpus.same_story import changed_figure, facts_of, same_story
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
+DEFAULT_CORPUS = shared_path("corpora", "reuters21578")
 
 
 def audit(articles) -> dict:

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import cpu_description, format_table
+from bench.common import cpu_description, format_table, shared_path
 from bench.corpus_copies import NOW, read_originals, record, reuters_files
 from bench.queries import QUERIES
 from dateline.corpus import ArticleStore, Home, ingest
@@ -37,7 +37,7 @@ from dateline.index import (IndexLocation, bring_index_up_to_date, rebuild_index
                    segment_count, update_archive)
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "reuters21578"
+DEFAULT_CORPUS = shared_path("corpora", "reuters21578")
 SMALL_UPDATES = 100
 
 

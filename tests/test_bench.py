@@ -154,3 +154,15 @@ def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(
     assert len(cost["overhead_shares"]) == len(cost["overhead_shares_cpu"]) == 2
     assert min(cost["overhead_shares"]) <= cost["overhead_share"] <= max(cost["overhead_shares"])
     assert "median of 2" in capsys.readouterr().out
+
+
+def test_the_benches_find_the_corpora_beside_the_checkout_or_its_worktrees_folder(tmp_path):
+    from bench.common import shared_path
+
+    corpus = tmp_path / "shared" / "corpora" / "reuters21578"
+    corpus.mkdir(parents=True)
+    assert shared_path("corpora", "reuters21578", repo=tmp_path / "main") == corpus
+    assert shared_path("corpora", "reuters21578", repo=tmp_path / "wt" / "serve") == corpus
+    # Nowhere: the path beside the checkout, which the bench reports missing.
+    assert shared_path("corpora", "nothing", repo=tmp_path / "wt" / "serve") == \
+        tmp_path / "wt" / "shared" / "corpora" / "nothing"
