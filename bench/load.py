@@ -37,6 +37,7 @@ import http.client
 import json
 import os
 import random
+import select
 import socket
 import sqlite3
 import subprocess
@@ -48,13 +49,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from bench.common import cpu_description, format_table, load_average, percentile
+from bench.common import cpu_description, format_table, load_average, percentile, shared_path
 
 REPO = Path(__file__).resolve().parents[1]
-# Beside the checkout (/work/main) or beside its worktrees' folder (/work/wt/NAME).
-REUTERS = next((p / "shared" / "corpora" / "reuters21578" for p in REPO.parents
-                if (p / "shared" / "corpora" / "reuters21578").exists()),
-               REPO.parent / "shared" / "corpora" / "reuters21578")
+REUTERS = shared_path("corpora", "reuters21578")
 SAMPLE = REPO / "corpus" / "sample" / "crawl"
 QUERIES = ["oil", "coffee", "bank", "dollar", '"interest rates"', '"trade deficit"', "opec",
            "place:japan", "tag:crude", "date:1987-03", "oil date:1987-04", "wheat OR corn",
@@ -141,16 +139,16 @@ def start_server(home: Path, port: int, threads: int, *, cache: bool = True,
     cmd = [sys.executable, "-m", "dateline.search.cli", "--home", str(home), "serve",
            "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads),
            "--processes", str(processes), "--cache" if cache else "--no-cache"]
-    server = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # `serve` says "Serving ..." once it answers: with --processes, once every
+    # worker process has its index open (the port takes connections before).
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"server exited: {server.stderr.read().decode()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
+        if select.select([server.stdout], [], [], 0.2)[0]:
+            if server.stdout.readline().startswith(b"Serving"):
+                return server
     server.kill()
     raise SystemExit("server did not start within 60 s")
 

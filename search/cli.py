@@ -262,6 +262,8 @@ def serve_command(
                                   "(each with --threads threads): more than one uses more cores."),
     worker_fd: int = typer.Option(-1, "--worker-fd", hidden=True,
                                   help="(internal) serve this listening socket as a worker."),
+    ready_fd: int = typer.Option(-1, "--ready-fd", hidden=True,
+                                 help="(internal) a worker's pipe to say it can answer."),
 ) -> None:
     """Serve the search page and its JSON API (read-only; notices index updates)."""
     from dateline.search.web.serve import BadAddress, serve, serve_worker  # Flask and waitress load only here
@@ -270,7 +272,7 @@ def serve_command(
         fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")
     try:
         if worker_fd >= 0:
-            serve_worker(home_of(ctx), fd=worker_fd, threads=threads, cache=cache)
+            serve_worker(home_of(ctx), fd=worker_fd, threads=threads, cache=cache, ready_fd=ready_fd)
             return
         serve(home_of(ctx), host=host, port=port, threads=threads, cache=cache, processes=processes,
               announce=typer.echo)

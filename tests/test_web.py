@@ -487,3 +487,52 @@ def test_download_is_read_a_batch_at_a_time(client, monkeypatch):
 ])
 def test_a_bad_download_request_is_a_400_page(client, url, message):
     assert message in page(client, url, 400)
+
+
+def test_serve_reads_the_archives_tables_before_it_says_it_serves(web_home, monkeypatch):
+    """`serve` asks its app for the archive's example query and last day
+    (a page and an API answer each) before it announces itself: the reader
+    reads its tables then, not on a visitor's first search."""
+    from dateline.search.web.serve import _warm
+
+    app = create_app(Home(web_home), clock=lambda: NOW)
+    service = app.extensions["dateline"]
+    summary = service.summary()
+    queries = service.warm_queries()
+    assert queries == [summary["example"], f"date:{summary['last_date']}"]
+    searched, search = [], service.search
+    monkeypatch.setattr(service, "search", lambda query, *args, **kw: searched.append(query) or
+                        search(query, *args, **kw))
+    _warm(app)
+    assert searched == [query for query in queries for _ in ("page", "api")]
+    service.close()
+
+
+def test_serve_processes_announces_once_every_worker_has_said_it_can_answer():
+    import os
+    import threading
+
+    from dateline.search.web.serve import _wait_for_workers
+
+    class Running:
+        def poll(self):
+            return None
+
+    class Exited:
+        def poll(self):
+            return 1
+
+    ready, write = os.pipe()
+    try:
+        os.write(write, b"1")  # one worker of two ready: still waiting
+        waiting = threading.Thread(target=_wait_for_workers, args=(ready, [Running(), Running()]))
+        waiting.start()
+        waiting.join(0.6)
+        assert waiting.is_alive()
+        os.write(write, b"1")
+        waiting.join(10)
+        assert not waiting.is_alive()
+        _wait_for_workers(ready, [Running(), Exited()])  # a worker that exits ends the wait
+    finally:
+        os.close(ready)
+        os.close(write)

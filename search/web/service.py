@@ -121,6 +121,17 @@ class SearchService:
                 self._summary = (generation, self.archive.summary())
             return self._summary[1]
 
+    def warm_queries(self) -> list[str]:
+        """Searches that make the reader read its tables (top words, facets,
+        dates, near-duplicate clusters: seconds on a large archive), so that
+        a server that runs them first (`serve`) makes no visitor's first
+        search wait for them: the archive's example query (most articles: a
+        sample of them) and its last day (a few: every match read)."""
+        summary = self.summary()
+        if not summary["articles"]:
+            return []
+        return [summary["example"], f"date:{summary['last_date']}" if summary["last_date"] else "*"]
+
     def coverage(self, since: str, until: str) -> tuple[dict, dict[str, dict]]:
         """The archive's articles per day from `since` to `until` (ISO days,
         inclusive) as a histogram (`facets["dates"]` of `*` over those days),
