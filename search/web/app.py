@@ -201,6 +201,37 @@ def _crowded_days(results, tz) -> set:
     return {day for day, n in days.items() if n > 1}
 
 
+def _facet_links(req: SearchRequest, facets: dict | None) -> dict[str, list[tuple]]:
+    """{facet: [(item, its link, whether its filter is on)]} and, for top
+    words, [(item, its link)]: worked out here, once a value, rather than by
+    three template calls each (a page has about fifty; each call from a
+    template costs several times the Python it runs)."""
+    facets = facets or {}
+    links: dict[str, list[tuple]] = {}
+    for name, param in NAME_FILTERS.items():
+        links[name] = [(item, template_url_for("search_page", **req.toggle(param, item["value"])),
+                        req.is_active(param, item["value"])) for item in facets.get(name) or ()]
+    links["words"] = [(item, template_url_for("search_page",
+                                              **req.url_args(q=(req.q + " " + item["value"]).strip(), page=1)))
+                      for item in facets.get("words") or ()]
+    return links
+
+
+def _hit_links(req: SearchRequest, results) -> list[tuple[str, list[tuple]]]:
+    """For each hit: (its article's link, [(filter, value, link, on)] of
+    its people and places), as `_facet_links` for the facets."""
+    args = req.url_args()
+    found = []
+    for hit in results.hits:
+        article = hit.article
+        chips = [(param, value, template_url_for("search_page", **req.toggle(param, value)),
+                  req.is_active(param, value))
+                 for param, values in (("person", article.people), ("place", article.places))
+                 for value in values]
+        found.append((template_url_for("article_page", article_id=article.id, **args), chips))
+    return found
+
+
 def _page(req: SearchRequest, service: SearchService | None = None, **context) -> str:
     context.setdefault("results", None)
     context.setdefault("error", None)
@@ -208,6 +239,11 @@ def _page(req: SearchRequest, service: SearchService | None = None, **context) -
     results = context["results"]
     if results is not None:
         context["crowded_days"] = _crowded_days(results, service.archive.tz) if service else set()
+        context["facet_links"] = _facet_links(req, results.facets)
+        context["hit_links"] = _hit_links(req, results)
+        for bar in context["histogram"].bars if context.get("histogram") else ():
+            if bar.matches:
+                bar.href = template_url_for("search_page", **req.url_args(since=bar.since, until=bar.until, page=1))
     return render_template("search.html", req=req, **context)
 
 

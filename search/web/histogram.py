@@ -43,6 +43,7 @@ class Bar:
     since: str = ""  # the link's dates (ISO)
     until: str = ""
     y: float = 0.0  # the bar's top in the chart
+    href: str = ""  # the results narrowed to the bar's dates (set by the page: it depends on the request)
 
     @property
     def share(self) -> float:
