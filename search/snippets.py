@@ -151,19 +151,26 @@ def _word_occurrences(text: str, stems: frozenset[str], prefixes: tuple[str, ...
         # the starts: every such word, and perhaps a piece of one after an
         # apostrophe, which no stem then matches as a word of the text.
         word_at = _WHOLE_WORD.match
-        words = {found.group() for found in (word_at(text, m.start()) for m in _starting(starts).finditer(text))
-                 if found is not None}
+        placed = [word for word in (word_at(text, m.start()) for m in _starting(starts).finditer(text))
+                  if word is not None]
+        found = {word for word in {m.group() for m in placed} if matched(word)}
+        if not found:
+            return []
+        # Each matched word where the scan found it: every place a matched
+        # word can stand (it begins with one of the starts), and what a
+        # pattern of the matched words would place there too (as below),
+        # unless an apostrophe touches a word, which is then looked at again.
+        spans = [m.span() for m in placed if m.group() in found]
     else:
-        words = set(_WHOLE_WORD.findall(text))
-    found = {word for word in words if matched(word)}
-    if not found:
-        return []
-    # The matched words placed by one pattern: a word is never next to a word
-    # character, so each place the pattern finds is a word of the text, unless
-    # an apostrophe touches it (in "o'neill", "neill" is no word of its own).
-    # Only then is every word of the text looked at.
-    alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
-    spans = [m.span() for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", text)]
+        found = {word for word in set(_WHOLE_WORD.findall(text)) if matched(word)}
+        if not found:
+            return []
+        # The matched words placed by one pattern: a word is never next to a
+        # word character, so each place the pattern finds is a word of the
+        # text, unless an apostrophe touches it (in "o'neill", "neill" is no
+        # word of its own). Only then is every word of the text looked at.
+        alternatives = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
+        spans = [m.span() for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", text)]
     if ("'" not in text and "’" not in text) or not any(
             text[start - 1:start] in _APOSTROPHES or text[end:end + 1] in _APOSTROPHES
             for start, end in spans):
