@@ -47,6 +47,7 @@ from dateline.index.matches import Matches
 
 TOP_WORDS = 10
 SAMPLE = 5000  # about the most matches whose words are read (a sample spread over them)
+FIRST_LOOK = 4  # the best FIRST_LOOK x top candidates are ordered first (`top_words`)
 
 
 class TopWords(list):
@@ -80,6 +81,26 @@ def top_words(reader: Reader, matches: Matches, *, exclude: set[str] = frozenset
     rising = fg > bg
     candidates, fg, bg = candidates[rising], fg[rising], bg[rising]
     scores = (fg - bg) * (fg / bg)
+    # Only the best few are put in order (sorting a common word's thousands
+    # of candidates was a third of this function): every word scoring at
+    # least the FIRST_LOOK * top-th best score, ties included, so each run
+    # below is whole; all of them only when the query's own words, left out,
+    # leave fewer than `top` of those.
+    first = FIRST_LOOK * top
+    if len(scores) > first:
+        floor = np.partition(scores, len(scores) - first)[len(scores) - first]
+        best = np.flatnonzero(scores >= floor)
+        chosen = _best(counts.words, candidates[best], scores[best], held, exclude, top)
+        if len(chosen) >= top:
+            return TopWords(chosen[:top], results)
+    return TopWords(_best(counts.words, candidates, scores, held, exclude, top)[:top], results)
+
+
+def _best(words: list[str], candidates: np.ndarray, scores: np.ndarray, held: np.ndarray,
+          exclude: set[str], top: int) -> list[dict]:
+    """At least `top` of the candidates (all of them if fewer), best score
+    first, then most results holding them, then in word order; the query's
+    own words (`exclude`) left out."""
     order = np.lexsort((-held[candidates], -scores))
     chosen: list[dict] = []
     start = 0
@@ -89,8 +110,8 @@ def top_words(reader: Reader, matches: Matches, *, exclude: set[str] = frozenset
         end = start + 1
         while end < len(order) and (scores[order[end]], held[candidates[order[end]]]) == key:
             end += 1
-        for word in sorted(counts.words[candidates[n]] for n in order[start:end]):
+        for word in sorted(words[candidates[n]] for n in order[start:end]):
             if stem(word) not in exclude:
                 chosen.append({"value": word, "count": int(key[1]), "score": round(float(key[0]), 4)})
         start = end
-    return TopWords(chosen[:top], results)
+    return chosen

@@ -34,6 +34,8 @@ def test_links_are_what_url_for_builds(app, prefix, values, article_id):
         assert template_url_for("search_page", **values) == flask.url_for("search_page", **values)
         assert (template_url_for("article_page", article_id=article_id, **values)
                 == flask.url_for("article_page", article_id=article_id, **values))
+        for endpoint in ("search_feed", "export_download", "api_search", "compare_page"):
+            assert template_url_for(endpoint, **values) == flask.url_for(endpoint, **values)
 
 
 def test_other_endpoints_and_options_are_flasks(app):

@@ -5,31 +5,43 @@ costs tens of microseconds each (a third of rendering a page).
 
 The strings are the ones `flask.url_for` builds (werkzeug's routing: the
 query in the order given, values encoded by `urlencode` with the same safe
-characters, None left out; an article id quoted as a path): the app's root
-and the article route's prefix are asked of `url_for` once per request, so
-an app served under a prefix keeps it. `tests/test_web_links.py` checks
-them against `url_for` itself. Any other endpoint, or an option of
-`url_for` (`_anchor`, `_external`, ...), goes to `flask.url_for`.
+characters, None left out; an article id quoted as a path): the path of
+each route without variables (the page, its feed, downloads, API and
+compare page) and the article route's prefix are asked of `url_for` once
+per app and prefix the app is served under, so an app served under a prefix
+keeps it. `tests/test_web_links.py` checks them against `url_for` itself.
+Any other endpoint, or an option of `url_for` (`_anchor`, `_external`,
+...), goes to `flask.url_for`.
 """
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 from urllib.parse import quote, quote_plus
 
-from flask import g, url_for
+from flask import current_app, request, url_for
 
 # werkzeug.urls._urlencode (a query) and BaseConverter.to_url (a path segment).
 _QUERY_SAFE = "!$'()*,/:;?@"
 _PATH_SAFE = "!$&'()*+,/:;=@"
 
 
-def _roots() -> tuple[str, str]:
-    """(the search page's URL, the article route's URL before its id) of this request."""
-    roots = g.get("_dateline_roots")
-    if roots is None:
-        roots = g._dateline_roots = (url_for("search_page"), url_for("article_page", article_id="x")[:-1])
-    return roots
+# Endpoints whose rule has no variable: a link is the rule's path and the query.
+_FIXED = ("search_page", "search_feed", "export_download", "api_search", "compare_page")
+# app -> {script root: {endpoint: its path}}; an app's paths change only with the prefix it is served under.
+_ROOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _root(endpoint: str) -> str:
+    """The path of `endpoint` (for the article route, its path before the id)
+    under this request's prefix, asked of `url_for` once per app and prefix."""
+    paths = _ROOTS.setdefault(current_app._get_current_object(), {}).setdefault(request.script_root, {})
+    path = paths.get(endpoint)
+    if path is None:
+        path = paths[endpoint] = (url_for(endpoint, article_id="x")[:-1] if endpoint == "article_page"
+                                  else url_for(endpoint))
+    return path
 
 
 @lru_cache(maxsize=8192)
@@ -52,10 +64,10 @@ def _plain(values: dict) -> bool:
 
 def template_url_for(endpoint: str, **values) -> str:
     """`flask.url_for`, faster for the links of a results page."""
-    if endpoint == "search_page" and _plain(values):
-        return _roots()[0] + _query(values)
+    if endpoint in _FIXED and _plain(values):
+        return _root(endpoint) + _query(values)
     if endpoint == "article_page" and _plain(values) and isinstance(values.get("article_id"), str) \
             and values["article_id"]:
         article_id = values.pop("article_id")
-        return _roots()[1] + quote(article_id, safe=_PATH_SAFE) + _query(values)
+        return _root(endpoint) + quote(article_id, safe=_PATH_SAFE) + _query(values)
     return url_for(endpoint, **values)
