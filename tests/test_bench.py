@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -170,3 +171,41 @@ def test_the_benches_find_the_corpora_beside_the_checkout_or_its_worktrees_folde
     # Nowhere: the path beside the checkout, which the bench reports missing.
     assert shared_path("corpora", "nothing", repo=tmp_path / "wt" / "serve") == \
         tmp_path / "wt" / "shared" / "corpora" / "nothing"
+
+
+def _small_store(tmp_path) -> Path:
+    from dateline.corpus import ArticleStore, Home, ingest
+    from tests.helpers import write_articles
+
+    home = Home(tmp_path / "source")
+    with ArticleStore(home.store_path) as store:
+        ingest([write_articles(tmp_path / "a.jsonl", 0, 60)], store, home.rejects_path, now=NOW)
+    return home.store_path
+
+
+def test_the_engines_bench_splits_each_build_s_cpu_by_thread_and_process(tmp_path, capsys):
+    pytest.importorskip("tantivy")
+    from bench import engines
+
+    parts = engines._cpu_parts()
+    assert len(parts) == 3 and all(p >= 0 for p in parts)
+    assert engines.main(["--store", str(_small_store(tmp_path)), "--repeat", "1", "--procs", "1"]) == 0
+    rows = {line.split(" | ")[0].strip("| "): line.split(" | ")[1:3]
+            for line in capsys.readouterr().out.splitlines() if line.startswith("| build")}
+    for engine in (0, 1):
+        whole = float(rows["build, CPU s"][engine])
+        split = [float(rows[f"build, CPU s: {part}"][engine])
+                 for part in ("main thread", "other threads", "worker processes")]
+        assert abs(sum(split) - whole) <= 0.15  # each figure rounded to 0.1
+    assert float(rows["build, CPU s: worker processes"][1]) == 0.0  # tantivy: threads, no processes
+
+
+def test_the_build_parts_bench_names_every_part_of_the_tantivy_build(tmp_path, capsys):
+    pytest.importorskip("tantivy")
+    from bench import build_parts
+
+    assert build_parts.main(["--store", str(_small_store(tmp_path)), "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    for part in ("store: json.loads", "stems, each distinct word the first time",
+                 "tantivy: its threads", "all parts"):
+        assert part in out
