@@ -35,7 +35,7 @@ from dateline.index.engine import Engine, EngineUnavailable, Reader, too_many_wo
 from dateline.index.faults import crash_point
 from dateline.index.generations import ReplacedFile
 from dateline.index.matches import EMPTY, NO_IDS, NO_SCORES, Matches, WordCounts, rank
-from dateline.index.pages import Page
+from dateline.index.pages import Page, page_of
 from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp, PhraseOp, PrefixOp,
                                 StemOp, TermOp)
 from dateline.index.analysis import edit_distance, fold, index_text, spaced_text, stems_text
@@ -55,6 +55,11 @@ SAMPLED_FROM = 4  # top words' sample: by key when the matches are more than thi
 _KEY_BITS = 63  # cluster keys are 63-bit hashes (`_cluster_key`)
 FACET_SEGMENT = FACET_BUCKETS  # values each segment keeps when only the top few are asked for
 FACET_SOME = 1000  # values of a facet asked for first (beyond the top shown) when only those are shown
+# A result page counts the matches of each cluster by one aggregation where
+# there are at most this many matches or clusters (each segment then keeps
+# every key: exact), and reads the matches of shared clusters into Python
+# beyond (`TantivyReader.page`).
+EXACT_CLUSTERS = FACET_BUCKETS
 # Whoosh weighs a title word by multiplying its frequency by TITLE_BOOST (2.5)
 # inside BM25's saturation: for a word once in a title of average length that
 # is x1.49 on its score. tantivy boosts the score itself, so by that much.
@@ -253,13 +258,6 @@ def _docnums(addresses: list) -> np.ndarray:
     return (segments << _SHIFT) | np.fromiter(map(attrgetter("doc"), addresses), np.int64, count)
 
 
-def _listed(hits: list, *, scored: bool) -> list[tuple[int, float | None]]:
-    """(document number, score, or None) of tantivy's hits in their order:
-    the numbers gathered in C (a page may read thousands past its copies)."""
-    docnums = _docnums([a for _, a in hits]).tolist()
-    return list(zip(docnums, map(itemgetter(0), hits) if scored else repeat(None)))
-
-
 def _numbers(values: list, missing: int, dtype) -> np.ndarray:
     if None in values:  # a segment without the column
         values = [missing if v is None else v for v in values]
@@ -414,6 +412,7 @@ class TantivyReader(Reader):
         self._columns: _Columns | None = None
         self._shared: list[str] | None = None
         self._shared_articles = 1
+        self._clusters = 0  # clusters with an article indexed (deleted ones' too)
         self._in_shared = None
         self._one_spelling: dict[str, bool] = {}  # facet field -> no two values fold alike
 
@@ -611,25 +610,109 @@ class TantivyReader(Reader):
     def page(self, matches: Matches, *, sort: str, start: int, count: int,
              collapse: bool) -> Page:
         """A result page from tantivy's own count and top-k (by score, or by
-        the date column), not from every match: only the matches that share
-        a near-duplicate cluster with some other article (`_copies`) are read
-        into Python, to know exactly which ones collapsing leaves out. When
-        every match was read already (a search showing top words reads them),
-        the page is ranked from them in numpy, as any engine can (`pages.page_of`):
-        the same page, without asking tantivy again."""
+        the date column), not from every match. Which matches share their
+        near-duplicate cluster, and with how many, tantivy counts itself
+        (`_cluster_sizes`, an aggregation over the cluster key column); the
+        page is then read from the top-k in growing windows, leaving out each
+        hit whose cluster an earlier hit stands for, until the page is full
+        (`_paged`). Where more matches than one aggregation counts exactly,
+        the matches in shared clusters are read into Python as before
+        (`_copies`). When every match was read already (a search showing top
+        words reads them), the page is ranked from them in numpy, as any
+        engine can (`pages.page_of`): the same page, without asking tantivy
+        again."""
         if not isinstance(matches, TantivyMatches) or matches.read:
             return super().page(matches, sort=sort, start=start, count=count, collapse=collapse)
-        copies = self._copies(matches.query, sort)
-        hidden = copies.hidden if collapse else frozenset()
+        if self._columns is not None and _date_filters(matches._op):
+            # A query of dates alone, once the columns are read (a search
+            # showing facets reads them), is answered from them in numpy:
+            # tantivy would scan the whole date column twice (top-k, aggregation).
+            ids, scores = self._every_match(matches._op, matches.query)
+            return page_of(self, Matches(ids, scores), sort=sort, start=start, count=count,
+                           collapse=collapse)
         end = start + count
-        if copies.every is not None:  # every match was read, ranked: no top-k to ask
-            matches.counted(len(copies.every))
-            top = copies.every
-        else:  # The top-k counts the matches in the same pass (`TantivyMatches.counted`).
-            top = self._top(matches, sort, min(self._searcher.num_docs, end + len(hidden)))
+        first = self._window(matches, sort, 0, max(1, end))  # counts the matches in passing
         matched = len(matches)
         if not matched:
             return Page([], 0, 0)
+        if not self._shared_clusters():  # no two articles share a cluster
+            return self._paged(matches, sort, start, end, first, {}, collapse)
+        # No segment holds more cluster keys among the matches than there
+        # are matches, nor than there are clusters (x10: 17,311).
+        keys = min(matched, self._clusters)
+        sizes = self._cluster_sizes(matches.query, keys) if keys <= EXACT_CLUSTERS else None
+        if sizes is not None:
+            return self._paged(matches, sort, start, end, first, sizes, collapse)
+        return self._page_from_copies(matches, sort, start, end, collapse)
+
+    def _paged(self, matches: TantivyMatches, sort: str, start: int, end: int, window: tuple,
+               sizes: dict[int, int], collapse: bool) -> Page:
+        """Results `start` to `end` read from tantivy's top-k a window at a
+        time (`window` the first): a hit is listed unless, when collapsing, an
+        earlier hit is in its cluster; `sizes` gives the clusters more than
+        one match is in, by key, with their matches (`_cluster_sizes`), so
+        only hits of those are looked at. Each next window holds the results
+        still wanted at the rate of hits a result so far (x10: ten copies a
+        result), and at least as many hits as read before."""
+        matched, folding = len(matches), collapse and bool(sizes)
+        shown, seen, listed, offset = [], set(), 0, 0
+        while True:
+            docnums, scores, addresses = window
+            keys = self._keys_of(addresses) if sizes else repeat(0)
+            for docnum, score, key in zip(docnums, scores, keys):
+                size = sizes.get(key, 1)
+                if folding and size > 1:
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                listed += 1
+                if listed > start:
+                    shown.append((docnum, score, size - 1))
+                    if listed == end:
+                        break
+            offset += len(docnums)
+            if listed >= end or offset >= matched or not docnums:
+                break
+            wanted = math.ceil((end - listed) * offset / max(listed, 1) * 1.25) + 8
+            window = self._window(matches, sort, offset, min(matched - offset, max(offset, wanted)))
+        if sort != "relevance":  # ordered by date: the page's scores asked for apart
+            found = self._scores_of(matches.query, [docnum for docnum, _, _ in shown])
+            shown = [(docnum, found[docnum], similar) for docnum, _, similar in shown]
+        hidden = sum(sizes.values()) - len(sizes) if collapse else 0
+        return Page(shown, matched - hidden, matched)
+
+    def _cluster_sizes(self, query, keys: int) -> dict[int, int] | None:
+        """{cluster key: matches in it} of the clusters more than one match
+        of `query` is in, counted by tantivy (a terms aggregation over the
+        key column, deleted articles left out), so that neither the matches
+        alone in their cluster nor the copies are read into Python. Exact
+        where no segment holds more than `keys` keys among the matches (each
+        keeps that many, `segment_size`); None where tantivy says a count
+        may be short."""
+        found = self._searcher.aggregate(query, {"c": {"terms": {
+            "field": "cluster_key", "size": keys, "segment_size": keys, "min_doc_count": 2}}})["c"]
+        if found.get("sum_other_doc_count") or found.get("doc_count_error_upper_bound"):
+            return None
+        return {int(b["key"]): int(b["doc_count"]) for b in found["buckets"]}
+
+    def _keys_of(self, addresses: list) -> list[int]:
+        return _numbers(self._searcher.fast_field_values("cluster_key", addresses), 0, np.int64).tolist()
+
+    def _page_from_copies(self, matches: TantivyMatches, sort: str, start: int, end: int,
+                          collapse: bool) -> Page:
+        """The page where one aggregation cannot count the clusters exactly
+        (more than EXACT_CLUSTERS matches and clusters): the matches in
+        shared clusters read into Python (`_copies`), every match on an
+        archive of copies."""
+        copies = self._copies(matches.query, sort)
+        hidden = copies.hidden if collapse else frozenset()
+        if copies.every is not None:  # every match was read, ranked: no top-k to ask
+            top = copies.every
+        else:
+            docnums, scores, _ = self._window(matches, sort, 0, min(self._searcher.num_docs,
+                                                                   end + len(hidden)))
+            top = zip(docnums, scores)
+        matched = len(matches)
         shown = list(islice(((docnum, score) for docnum, score in top if docnum not in hidden),
                             start, end))
         if sort != "relevance":  # ordered by date: the page's scores asked for apart
@@ -638,30 +721,38 @@ class TantivyReader(Reader):
         return Page([(docnum, score, copies.similar.get(docnum, 0)) for docnum, score in shown],
                     matched - len(hidden), matched)
 
-    def _top(self, matches: TantivyMatches, sort: str, limit: int) -> list[tuple[int, float | None]]:
-        """The first `limit` matches in result order, as tantivy's top-k
-        gives them (ties by document address, as `matches.rank` breaks
-        them): (document number, score, or None when ordered by date). The
-        matches are counted in the same pass."""
-        if limit <= 0:
-            return []
-        search, query = self._searcher.search, matches.query
+    def _window(self, matches: TantivyMatches, sort: str, offset: int,
+                limit: int) -> tuple[list[int], list, list]:
+        """Matches `offset` to `offset + limit` in result order, as tantivy's
+        top-k gives them (ties by document address, as `matches.rank` breaks
+        them): their document numbers, scores (None when ordered by date) and
+        addresses. The first window (offset 0) counts the matches in the same
+        pass (`TantivyMatches.counted`)."""
+        search, query, first = self._searcher.search, matches.query, offset == 0
+        limit = max(1, limit)
         if sort == "relevance":
-            found = search(query, limit=limit, count=True)
-            matches.counted(found.count)
-            return _listed(found.hits, scored=True)
-        if sort == "oldest":  # undated articles (the column's largest value) come last
-            found = search(query, limit=limit, count=True, order_by_field="date",
+            found = search(query, limit=limit, count=first, offset=offset)
+            hits, counted = found.hits, found.count
+        elif sort == "oldest":  # undated articles (the column's largest value) come last
+            found = search(query, limit=limit, count=first, offset=offset, order_by_field="date",
                            order=tantivy.Order.Asc)
-            matches.counted(found.count)
-            return _listed(found.hits, scored=False)
-        # Newest: the dated matches newest first, then the undated ones.
-        dated = search(self._filtered(query, self._dates_between(0, UNDATED)), limit=limit,
-                       count=True, order_by_field="date", order=tantivy.Order.Desc)
-        undated = search(self._filtered(query, self._dates_between(UNDATED, UNDATED, inclusive=True)),
-                         limit=max(1, limit - len(dated.hits)), count=True, order_by_field="date")
-        matches.counted(dated.count + undated.count)
-        return _listed(dated.hits + undated.hits[: limit - len(dated.hits)], scored=False)
+            hits, counted = found.hits, found.count
+        else:  # newest: the dated matches newest first, then the undated ones
+            dated = search(self._filtered(query, self._dates_between(0, UNDATED)), limit=limit,
+                           count=True, offset=offset, order_by_field="date", order=tantivy.Order.Desc)
+            hits, counted = dated.hits, None
+            if first or len(hits) < limit:
+                undated = search(self._filtered(query, self._dates_between(UNDATED, UNDATED,
+                                                                           inclusive=True)),
+                                 limit=max(1, limit - len(hits)), count=first,
+                                 offset=max(0, offset - dated.count), order_by_field="date")
+                hits = hits + undated.hits[: limit - len(hits)]
+                counted = dated.count + undated.count if first else None
+        if first:
+            matches.counted(counted)
+        addresses = [a for _, a in hits]
+        scores = [score for score, _ in hits] if sort == "relevance" else [None] * len(hits)
+        return _docnums(addresses).tolist(), scores, addresses
 
     def _scores_of(self, query, docnums: list[int]) -> dict[int, float]:
         """The scores `query` gives these documents (as in every match)."""
@@ -739,8 +830,9 @@ class TantivyReader(Reader):
         counted until tantivy merges them away: a few more than needed, none
         missing), read once per reader."""
         if self._shared is None:
-            counts = [(name, count) for name, count in self._searcher.terms_with_prefix("cluster", "")
-                      if count > 1]
+            every = self._searcher.terms_with_prefix("cluster", "")
+            self._clusters = len(every)
+            counts = [(name, count) for name, count in every if count > 1]
             self._shared = [name for name, _ in counts]
             self._shared_articles = max(1, sum(count for _, count in counts))
         return self._shared

@@ -229,3 +229,64 @@ def test_an_archive_of_copies_pages_as_the_generic_page(copies_home, query, sort
     if query == "harbour" and sort == "relevance":
         whole = reader.page(matches, sort=sort, start=0, count=1000, collapse=True)
         assert whole.matched == 42 and whole.total == 3 + 8  # three alone, eight clusters
+
+
+def _tantivy_only(*archives):
+    if any(archive.reader().__class__.__name__ != "TantivyReader" for archive in archives):
+        pytest.skip("the tantivy engine's own ways to a page")
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("sort", SORTS)
+def test_past_what_one_aggregation_counts_a_page_is_still_the_generic_page(pages_home, copies_home,
+                                                                         query, sort, monkeypatch):
+    # Beyond EXACT_CLUSTERS matches the tantivy engine reads the matches of
+    # shared clusters (or, on an archive of copies, every match) instead.
+    from dateline.index import tantivy_engine
+
+    _tantivy_only(pages_home, copies_home)
+    monkeypatch.setattr(tantivy_engine, "EXACT_CLUSTERS", 3)
+    for archive in (pages_home, copies_home):
+        _assert_generic_pages(*_matches(archive, query), sort)
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_tantivy_counts_clusters_without_reading_the_copies(pages_home, copies_home, sort,
+                                                            monkeypatch):
+    from dateline.index.tantivy_engine import TantivyReader
+
+    _tantivy_only(pages_home, copies_home)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the matches of shared clusters read into Python")
+
+    monkeypatch.setattr(TantivyReader, "_copies", refused)
+    for archive in (pages_home, copies_home):
+        reader, matches = _matches(archive, "harbour")
+        page = reader.page(matches, sort=sort, start=0, count=10, collapse=True)
+        assert page.total < page.matched and len(page.hits) == 10
+
+
+def test_cluster_sizes_are_refused_where_the_aggregation_would_cut_them(copies_home):
+    _tantivy_only(copies_home)
+    reader, matches = _matches(copies_home, "harbour")
+    sizes = reader._cluster_sizes(matches.query, len(matches))
+    # story-0 lost two articles to story-1, which lost a009: 3 and 6, the others 5
+    assert sorted(sizes.values()) == [3, 5, 5, 5, 5, 5, 5, 6]
+    assert reader._cluster_sizes(matches.query, 2) is None  # a segment keeps only two keys
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_query_of_dates_alone_pages_from_the_columns_once_they_are_read(pages_home, sort,
+                                                                         monkeypatch):
+    from dateline.index.tantivy_engine import TantivyReader
+
+    _tantivy_only(pages_home)
+    reader, matches = _matches(pages_home, "date:2014-03-01..2014-03-02")
+    reader._all_columns()
+
+    def refused(*args, **kwargs):
+        raise AssertionError("tantivy asked for a top-k")
+
+    monkeypatch.setattr(TantivyReader, "_window", refused)
+    _assert_generic_pages(reader, matches, sort)
