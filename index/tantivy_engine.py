@@ -338,8 +338,9 @@ class _Sample(Matches):
 
 class TantivyMatches(Matches):
     """A query's matches as tantivy finds them: counted by tantivy, the
-    documents and their scores read into Python only when asked for (`ids`,
-    `scores`). A result page, the facets and the histogram are asked of
+    documents read into Python only when asked for (`ids`, unscored, which
+    top words and exports need), their scores too only when those are
+    (`scores`). A result page, the facets and the histogram are asked of
     tantivy over the query itself (`TantivyReader.page`, `day_counts`,
     `facet_counts`), so a common word's tens of thousands of matches never
     cross into Python to show ten of them."""
@@ -350,10 +351,15 @@ class TantivyMatches(Matches):
         object.__setattr__(self, "_op", op)
         object.__setattr__(self, "_count", None)
         object.__setattr__(self, "_every", None)
+        object.__setattr__(self, "_ids", None)
 
     @property
     def ids(self) -> np.ndarray:
-        return self._every_match()[0]
+        if self._every is not None:
+            return self._every[0]
+        if self._ids is None:
+            object.__setattr__(self, "_ids", self._reader._match_ids(self._op, self.query))
+        return self._ids
 
     @property
     def scores(self) -> np.ndarray:
@@ -367,6 +373,11 @@ class TantivyMatches(Matches):
     @property
     def read(self) -> bool:
         """Whether every match was read into Python already (top words read them)."""
+        return self._every is not None or self._ids is not None
+
+    @property
+    def scored(self) -> bool:
+        """Whether every match's score was read too."""
         return self._every is not None
 
     def counted(self, count: int) -> None:
@@ -376,6 +387,7 @@ class TantivyMatches(Matches):
     def __len__(self) -> int:
         if self._count is None:
             count = (len(self._every[0]) if self._every is not None
+                     else len(self._ids) if self._ids is not None
                      else self._reader._count(self.query))
             object.__setattr__(self, "_count", count)
         return self._count
@@ -446,6 +458,17 @@ class TantivyReader(Reader):
         scores = np.fromiter(map(itemgetter(0), hits), np.float64, len(hits))
         order = np.argsort(ids, kind="stable")
         return ids[order], scores[order]
+
+    def _match_ids(self, op: Op, query) -> np.ndarray:
+        """The document numbers of every match, ascending, without their
+        scores: tantivy asked for them at a constant score, which skips
+        BM25 and ranks nothing (x10 `oil`, 12,710 matches: 2.2 CPU ms
+        against 4.3 scored)."""
+        if _date_filters(op):
+            return self._every_match(op, query)[0]
+        unscored = tantivy.Query.const_score_query(query, 0.0)
+        hits = self._searcher.search(unscored, limit=max(1, self._searcher.num_docs), count=False).hits
+        return np.sort(_docnums([a for _, a in hits])) if hits else NO_IDS
 
     def _all_columns(self) -> _Columns:
         """The date and cluster-key columns of every live document, read once
@@ -620,8 +643,9 @@ class TantivyReader(Reader):
         (`_copies`). When every match was read already (a search showing top
         words reads them), the page is ranked from them in numpy, as any
         engine can (`pages.page_of`): the same page, without asking tantivy
-        again."""
-        if not isinstance(matches, TantivyMatches) or matches.read:
+        again. When only their document numbers were read (top words read no
+        scores), the page is tantivy's as if none were."""
+        if not isinstance(matches, TantivyMatches) or matches.scored:
             return super().page(matches, sort=sort, start=start, count=count, collapse=collapse)
         if self._columns is not None and _date_filters(matches._op):
             # A query of dates alone, once the columns are read (a search
@@ -959,8 +983,12 @@ class TantivyReader(Reader):
         so only the sample is read into Python (the 834,000 matches of
         `said` at a million articles: 4 CPU ms for 5,009). Up to
         4 x `count` matches, every k-th of them (`Reader.sample_matches`)."""
-        if len(matches) <= SAMPLED_FROM * count or not isinstance(matches, TantivyMatches):
+        if not isinstance(matches, TantivyMatches):
             return super().sample_matches(matches, count)
+        if len(matches) <= count:
+            return matches
+        if len(matches) <= SAMPLED_FROM * count:  # every k-th, from the numbers alone
+            return super().sample_matches(Matches(matches.ids, np.zeros(len(matches))), count)
         below = (count << _KEY_BITS) // len(matches)
         while True:
             keys = tantivy.Query.range_query(self._schema, "cluster_key", tantivy.FieldType.Unsigned,

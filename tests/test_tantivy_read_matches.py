@@ -101,6 +101,33 @@ def test_read_matches_give_the_same_facets_histogram_and_pages(home, query):
                     assert not fresh.read
                     got = reader.page(read, sort=sort, start=start, count=10, collapse=collapse)
                     assert got == want, (query, sort, collapse, start)
+                    # Scores read too (`pages.page_of` from every match):
+                    read.scores  # noqa: B018
+                    assert read.scored and not fresh.scored
+                    got = reader.page(read, sort=sort, start=start, count=10, collapse=collapse)
+                    assert got == want, (query, sort, collapse, start)
+
+
+def test_top_words_read_the_matches_numbers_not_their_scores(home):
+    """Top words and the facets after them read only document numbers (a
+    search at a constant score): the same numbers as the scored read, and
+    the sample every k-th of them as from any engine's matches."""
+    from dateline.index.engine import Reader
+    from dateline.index.matches import Matches
+    from dateline.search.archive import Archive
+
+    with Archive(home) as archive:
+        reader = archive.reader()
+        for query in QUERIES:
+            numbers, scored = _both(reader, query)
+            assert not numbers.scored
+            scored.scores  # noqa: B018
+            assert numbers.ids.tolist() == scored.ids.tolist(), query
+            count = max(1, len(numbers) // 3)  # up to SAMPLED_FROM times: every k-th
+            sample = reader.sample_matches(numbers, count)
+            assert not numbers.scored
+            expected = Reader.sample_matches(reader, Matches(scored.ids, scored.scores), count)
+            assert sample.ids.tolist() == expected.ids.tolist(), query
 
 
 def test_the_copies_are_there_to_fold(home):
