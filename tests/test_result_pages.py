@@ -290,3 +290,14 @@ def test_a_query_of_dates_alone_pages_from_the_columns_once_they_are_read(pages_
 
     monkeypatch.setattr(TantivyReader, "_window", refused)
     _assert_generic_pages(reader, matches, sort)
+
+
+def test_the_aggregation_is_asked_where_it_should_cost_less_than_the_filter(pages_home, copies_home):
+    # Few shared clusters: the filter of their terms is cheap, the
+    # aggregation's cost grows with the keys among the matches. An archive
+    # of copies would read every match otherwise: the aggregation always.
+    _tantivy_only(pages_home, copies_home)
+    few, copies = pages_home.reader(), copies_home.reader()
+    few._shared_clusters(), copies._shared_clusters()
+    assert few._counting_pays(100) and not few._counting_pays(10_000_000)
+    assert copies._counting_pays(10_000_000)
