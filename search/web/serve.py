@@ -46,14 +46,13 @@ def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, thread
                 cache_size: int = CACHE_SIZE, sock: socket.socket | None = None, warm: bool = False):
     """A bound, not yet running server (port 0 picks a free port: see `.effective_port`);
     with `sock`, one serving that listening socket instead (a worker process's);
-    with `warm`, its archive's tables read first (`SearchService.warm`).
+    with `warm`, its archive's tables read once it is bound (`_warm`), so a
+    busy port or a bad host is reported at once, not after the warm-up.
 
     Raises DatelineError for a home that cannot be searched,
     BadAddress for a host that is no address, OSError when the address cannot be bound.
     """
     app = create_app(home, cache_size=cache_size)
-    if warm:
-        _warm(app)
     # Generous but bounded request sizes: a query is at most a few kilobytes.
     where = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
     try:
@@ -62,6 +61,8 @@ def make_server(home: Home, *, host: str = "127.0.0.1", port: int = 8080, thread
     except ValueError:  # waitress: the host is not an address and does not resolve to one
         raise BadAddress(f"--host {host!r} is not an IP address or a host name that resolves") from None
     server.channel_class = _Channel
+    if warm:
+        _warm(app)
     return server
 
 
