@@ -386,8 +386,11 @@ class TantivyMatches(Matches):
 
     def __len__(self) -> int:
         if self._count is None:
+            # Dates alone, once the reader holds the date column: the ids
+            # (which top words and the page read anyway) in numpy, not a
+            # count by tantivy scanning that column.
             count = (len(self._every[0]) if self._every is not None
-                     else len(self._ids) if self._ids is not None
+                     else len(self.ids) if self._ids is not None or self._reader._dates_in_columns(self._op)
                      else self._reader._count(self.query))
             object.__setattr__(self, "_count", count)
         return self._count
@@ -436,6 +439,10 @@ class TantivyReader(Reader):
     def match(self, op: Op) -> Matches:
         query = self._query(op)
         return EMPTY if query is None else TantivyMatches(self, op, query)
+
+    def _dates_in_columns(self, op: Op) -> bool:
+        """Whether `op` is dates alone and the date column is read (`_all_columns`)."""
+        return self._columns is not None and bool(_date_filters(op))
 
     def _count(self, query) -> int:
         return self._searcher.search(query, limit=1, count=True).count
@@ -647,12 +654,13 @@ class TantivyReader(Reader):
         scores), the page is tantivy's as if none were."""
         if not isinstance(matches, TantivyMatches) or matches.scored:
             return super().page(matches, sort=sort, start=start, count=count, collapse=collapse)
-        if self._columns is not None and _date_filters(matches._op):
+        if self._dates_in_columns(matches._op):
             # A query of dates alone, once the columns are read (a search
             # showing facets reads them), is answered from them in numpy:
             # tantivy would scan the whole date column twice (top-k, aggregation).
-            ids, scores = self._every_match(matches._op, matches.query)
-            return page_of(self, Matches(ids, scores), sort=sort, start=start, count=count,
+            # Their ids are the ones top words read (kept by `matches`), scores 0.
+            ids = matches.ids
+            return page_of(self, Matches(ids, np.zeros(len(ids))), sort=sort, start=start, count=count,
                            collapse=collapse)
         end = start + count
         first = self._window(matches, sort, 0, max(1, end))  # counts the matches in passing

@@ -98,7 +98,9 @@ def test_read_matches_give_the_same_facets_histogram_and_pages(home, query):
                     # a new fresh match each time: a page may read nothing into Python
                     fresh, read = _both(reader, query)
                     want = reader.page(fresh, sort=sort, start=start, count=10, collapse=collapse)
-                    assert not fresh.read
+                    # (A query of dates alone, once the reader holds the date
+                    # column, is paged from that column in numpy: ids read there.)
+                    assert not fresh.read or reader._dates_in_columns(fresh._op)
                     got = reader.page(read, sort=sort, start=start, count=10, collapse=collapse)
                     assert got == want, (query, sort, collapse, start)
                     # Scores read too (`pages.page_of` from every match):
