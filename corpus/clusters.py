@@ -78,17 +78,20 @@ class Clusters:
             return row[0] == RULE_VERSION
         return not len(self.store)
 
-    def assign(self, article: Article, signature=None) -> str:
+    def assign(self, article: Article, signature=None, *, keys: list[int] | None = None,
+               own_hash: str | None = None) -> str:
         """The cluster of a just-stored article (`article.id` is its stored id),
-        recorded here and in its stored record."""
+        recorded here and in its stored record. What depends on the article
+        alone (its signature, band keys and body hash) may be given, computed
+        where it was read (`corpus.ingestion.Prepared`)."""
         from dateline.corpus import dedupe  # numpy: loaded by the processes that store articles only
 
         if signature is None:
             signature = dedupe.article_signature(article)
-        own_hash = body_hash(article.body)
+        own_hash = own_hash or body_hash(article.body)
         facts = None  # computed when a candidate needs them
         self._forget(article.id)
-        bands = self._bands(dedupe.band_ints(signature))
+        bands = self._bands(keys if keys is not None else dedupe.band_ints(signature))
         cluster = article.id
         best = -1.0
         for cand in self._candidates(bands):

@@ -116,7 +116,7 @@ def ingest(
     rejects_path.parent.mkdir(parents=True, exist_ok=True)
     known = _KnownPeopleOf(store)
     clusters = Clusters(store)
-    commits = _Commits(store)
+    commits = _Commits(store, before=known.save)
     with open(rejects_path, "a", encoding="utf-8") as rejects, _pool(workers) as pool:
         try:
             for path, stat, items, case in _read_ahead(paths, store, summary, pool, workers, now=now,
@@ -129,6 +129,7 @@ def ingest(
                 if progress:
                     progress(summary, path)
         except BaseException:
+            known.forget_file()  # what a file stopped in the middle taught (it was rolled back)
             with contextlib.suppress(sqlite3.Error):
                 commits.commit()  # the files stored whole (one stopped in the middle was rolled back)
             raise
@@ -139,18 +140,22 @@ def ingest(
 
 # Files are committed a group at a time: a commit (and its fsync) a file cost
 # the one writer about a fifth of its CPU a page and, with a busy disk, most
-# of its time; the casing counts of words common to several files of a group
-# are written once.
+# of its time; the known people's counts learned from a group's files are
+# written once, before its commit (the casing counts of a word common to
+# several of its files in one row: writing them a file at a time was a third
+# of the writer's CPU on real pages).
 COMMIT_FILES = 16
 COMMIT_SECONDS = 1.0
 
 
 class _Commits:
     """The store's transaction over a group of files, each in a savepoint:
-    one that raises is rolled back alone; `commit` keeps the others."""
+    one that raises is rolled back alone; `commit` keeps the others, after
+    `before` (which writes what the group's files taught, in the same
+    transaction)."""
 
-    def __init__(self, store: ArticleStore) -> None:
-        self.store, self.db = store, store.connection
+    def __init__(self, store: ArticleStore, before: Callable[[], None] = lambda: None) -> None:
+        self.store, self.db, self.before = store, store.connection, before
         self.files = 0
         self.since = time.monotonic()
 
@@ -175,6 +180,13 @@ class _Commits:
             self.commit()
 
     def commit(self) -> None:
+        try:
+            self.before()
+        except BaseException:
+            # Not the group's files without what they taught: neither (none is
+            # recorded as ingested, so the next run reads them again).
+            self.db.rollback()
+            raise
         self.store.commit()
         self.files, self.since = 0, time.monotonic()
 
@@ -251,16 +263,40 @@ def _read_with_signatures(path, now, repeated, case):
     return signed_items(read_path(path, now=now, repeated=repeated), case)
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What storing an article needs that depends on the article alone,
+    computed where it is read (a pool process, a Dask worker), so that the
+    one writer does not: its near-duplicate signature (little-endian bytes,
+    `dedupe.to_blob`), its band keys, its body hash (`same_story.body_hash`)
+    and its text hash (`Article.text_hash`). Headline people and clusters
+    are not here: they depend on what the store holds."""
+
+    signature: bytes
+    keys: list[int]
+    body_hash: str
+    text_hash: str
+
+    @classmethod
+    def of(cls, article: Article) -> Prepared:
+        from dateline.corpus import dedupe
+        from dateline.corpus.same_story import body_hash
+
+        signature = dedupe.article_signature(article)
+        return cls(dedupe.to_blob(signature), dedupe.band_ints(signature), body_hash(article.body),
+                   article.text_hash)
+
+
 def signed_items(items, case):
-    """(item, near-duplicate signature) for each item read, counting how the
-    articles case their words into `case` (where the file is read)."""
-    from dateline.corpus.dedupe import article_signature
+    """(item, `Prepared`) for each article read, (item, None) for the rest,
+    counting how the articles case their words into `case` (where the file
+    is read)."""
     from dateline.corpus.known_people import count_case
 
     for item in items:
         if isinstance(item, Article):
             count_case(item.body, *case)
-            yield item, article_signature(item)
+            yield item, Prepared.of(item)
         else:
             yield item, None
 
@@ -290,6 +326,11 @@ class _KnownPeopleOf:
         self.store = store
         self.counts = None  # corpus.people_counts, beside the store
         self._known = None
+        # What the file being stored taught so far (people per article, casing
+        # counts): taken back if it is rolled back, as its counts are saved
+        # with its commit group's (`_Commits`), not with the file.
+        self._file_people: list[tuple[str, ...]] = []
+        self._file_case: list[tuple[Counter, Counter, Counter]] = []
 
     def get(self):
         if self._known is None:
@@ -299,6 +340,28 @@ class _KnownPeopleOf:
             self._known = load_known_people(self.store)
             self.counts = PeopleCounts(self.store)
         return self._known
+
+    def learn(self, article: Article) -> None:
+        self.get().learn(article)
+        self._file_people.append((*article.people, *article.mentioned))
+
+    def learn_case(self, case: tuple[Counter, Counter, Counter]) -> None:
+        self.get().learn_case(*case)
+        self._file_case.append(case)
+
+    def file_stored(self) -> None:
+        """What the file taught stays, to be saved with its commit group."""
+        self._file_people.clear()
+        self._file_case.clear()
+
+    def forget_file(self) -> None:
+        """What the file being stored taught, taken back (it was rolled back)."""
+        if self._known is not None:
+            for names in self._file_people:
+                self._known.unlearn_people(names)
+            for case in self._file_case:
+                self._known.unlearn_case(*case)
+        self.file_stored()
 
     def save(self) -> None:
         """What was learned, into the store's current transaction."""
@@ -330,7 +393,7 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known,
     summary.bytes += stat.st_size if stat else 0
     articles = 0
     reject_lines = []
-    for item, signature in items:
+    for item, prepared in items:
         if isinstance(item, Skipped):
             summary.skipped += 1
             summary.skipped_by_reason[_reason_kind(item.reason)] += 1
@@ -350,9 +413,12 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known,
         if item.people_from_text:
             # What the story alone cannot tell, what the archive stored before can.
             item, unknown = known.get().read_headline_of(item)
-        result = store.put(item)
+        result = store.put(item, text_hash=prepared.text_hash)
         if result.status in ("stored", "updated"):
-            clusters.assign(replace(item, id=result.id), signature)
+            from dateline.corpus.dedupe import from_blob
+
+            clusters.assign(replace(item, id=result.id), from_blob(prepared.signature), keys=prepared.keys,
+                            own_hash=prepared.body_hash)
         if unknown and result.status in ("stored", "updated"):
             known.counts.add_unknown_headline_names(result.id, unknown)
         if result.status == "duplicate":
@@ -364,10 +430,9 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known,
             setattr(summary, result.status, getattr(summary, result.status) + 1)
             articles += 1
             if result.status != "unchanged":
-                known.get().learn(item)
+                known.learn(item)
     if articles:
-        known.get().learn_case(*case)
-    known.save()
+        known.learn_case(case)
     if stat is not None:
         store.record_input(_input_key(path), stat.st_size, stat.st_mtime_ns, file_hash(path), articles)
     # Rejects are logged before the commit (`_Commits`): a crash in between
@@ -375,6 +440,7 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known,
     # logged twice but is never lost.
     rejects.writelines(reject_lines)
     rejects.flush()
+    known.file_stored()
 
 
 def _input_key(path: Path) -> str:

@@ -152,6 +152,27 @@ class KnownPeople:
             for word in counts.keys() & self._case.keys():
                 self._case[word][column] += counts[word]
 
+    def unlearn_people(self, names: Iterable[str]) -> None:
+        """What `learn_people` of the same names added, taken back (it was not
+        saved: the articles it came from were rolled back)."""
+        for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+            surname = surname_key(name)
+            for counts in (self._pending_forms.get(surname), self._forms.get(surname)):
+                if counts is not None and name in counts:
+                    counts[name] -= 1
+                    if counts[name] <= 0:
+                        del counts[name]
+            if not self._pending_forms.get(surname, True):
+                del self._pending_forms[surname]
+
+    def unlearn_case(self, lower: Counter, capital: Counter, company: Counter) -> None:
+        """What `learn_case` of the same counts added, taken back."""
+        pending = (self._pending_lower, self._pending_capital, self._pending_company)
+        for column, (counts, waiting) in enumerate(zip((lower, capital, company), pending)):
+            waiting -= counts  # (keeps the positive counts only, in place)
+            for word in counts.keys() & self._case.keys():
+                self._case[word][column] -= counts[word]
+
     def learn_names(self, names: Iterable[str], body: str) -> None:
         """One article's people and the casing of its words."""
         self.learn_people(names)

@@ -108,12 +108,14 @@ class ArticleStore:
         """Group many puts into one commit (much faster, and atomic)."""
         return self._db
 
-    def put(self, article: Article) -> PutResult:
+    def put(self, article: Article, *, text_hash: str | None = None) -> PutResult:
         """Store an article: new, a changed version of one we have, or nothing new.
 
         Identity is the id, then the URL; an article whose normalized text we
         already hold under another id is a duplicate and is not stored twice.
         Its near-duplicate cluster is assigned beside the store (`corpus.clusters`).
+        `text_hash`: the article's `text_hash`, when it was computed where the
+        article was read (normalizing the text is most of a put's cost).
         """
         row = self._db.execute(
             "SELECT id, content_hash FROM articles WHERE id=?", (article.id,)
@@ -127,9 +129,9 @@ class ArticleStore:
         if row is not None:
             if row[1] == article.content_hash:
                 return PutResult("unchanged", article.id)
-            self._write(article)
+            self._write(article, text_hash)
             return PutResult("updated", article.id)
-        text_hash = article.text_hash  # (normalizing the text is most of a put's cost: once)
+        text_hash = text_hash or article.text_hash  # (normalizing the text is most of a put's cost: once)
         dup = self._db.execute(
             "SELECT id FROM articles WHERE text_hash=?", (text_hash,)
         ).fetchone()
