@@ -117,14 +117,15 @@ def ingest(
     known = _KnownPeopleOf(store)
     clusters = Clusters(store)
     commits = _Commits(store, before=known.save)
+    keys = _InputKeys()
     with open(rejects_path, "a", encoding="utf-8") as rejects, _pool(workers) as pool:
         try:
-            for path, stat, items, case in _read_ahead(paths, store, summary, pool, workers, now=now,
+            for path, stat, items, case in _read_ahead(paths, store, summary, pool, workers, keys, now=now,
                                                        skip_unchanged=skip_unchanged_inputs, cluster=cluster):
                 if not clusters.is_current():  # clustered by an older rule: once, before anything new
                     summary.reclustered = clusters.recluster()
                 with commits.file():
-                    _store_file(path, stat, items, case, store, rejects, summary, now=now, known=known,
+                    _store_file(path, stat, items, case, store, rejects, summary, now=now, known=known, keys=keys,
                                 clusters=clusters)
                 if progress:
                     progress(summary, path)
@@ -198,7 +199,7 @@ def _pool(workers: int):
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged, cluster=None):
+def _read_ahead(paths, store, summary, pool, workers, keys, *, now, skip_unchanged, cluster=None):
     """(path, stat, items, case) in input order; up to 2 files per worker read
     ahead. `case` counts how the file's articles case their words (see
     `corpus.known_people`), complete once `items` has been consumed."""
@@ -209,7 +210,7 @@ def _read_ahead(paths, store, summary, pool, workers, *, now, skip_unchanged, cl
         for path in files:
             summary.files += 1
             stat = _stat(path)
-            if stat is not None and skip_unchanged and _unchanged(store, path, stat):
+            if stat is not None and skip_unchanged and _unchanged(store, keys(path), path, stat):
                 summary.files_skipped += 1
                 continue
             if repeated is None:
@@ -311,8 +312,8 @@ def _stat(path: Path | RemoteFile):
         return None
 
 
-def _unchanged(store: ArticleStore, path: Path, stat) -> bool:
-    known = store.input_record(_input_key(path))
+def _unchanged(store: ArticleStore, key: str, path: Path, stat) -> bool:
+    known = store.input_record(key)
     if not known or known[0] != stat.st_size:
         return False
     return known[1] == stat.st_mtime_ns or known[2] == file_hash(path)
@@ -389,7 +390,7 @@ class _KnownPeopleOf:
         self.store.commit()
 
 
-def _store_file(path, stat, items, case, store, rejects, summary, *, now, known, clusters) -> None:
+def _store_file(path, stat, items, case, store, rejects, summary, *, now, known, clusters, keys) -> None:
     summary.bytes += stat.st_size if stat else 0
     articles = 0
     reject_lines = []
@@ -434,7 +435,7 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known,
     if articles:
         known.learn_case(case)
     if stat is not None:
-        store.record_input(_input_key(path), stat.st_size, stat.st_mtime_ns, file_hash(path), articles)
+        store.record_input(keys(path), stat.st_size, stat.st_mtime_ns, file_hash(path), articles)
     # Rejects are logged before the commit (`_Commits`): a crash in between
     # re-reads the file next time (it is not recorded yet), so a reject may be
     # logged twice but is never lost.
@@ -447,6 +448,24 @@ def _input_key(path: Path) -> str:
     """The file's absolute name as the store records it (bytes of the name
     that are not UTF-8 written as \\xff: SQLite stores UTF-8 only)."""
     return path_text(path.resolve())
+
+
+class _InputKeys:
+    """`_input_key` of the files of one ingest, which come a folder at a
+    time: the folder is resolved once, not once a file (resolving a path
+    looks at each of its folders: about 5% of the writer's CPU a page of
+    real HTML pages). A file that is a symbolic link is resolved whole."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.resolved: Path | None = None
+
+    def __call__(self, path: Path) -> str:
+        if path.name in ("", ".", "..") or path.is_symlink():
+            return _input_key(path)
+        if path.parent != self.folder:
+            self.folder, self.resolved = path.parent, path.parent.resolve()
+        return path_text(self.resolved / path.name)
 
 
 def file_hash(path: Path) -> str:

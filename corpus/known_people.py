@@ -187,7 +187,8 @@ class KnownPeople:
             raise RuntimeError("counts held in memory are not saved")
         forms = [(s, f, n) for s, counts in self._pending_forms.items() for f, n in counts.items()]
         lower, capital, company = self._pending_lower, self._pending_capital, self._pending_company
-        case = [(w, lower[w], capital[w], company[w]) for w in lower.keys() | capital.keys()]
+        # (`get`: a Counter's missing key is a Python call, and most words name no company)
+        case = [(w, lower.get(w, 0), capital.get(w, 0), company.get(w, 0)) for w in lower.keys() | capital.keys()]
         for pending in (self._pending_forms, lower, capital, company):
             pending.clear()
         return forms, case

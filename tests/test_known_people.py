@@ -204,3 +204,56 @@ def test_the_store_keeps_articles_and_the_counts_sit_beside_it(tmp_path):
     assert not hasattr(store, "word_case") and not hasattr(store, "add_known_people")
     assert PeopleCounts(store).known_forms("lawson")  # learned from the stored articles
     store.close()
+
+
+def _counts(store):
+    db = store.connection
+    return (sorted(db.execute("SELECT * FROM known_names")), sorted(db.execute("SELECT * FROM word_case")))
+
+
+def test_a_file_stopped_midway_takes_back_what_it_taught_and_keeps_the_files_before(tmp_path, monkeypatch):
+    # The counts are written once a commit group (not once a file): a file that
+    # fails in the middle must not leave its counts, nor lose those of the
+    # files of its group stored before it.
+    from dateline.corpus import ingestion
+    from dateline.corpus.store import ArticleStore as Store
+
+    reference = _counts(_ingest(Home(tmp_path / "ref"), BUDGET, STERLING, names=["1.txt", "2.txt"]))
+    record = Store.record_input
+
+    def failing(self, path, *args):
+        if path.endswith("3.txt"):  # once the third file's article is stored and counted
+            raise KeyboardInterrupt  # as a Ctrl-C in the middle of the third file
+        return record(self, path, *args)
+
+    monkeypatch.setattr(Store, "record_input", failing)
+    monkeypatch.setattr(ingestion, "COMMIT_FILES", 100)  # one group: nothing committed before the failure
+    home = Home(tmp_path / "home")
+    try:
+        _ingest(home, BUDGET, STERLING, FLASH, names=["1.txt", "2.txt", "3.txt"])
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the third file did not fail")
+    monkeypatch.setattr(Store, "record_input", record)
+    store = ArticleStore(home.store_path)
+    assert len(store) == 2
+    assert reference[1] and _counts(store) == reference
+    store.close()
+
+
+def test_what_a_reader_prepares_is_what_the_writer_would_compute():
+    # What crosses from a reading process to the writer with each article.
+    import pickle
+
+    from dateline.corpus import dedupe
+    from dateline.corpus.ingestion import Prepared
+    from dateline.corpus.same_story import body_hash
+
+    article = Article(id="a1", title="Sterling firm ahead of the budget", body=STERLING)
+    prepared = pickle.loads(pickle.dumps(Prepared.of(article)))
+    signature = dedupe.article_signature(article)
+    assert (dedupe.from_blob(prepared.signature) == signature).all()
+    assert prepared.keys == dedupe.band_ints(signature)
+    assert prepared.body_hash == body_hash(article.body)
+    assert prepared.text_hash == article.text_hash
