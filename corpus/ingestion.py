@@ -269,23 +269,28 @@ class Prepared:
     """What storing an article needs that depends on the article alone,
     computed where it is read (a pool process, a Dask worker), so that the
     one writer does not: its near-duplicate signature (little-endian bytes,
-    `dedupe.to_blob`), its band keys, its body hash (`same_story.body_hash`)
-    and its text hash (`Article.text_hash`). Headline people and clusters
-    are not here: they depend on what the store holds."""
+    `dedupe.to_blob`), its band keys, its body hash (`same_story.body_hash`),
+    its text hash (`Article.text_hash`) and, when its people were read from
+    its text, the words of its headline that may stand alone as a surname
+    (`known_people.headline_candidates`). Whether they are people the
+    archive knows, and the article's cluster, depend on what the store holds:
+    the writer decides them."""
 
     signature: bytes
     keys: list[int]
     body_hash: str
     text_hash: str
+    headline: tuple | None = None
 
     @classmethod
     def of(cls, article: Article) -> Prepared:
         from dateline.corpus import dedupe
+        from dateline.corpus.known_people import headline_candidates
         from dateline.corpus.same_story import body_hash
 
         signature = dedupe.article_signature(article)
         return cls(dedupe.to_blob(signature), dedupe.band_ints(signature), body_hash(article.body),
-                   article.text_hash)
+                   article.text_hash, headline_candidates(article.title) if article.people_from_text else None)
 
 
 def signed_items(items, case):
@@ -413,7 +418,7 @@ def _store_file(path, stat, items, case, store, rejects, summary, *, now, known,
         unknown = []  # headline words that may name a person the archive comes to know
         if item.people_from_text:
             # What the story alone cannot tell, what the archive stored before can.
-            item, unknown = known.get().read_headline_of(item)
+            item, unknown = known.get().read_headline_of(item, prepared.headline)
         result = store.put(item, text_hash=prepared.text_hash)
         if result.status in ("stored", "updated"):
             from dateline.corpus.dedupe import from_blob

@@ -229,52 +229,38 @@ class KnownPeople:
         the archive does not know as people yet (it may, once it reads more)."""
         return [surname for surname, known in self._standing_alone(title) if not known]
 
-    def _standing_alone(self, title: str) -> list[tuple[str, bool]]:
-        """(surname, known as a person) for each headline word that may be one."""
-        from dateline.corpus.gazetteer import gazetteer
-
-        places = gazetteer().in_text
-        tokens = _TOKEN.findall(title)
+    def _standing_alone(self, title: str, candidates: tuple | None = None) -> list[tuple[str, bool]]:
+        """(surname, known as a person) for each headline word that may be one;
+        `candidates`: the title's `headline_candidates`, when computed where the
+        article was read."""
         found: dict[str, bool] = {}
-        for i, token in enumerate(tokens):
-            surname = _POSSESSIVE.sub("", token.rstrip(".")).casefold()
-            if len(surname) < 3 or not re.sub("['’]", "", surname).isalpha() or surname in found:
+        for surname, before, after in (headline_candidates(title) if candidates is None else candidates):
+            if surname in found or self._is_prose(surname):
                 continue
-            if places.get(surname.title()) is not None or self._is_prose(surname):
+            if (before and not self._stands_after(before, surname)) or (after and not self._is_prose(after)):
                 continue
-            before = tokens[i - 1] if i else ""
-            after = tokens[i + 1] if i + 1 < len(tokens) else ""
-            # "THATCHER'S CONSERVATIVES": what follows a possessive is the person's.
-            owns = bool(_POSSESSIVE.search(token))
-            if self._stands_after(before, surname) and (owns or self._stands_before(after)):
-                found[surname] = self.is_known(surname) and not self._names_a_company(surname)
+            found[surname] = self.is_known(surname) and not self._names_a_company(surname)
         return list(found.items())
 
     def _stands_after(self, before: str, surname: str) -> bool:
-        if not before or not before[0].isalpha() or _POSSESSIVE.search(before):
-            return True
+        """Whether a headline word stands after `before` as a surname would (the
+        part of it that depends on what the archive knows: `headline_candidates`)."""
         # A first name the archive gave the person twice: one odd find
         # ("McDonnell Douglas" once named as a man) does not make a first name.
         firsts = {f.split()[0].casefold() for f, n in self.forms(surname).items()
                   if " " in f and n >= MIN_ARTICLES}
         return before.casefold() in firsts or self._is_prose(before)
 
-    def _stands_before(self, after: str) -> bool:
-        if not after:
-            return True
-        if after.startswith("<") or after.upper() in _COMPANY_WORDS:
-            return False
-        return not after[0].isalpha() or self._is_prose(_POSSESSIVE.sub("", after))
-
     def with_headline_people(self, article: Article) -> Article:
         """The article with the known people its headline names among its
         subjects (moved there from `mentioned` when the body named them too)."""
         return self.read_headline_of(article)[0]
 
-    def read_headline_of(self, article: Article) -> tuple[Article, list[str]]:
-        """(`with_headline_people`, the headline's `unknown_in_headline`), from one reading."""
+    def read_headline_of(self, article: Article, candidates: tuple | None = None) -> tuple[Article, list[str]]:
+        """(`with_headline_people`, the headline's `unknown_in_headline`), from one
+        reading; `candidates`: the title's `headline_candidates`, if computed already."""
         people, mentioned, unknown = self.read_headline(article.title, article.people,
-                                                        article.mentioned)
+                                                        article.mentioned, candidates)
         if people != article.people:
             article = article.with_changes(people=people, mentioned=mentioned)
         return article, unknown
@@ -284,11 +270,11 @@ class KnownPeople:
         """(people, mentioned) with the headline's known people among the people."""
         return self.read_headline(title, people, mentioned)[:2]
 
-    def read_headline(self, title: str, people: tuple[str, ...], mentioned: tuple[str, ...]
-                      ) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
+    def read_headline(self, title: str, people: tuple[str, ...], mentioned: tuple[str, ...],
+                      candidates: tuple | None = None) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
         """(people, mentioned) as `headline_subjects` gives them, and the
         headline's `unknown_in_headline`, from one reading of the headline."""
-        standing = self._standing_alone(title)
+        standing = self._standing_alone(title, candidates)
         unknown = [surname for surname, known in standing if not known]
         have = {surname_key(n) for n in people}
         new = [surname for surname, known in standing if known and surname not in have]
@@ -297,6 +283,40 @@ class KnownPeople:
         named = {surname_key(n): n for n in mentioned}
         return (people + tuple(named.get(s) or self.name_for(s) for s in new),
                 tuple(n for n in mentioned if surname_key(n) not in new), unknown)
+
+
+def headline_candidates(title: str) -> tuple[tuple[str, str, str], ...]:
+    """The headline's words that may stand alone as a surname, by what the
+    headline and the gazetteer alone tell (no archive): (surname, the word
+    before it, the word after it), the word before or after left empty when
+    the headline alone says the surname stands beside it, as
+    `KnownPeople._standing_alone` reads them. Computed where an article is
+    read, so the one writer of an ingest does not."""
+    from dateline.corpus.gazetteer import gazetteer
+
+    places = gazetteer().in_text
+    tokens = _TOKEN.findall(title)
+    found = []
+    for i, token in enumerate(tokens):
+        surname = _POSSESSIVE.sub("", token.rstrip(".")).casefold()
+        if len(surname) < 3 or not re.sub("['’]", "", surname).isalpha():
+            continue
+        if places.get(surname.title()) is not None or surname.upper() in _ALWAYS_PROSE:
+            continue
+        before = tokens[i - 1] if i else ""
+        if not before or not before[0].isalpha() or _POSSESSIVE.search(before):
+            before = ""  # punctuation, a possessive or nothing: it stands after that
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if _POSSESSIVE.search(token) or not after:
+            after = ""  # "THATCHER'S CONSERVATIVES": what follows a possessive is the person's
+        elif after.startswith("<") or after.upper() in _COMPANY_WORDS:
+            continue  # a ticker or a company's word: not a person
+        elif not after[0].isalpha():
+            after = ""  # punctuation
+        else:
+            after = _POSSESSIVE.sub("", after)  # prose or not, as the archive writes it
+        found.append((surname, before, after))
+    return tuple(found)
 
 
 def load_known_people(store: ArticleStore) -> KnownPeople:

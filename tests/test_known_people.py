@@ -257,3 +257,9 @@ def test_what_a_reader_prepares_is_what_the_writer_would_compute():
     assert prepared.keys == dedupe.band_ints(signature)
     assert prepared.body_hash == body_hash(article.body)
     assert prepared.text_hash == article.text_hash
+    assert prepared.headline is None  # people given by the input: the headline is not read
+    flash = Article(id="a2", title="LAWSON SAYS INFLATION WILL FALL", body=FLASH, people_from_text=True)
+    known = _known("Nigel Lawson")
+    candidates = pickle.loads(pickle.dumps(Prepared.of(flash))).headline
+    assert candidates and known.read_headline_of(flash, candidates) == known.read_headline_of(flash)
+    assert known.read_headline_of(flash)[0].people == ("Nigel Lawson",)
