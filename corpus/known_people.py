@@ -35,7 +35,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from itertools import repeat
+from operator import add
 from typing import TYPE_CHECKING
 
 from dateline.corpus.article import Article
@@ -77,6 +79,13 @@ def count_case(body: str, lower: Counter, capital: Counter, company: Counter) ->
     lower.update([w for w in words if w.islower()])
     capital.update([w.casefold() for w in words if not w.islower()])
     company.update([w.casefold() for w in _COMPANY_USE.findall(body)])
+
+
+def _add_counts(total: Counter, counts: Mapping[str, int]) -> None:
+    """`total.update(counts)`, iterating in C: `Counter.update` loops in Python
+    over a mapping once `total` holds anything, and the one writer of an
+    ingest adds every word of every file to the counts of its commit group."""
+    dict.update(total, zip(counts.keys(), map(add, counts.values(), map(total.get, counts.keys(), repeat(0)))))
 
 
 def surname_key(name: str) -> str:
@@ -148,7 +157,7 @@ class KnownPeople:
         """How some articles case their words (`count_case`)."""
         pending = (self._pending_lower, self._pending_capital, self._pending_company)
         for column, (counts, waiting) in enumerate(zip((lower, capital, company), pending)):
-            waiting.update(counts)
+            _add_counts(waiting, counts)
             for word in counts.keys() & self._case.keys():
                 self._case[word][column] += counts[word]
 
@@ -187,8 +196,10 @@ class KnownPeople:
             raise RuntimeError("counts held in memory are not saved")
         forms = [(s, f, n) for s, counts in self._pending_forms.items() for f, n in counts.items()]
         lower, capital, company = self._pending_lower, self._pending_capital, self._pending_company
-        # (`get`: a Counter's missing key is a Python call, and most words name no company)
-        case = [(w, lower.get(w, 0), capital.get(w, 0), company.get(w, 0)) for w in lower.keys() | capital.keys()]
+        words = list(lower.keys() | capital.keys())
+        # Built in C (`get`: a Counter's missing key is a Python call, and most words name no company).
+        case = list(zip(words, map(lower.get, words, repeat(0)), map(capital.get, words, repeat(0)),
+                        map(company.get, words, repeat(0))))
         for pending in (self._pending_forms, lower, capital, company):
             pending.clear()
         return forms, case
