@@ -21,8 +21,8 @@ answers (`diff` the files).
 
 `--baseline REF` measures this tree and commit REF's code (`git archive`d
 into a scratch folder, as `bench.ingest_cost` does) in two server
-processes on the same home, the same requests alternated one by one (A B,
-then B A): the figures are each side's mean CPU ms a page and an API call
+processes on the same home, the same requests alternated one by one (A B
+for two requests, then B A: the first to ask reads the store's pages first): the figures are each side's mean CPU ms a page and an API call
 and the median of the paired ratios, and the answers are compared as they
 come (their digests, as `--answers` writes them): a difference is counted
 and its first URLs printed.
@@ -128,7 +128,9 @@ def paired(home: Path, baseline: str, urls: list[str]) -> None:
             for n, url in enumerate(urls):
                 kind = "api" if url.startswith("/api/") else "page"
                 answers = {}
-                for name in (list(roots) if n % 2 == 0 else list(roots)[::-1]):
+                # Pages and API calls alternate: the order flips every two
+                # requests, so that each kind is asked first of each side as often.
+                for name in (list(roots) if n // 2 % 2 == 0 else list(roots)[::-1]):
                     children[name].stdin.write(url + "\n")
                     children[name].stdin.flush()
                     ms, status, digest = children[name].stdout.readline().rstrip("\n").split("\t")
@@ -140,7 +142,7 @@ def paired(home: Path, baseline: str, urls: list[str]) -> None:
             for child in children.values():
                 child.stdin.close()
                 child.wait()
-    print(f"{len(urls)} distinct requests of bench.load's mix, in-process, cache off, alternated; "
+    print(f"{len(urls)} requests, in-process, cache off, alternated; "
           f"home {home}; {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC")
     for kind in ("page", "api"):
         new, old = spent["this tree"][kind], spent[baseline][kind]
@@ -166,10 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, metavar="N", default=0,
                         help="also print the N functions that took most CPU (own and cumulative)")
     parser.add_argument("--answers", type=Path, help="write each answer's digest to this file")
+    parser.add_argument("--urls", type=Path, metavar="FILE",
+                        help="these requests (one path and query a line) instead of the distinct mix")
     parser.add_argument("--baseline", metavar="REF",
                         help="measure this tree against commit REF's code, requests alternated")
     args = parser.parse_args(argv)
-    urls = distinct_urls(args.requests)
+    urls = args.urls.read_text().split() if args.urls else distinct_urls(args.requests)
     if args.baseline:
         print(load_average(), "before")
         for _ in range(args.rounds):
@@ -178,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     client = _client(args.home)
-    print(f"{args.requests} distinct requests of bench.load's mix, in-process, cache off; "
+    print(f"{len(urls)} requests, in-process, cache off; "
           f"home {args.home}; {load_average()} before")
     answers = args.answers.open("w") if args.answers else None
     profiler = cProfile.Profile() if args.profile else None

@@ -25,6 +25,7 @@ from dateline.search.output import stale_index_note
 from dateline.search.parser import MAX_QUERY_LENGTH
 from dateline.search.query import positive_terms
 from dateline.search.snippets import Snippet, find_matches
+from dateline.search.web import fragments
 from dateline.search.web.feeds import add_feed_routes
 from dateline.search.web.service import SearchService
 from dateline.search.web.histogram import bucket_label, build_histogram, span
@@ -238,12 +239,22 @@ def _page(req: SearchRequest, service: SearchService | None = None, **context) -
     context.setdefault("field_errors", {})
     results = context["results"]
     if results is not None:
-        context["crowded_days"] = _crowded_days(results, service.archive.tz) if service else set()
-        context["facet_links"] = _facet_links(req, results.facets)
-        context["hit_links"] = _hit_links(req, results)
-        for bar in context["histogram"].bars if context.get("histogram") else ():
-            if bar.matches:
-                bar.href = template_url_for("search_page", **req.url_args(since=bar.since, until=bar.until, page=1))
+        # The parts that repeat per item, as HTML written once each (`fragments`).
+        tz = service.archive.tz if service else timezone.utc
+        crowded_days = _crowded_days(results, tz) if service else set()
+        links = _facet_links(req, results.facets)
+        context["facet_html"] = {name: fragments.facet_values(links[name], param, req)
+                                 for name, param in NAME_FILTERS.items()}
+        context["words_html"] = fragments.top_words(links["words"])
+        context["hits_html"] = fragments.hits(results, _hit_links(req, results), crowded_days, tz, link_url)
+        if histogram := context.get("histogram"):
+            for bar in histogram.bars:
+                if bar.matches:
+                    bar.href = template_url_for("search_page",
+                                                **req.url_args(since=bar.since, until=bar.until, page=1))
+            context["histogram_html"] = {"matches": fragments.match_bars(histogram),
+                                         "coverage": fragments.coverage_bars(histogram),
+                                         "table": fragments.table_rows(histogram)}
     return render_template("search.html", req=req, **context)
 
 
