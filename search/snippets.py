@@ -8,6 +8,8 @@ start of an exact token.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from itertools import repeat
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -103,6 +105,30 @@ def _starting(starts: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<!\w)(?=\w)(?=(?:{alternatives}))")
 
 
+_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _word_starts(text: str, starts: tuple[str, ...]) -> list[int]:
+    """Where, in an ASCII `text`, a word beginning with one of `starts` can
+    begin: the places `_starting(starts)` finds, in order, found by
+    `str.find` of each start (a search of the text in C) instead of the
+    pattern's test at every character (most of a snippet's time). Starts
+    shorter than two letters occur too often for that: the pattern then."""
+    if min(map(len, starts), default=0) < 2:
+        return [m.start() for m in _starting(starts).finditer(text)]
+    word_chars = _ASCII_WORD_CHARS
+    found = set()
+    for start in set(starts):
+        if start[0] not in word_chars:  # the pattern wants a word character there
+            continue
+        at = text.find(start)
+        while at >= 0:
+            if not at or text[at - 1] not in word_chars:
+                found.add(at)
+            at = text.find(start, at + 1)
+    return sorted(found)
+
+
 def find_occurrences(text: str, terms) -> list[tuple[int, int]]:
     """Every occurrence in `text` of the query's terms, in order: a word or
     prefix match is its word; a phrase match is one span from its first word
@@ -151,7 +177,7 @@ def _word_occurrences(text: str, stems: frozenset[str], prefixes: tuple[str, ...
         # the starts: every such word, and perhaps a piece of one after an
         # apostrophe, which no stem then matches as a word of the text.
         word_at = _WHOLE_WORD.match
-        placed = [word for word in (word_at(text, m.start()) for m in _starting(starts).finditer(text))
+        placed = [word for word in map(word_at, repeat(text), _word_starts(text, starts))
                   if word is not None]
         found = {word for word in {m.group() for m in placed} if matched(word)}
         if not found:
@@ -240,13 +266,18 @@ def _lead(body: str) -> Snippet:
 
 
 def _best_windows(body: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Up to three fragments, each scored by how many distinct words it marks."""
+    """Up to three fragments, each scored by how many distinct words it marks.
+    `spans` as `find_matches` gives them: in order, apart (so their ends are
+    in order too), and the spans inside a fragment are a run of them."""
+    words = [body[a:b].casefold() for a, b in spans]
+    starts = [a for a, _ in spans]
+    ends = [b for _, b in spans]
     candidates = []
     for start, _ in spans:
         left = max(0, start - FRAGMENT_CHARS // 3)
         left = _word_edge(body, left, backward=True)
         right = _word_edge(body, min(len(body), left + FRAGMENT_CHARS), backward=False)
-        inside = [body[a:b].casefold() for a, b in spans if left <= a and b <= right]
+        inside = words[bisect_left(starts, left):bisect_right(ends, right)]
         candidates.append((len(set(inside)), len(inside), -left, left, right))
     candidates.sort(reverse=True)
     chosen: list[tuple[int, int]] = []

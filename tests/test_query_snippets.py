@@ -109,3 +109,14 @@ def test_matched_words_are_placed_as_the_tokenizer_reads_the_text(text, query):
     stems = {words(word, stem=True)[0] for word in query}
     expected = sorted((start, end) for _, stem, start, end in _tokens(text) if stem in stems)
     assert find_occurrences(text, terms) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab_1 '-.\n"), max_size=60),
+       st.lists(st.text(alphabet=st.sampled_from("ab_1'-"), max_size=4), min_size=1, max_size=4))
+def test_word_starts_are_where_the_pattern_finds_them(text, starts):
+    """`_word_starts` finds with str.find what the pattern of the starts finds."""
+    from dateline.search.snippets import _starting, _word_starts
+
+    starts = tuple(starts)
+    assert _word_starts(text, starts) == [m.start() for m in _starting(starts).finditer(text)]
