@@ -7,7 +7,7 @@ import flask
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from dateline.search.web.links import template_url_for
+from dateline.search.web.links import link_to, template_url_for
 from tests.helpers import build_home, write_articles
 
 NAMES = ["q", "since", "until", "person", "place", "source", "tag", "sort", "limit", "page",
@@ -36,6 +36,10 @@ def test_links_are_what_url_for_builds(app, prefix, values, article_id):
                 == flask.url_for("article_page", article_id=article_id, **values))
         for endpoint in ("search_feed", "export_download", "api_search", "compare_page"):
             assert template_url_for(endpoint, **values) == flask.url_for(endpoint, **values)
+        # Bound to an endpoint once for a page's many links: the same strings.
+        assert link_to("search_page")(**values) == flask.url_for("search_page", **values)
+        assert (link_to("article_page")(article_id=article_id, **values)
+                == flask.url_for("article_page", article_id=article_id, **values))
 
 
 def test_other_endpoints_and_options_are_flasks(app):
@@ -43,3 +47,5 @@ def test_other_endpoints_and_options_are_flasks(app):
         assert template_url_for("compare_page", q=["oil", "gas"]) == "/compare?q=oil&q=gas"
         assert template_url_for("search_page", q="oil", _anchor="facets") == "/?q=oil#facets"
         assert template_url_for("static", filename="style.css") == flask.url_for("static", filename="style.css")
+        assert link_to("search_page")(q="oil", _anchor="facets") == "/?q=oil#facets"
+        assert link_to("static")(filename="style.css") == flask.url_for("static", filename="style.css")

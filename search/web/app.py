@@ -30,7 +30,7 @@ from dateline.search.web.feeds import add_feed_routes
 from dateline.search.web.service import SearchService
 from dateline.search.web.histogram import bucket_label, build_histogram, span
 from dateline.search.web.linechart import build_line_chart
-from dateline.search.web.links import template_url_for
+from dateline.search.web.links import link_to, template_url_for
 from dateline.search.compare import MAX_QUERIES
 from dateline.search.web.params import NAME_FILTERS, BadRequest, SearchRequest, is_iso_date
 
@@ -208,12 +208,12 @@ def _facet_links(req: SearchRequest, facets: dict | None) -> dict[str, list[tupl
     three template calls each (a page has about fifty; each call from a
     template costs several times the Python it runs)."""
     facets = facets or {}
+    search_link = link_to("search_page")
     links: dict[str, list[tuple]] = {}
     for name, param in NAME_FILTERS.items():
-        links[name] = [(item, template_url_for("search_page", **req.toggle(param, item["value"])),
+        links[name] = [(item, search_link(**req.toggle(param, item["value"])),
                         req.is_active(param, item["value"])) for item in facets.get(name) or ()]
-    links["words"] = [(item, template_url_for("search_page",
-                                              **req.url_args(q=(req.q + " " + item["value"]).strip(), page=1)))
+    links["words"] = [(item, search_link(**req.url_args(q=(req.q + " " + item["value"]).strip(), page=1)))
                       for item in facets.get("words") or ()]
     return links
 
@@ -222,14 +222,14 @@ def _hit_links(req: SearchRequest, results) -> list[tuple[str, list[tuple]]]:
     """For each hit: (its article's link, [(filter, value, link, on)] of
     its people and places), as `_facet_links` for the facets."""
     args = req.url_args()
+    search_link, article_link = link_to("search_page"), link_to("article_page")
     found = []
     for hit in results.hits:
         article = hit.article
-        chips = [(param, value, template_url_for("search_page", **req.toggle(param, value)),
-                  req.is_active(param, value))
+        chips = [(param, value, search_link(**req.toggle(param, value)), req.is_active(param, value))
                  for param, values in (("person", article.people), ("place", article.places))
                  for value in values]
-        found.append((template_url_for("article_page", article_id=article.id, **args), chips))
+        found.append((article_link(article_id=article.id, **args), chips))
     return found
 
 
@@ -248,10 +248,10 @@ def _page(req: SearchRequest, service: SearchService | None = None, **context) -
         context["words_html"] = fragments.top_words(links["words"])
         context["hits_html"] = fragments.hits(results, _hit_links(req, results), crowded_days, tz, link_url)
         if histogram := context.get("histogram"):
+            search_link = link_to("search_page")
             for bar in histogram.bars:
                 if bar.matches:
-                    bar.href = template_url_for("search_page",
-                                                **req.url_args(since=bar.since, until=bar.until, page=1))
+                    bar.href = search_link(**req.url_args(since=bar.since, until=bar.until, page=1))
             context["histogram_html"] = {"matches": fragments.match_bars(histogram),
                                          "coverage": fragments.coverage_bars(histogram),
                                          "table": fragments.table_rows(histogram)}
