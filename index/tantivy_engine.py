@@ -930,8 +930,8 @@ class TantivyReader(Reader):
         if table is not None:
             # Every match read already (top words): counted from the facet table,
             # every value (exact, whatever `top` asks for).
-            ids = np.asarray(matches.ids, dtype=np.int64)
-            return {field: Counter(table.counts(ids, field)) for field in fields}
+            found = table.counts(np.asarray(matches.ids, dtype=np.int64), fields)
+            return {field: Counter(found[field]) for field in fields}
         top = top or {}
         sizes = {f: min(FACET_SOME + top[f], FACET_BUCKETS) if f in top else FACET_BUCKETS for f in fields}
         found = self._terms(query, sizes, FACET_SEGMENT)

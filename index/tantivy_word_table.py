@@ -164,8 +164,19 @@ class TantivyFacetTable(_Rows):
 
     def __init__(self, tantivy, searcher, schema, fields: list[str]):
         self.segment_starts, live = _live_rows(tantivy, searcher)
-        self.fields = {field: WordRows(*_term_rows(tantivy, searcher, schema, field, self.segment_starts),
-                                       live) for field in fields}
+        # One table of every field's values (a field's are a run of value
+        # numbers, `spans`): a query's facets are one gather and one bincount.
+        values: list[str] = []
+        rows, value_ids = [], []
+        self.spans: dict[str, tuple[int, int]] = {}
+        for field in fields:
+            terms, field_rows, term_ids = _term_rows(tantivy, searcher, schema, field, self.segment_starts)
+            self.spans[field] = (len(values), len(values) + len(terms))
+            rows.append(field_rows)
+            value_ids.append(term_ids.astype(np.int64) + len(values))
+            values += terms
+        self.table = WordRows(values, np.concatenate(rows) if rows else np.empty(0, dtype=np.int64),
+                              np.concatenate(value_ids) if value_ids else np.empty(0, dtype=np.int64), live)
 
     @classmethod
     def if_small(cls, tantivy, searcher, schema, fields: list[str]) -> "TantivyFacetTable | None":
@@ -173,11 +184,15 @@ class TantivyFacetTable(_Rows):
         values = sum(len(searcher.terms_with_prefix(field, "")) for field in fields)
         return cls(tantivy, searcher, schema, fields) if values <= FACET_TABLE_VALUES else None
 
-    def counts(self, docnums: np.ndarray, field: str) -> dict[str, int]:
-        """{value: matching documents holding it} of the values some match holds."""
-        table = self.fields[field]
-        counts = table.count_matches(self.rows(docnums))
-        return {table.words[n]: int(counts[n]) for n in np.flatnonzero(counts)}
+    def counts(self, docnums: np.ndarray, fields: list[str]) -> dict[str, dict[str, int]]:
+        """{field: {value: matching documents holding it}} of the values some match holds."""
+        counts = self.table.count_matches(self.rows(docnums))
+        values = self.table.words
+        found = {}
+        for field in fields:
+            first, end = self.spans[field]
+            found[field] = {values[n]: int(counts[n]) for n in (np.flatnonzero(counts[first:end]) + first).tolist()}
+        return found
 
 
 class LazyTable:
