@@ -36,6 +36,9 @@ def test_links_are_what_url_for_builds(app, prefix, values, article_id):
                 == flask.url_for("article_page", article_id=article_id, **values))
         for endpoint in ("search_feed", "export_download", "api_search", "compare_page"):
             assert template_url_for(endpoint, **values) == flask.url_for(endpoint, **values)
+        for _ in range(2):  # asked of url_for, then kept
+            assert (template_url_for("static", filename=article_id)
+                    == flask.url_for("static", filename=article_id))
         # Bound to an endpoint once for a page's many links: the same strings.
         assert link_to("search_page")(**values) == flask.url_for("search_page", **values)
         assert (link_to("article_page")(article_id=article_id, **values)

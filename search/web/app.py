@@ -243,12 +243,15 @@ def _page(req: SearchRequest, service: SearchService | None = None, **context) -
         tz = service.archive.tz if service else timezone.utc
         crowded_days = _crowded_days(results, tz) if service else set()
         links = _facet_links(req, results.facets)
+        search_link = link_to("search_page")
+        # "More" and "Fewer" under each facet (`_more.html`): the same two links.
+        context["more_href"] = search_link(**req.url_args(facets=100))
+        context["fewer_href"] = search_link(**req.url_args(facets=10))
         context["facet_html"] = {name: fragments.facet_values(links[name], param, req)
                                  for name, param in NAME_FILTERS.items()}
         context["words_html"] = fragments.top_words(links["words"])
         context["hits_html"] = fragments.hits(results, _hit_links(req, results), crowded_days, tz, link_url)
         if histogram := context.get("histogram"):
-            search_link = link_to("search_page")
             for bar in histogram.bars:
                 if bar.matches:
                     bar.href = search_link(**req.url_args(since=bar.since, until=bar.until, page=1))

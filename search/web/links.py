@@ -10,8 +10,9 @@ each route without variables (the page, its feed, downloads, API and
 compare page) and the article route's prefix are asked of `url_for` once
 per app and prefix the app is served under, so an app served under a prefix
 keeps it. `tests/test_web_links.py` checks them against `url_for` itself.
-Any other endpoint, or an option of `url_for` (`_anchor`, `_external`,
-...), goes to `flask.url_for`.
+A static file's path (the three every page links) is asked of `url_for`
+once per app, prefix and file. Any other endpoint, or an option of
+`url_for` (`_anchor`, `_external`, ...), goes to `flask.url_for`.
 """
 
 from __future__ import annotations
@@ -29,14 +30,20 @@ _PATH_SAFE = "!$&'()*+,/:;=@"
 
 # Endpoints whose rule has no variable: a link is the rule's path and the query.
 _FIXED = ("search_page", "search_feed", "export_download", "api_search", "compare_page")
-# app -> {script root: {endpoint: its path}}; an app's paths change only with the prefix it is served under.
+_STATIC_KEPT = 64  # static files' paths kept per app and prefix (the templates name three)
+# app -> {script root: {endpoint (or ("static", file name)): its path}}; an app's paths change only with the prefix it is served under.
 _ROOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _paths() -> dict:
+    """The paths kept for this app under this request's prefix."""
+    return _ROOTS.setdefault(current_app._get_current_object(), {}).setdefault(request.script_root, {})
 
 
 def _root(endpoint: str) -> str:
     """The path of `endpoint` (for the article route, its path before the id)
     under this request's prefix, asked of `url_for` once per app and prefix."""
-    paths = _ROOTS.setdefault(current_app._get_current_object(), {}).setdefault(request.script_root, {})
+    paths = _paths()
     path = paths.get(endpoint)
     if path is None:
         path = paths[endpoint] = (url_for(endpoint, article_id="x")[:-1] if endpoint == "article_page"
@@ -91,4 +98,14 @@ def template_url_for(endpoint: str, **values) -> str:
             and values["article_id"]:
         article_id = values.pop("article_id")
         return _root(endpoint) + quote(article_id, safe=_PATH_SAFE) + _query(values)
+    if endpoint == "static" and len(values) == 1 and isinstance(values.get("filename"), str):
+        # Every page links the same three files: each path asked of url_for once.
+        paths = _paths()
+        key = ("static", values["filename"])
+        path = paths.get(key)
+        if path is None:
+            path = url_for(endpoint, **values)
+            if len(paths) < _STATIC_KEPT:
+                paths[key] = path
+        return path
     return url_for(endpoint, **values)
