@@ -52,3 +52,39 @@ def test_other_endpoints_and_options_are_flasks(app):
         assert template_url_for("static", filename="style.css") == flask.url_for("static", filename="style.css")
         assert link_to("search_page")(q="oil", _anchor="facets") == "/?q=oil#facets"
         assert link_to("static")(filename="style.css") == flask.url_for("static", filename="style.css")
+
+
+def _url_args_reference(req, **changes) -> dict:
+    """`SearchRequest.url_args` as it was written first: every parameter looked at."""
+    from dateline.search.web.params import _DEFAULTS
+
+    args = {}
+    for name, default in _DEFAULTS.items():
+        value = changes[name] if name in changes else getattr(req, name)
+        if value != default and value not in (None, ""):
+            args[name] = int(value) if isinstance(value, bool) else value
+    return args
+
+
+PARAMS = {"q": st.sampled_from(["", "oil", "person:volcker bank", "*"]),
+          "person": st.sampled_from([None, "", "Paul Volcker"]), "place": st.sampled_from([None, "Japan"]),
+          "since": st.sampled_from([None, "1987-03"]), "sort": st.sampled_from(["relevance", "newest"]),
+          "limit": st.sampled_from([10, 20]), "page": st.sampled_from([1, 2, 7]),
+          "all_copies": st.booleans(), "facets": st.sampled_from([10, 100]), "share": st.booleans()}
+CHANGES = {"q": st.sampled_from(["", "oil gas", None]), "person": st.sampled_from([None, "", "James Baker"]),
+           "place": st.sampled_from([None, "Japan", "USA"]), "until": st.sampled_from([None, "1987-04"]),
+           "tag": st.sampled_from([None, "earn"]), "page": st.sampled_from([1, 3, None]),
+           "limit": st.sampled_from([10, 50]), "sort": st.sampled_from(["relevance", "oldest"]),
+           "all_copies": st.booleans(), "share": st.booleans(), "facets": st.sampled_from([10, 100])}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({}, optional=PARAMS), st.fixed_dictionaries({}, optional=CHANGES))
+def test_url_args_are_every_parameter_with_the_changes_in_url_order(params, changes):
+    from dateline.search.web.params import SearchRequest
+
+    req = SearchRequest(**params)
+    for _ in range(2):  # the request's own parameters are worked out once, then kept
+        found = req.url_args(**changes)
+        expected = _url_args_reference(req, **changes)
+        assert found == expected and list(found) == list(expected)

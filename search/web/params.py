@@ -111,17 +111,33 @@ class SearchRequest(Filters):
         return SearchOptions(self.filters, sort=self.sort, limit=self.limit, page=self.page,
                              all_copies=self.all_copies, facet_size=self.facets)
 
-    def url_args(self, **changes) -> dict:
-        """URL parameters for this request with `changes`; defaults left out.
-        (A page asks for a hundred of these links: no copy of the request is made.)"""
-        if unknown := changes.keys() - _DEFAULTS.keys():
-            raise TypeError(f"not a search request parameter: {', '.join(sorted(unknown))}")
+    @cached_property
+    def _own_args(self) -> dict:
+        """This request's URL parameters, defaults left out, in URL order (the query first)."""
         args = {}
-        for name, default in _DEFAULTS.items():  # the query first in a URL
-            value = changes[name] if name in changes else getattr(self, name)
+        for name, default in _DEFAULTS.items():
+            value = getattr(self, name)
             if value != default and value not in (None, ""):
                 args[name] = int(value) if isinstance(value, bool) else value
         return args
+
+    def url_args(self, **changes) -> dict:
+        """URL parameters for this request with `changes`; defaults left out.
+        (A page asks for a hundred of these links: no copy of the request is
+        made, and only the changes are looked at: the request's own
+        parameters are worked out once.)"""
+        if unknown := changes.keys() - _DEFAULTS.keys():
+            raise TypeError(f"not a search request parameter: {', '.join(sorted(unknown))}")
+        args = dict(self._own_args)
+        added = False
+        for name, value in changes.items():
+            if value != _DEFAULTS[name] and value not in (None, ""):
+                added = added or name not in args
+                args[name] = int(value) if isinstance(value, bool) else value
+            else:
+                args.pop(name, None)
+        # A parameter the request did not have goes where the URL order puts it.
+        return {name: args[name] for name in _DEFAULTS if name in args} if added else args
 
     def toggle(self, name: str, value: str) -> dict:
         """URL parameters with filter `name` set to `value`, or removed if it already is."""
