@@ -264,6 +264,10 @@ def serve_command(
                                   help="(internal) serve this listening socket as a worker."),
     ready_fd: int = typer.Option(-1, "--ready-fd", hidden=True,
                                  help="(internal) a worker's pipe to say it can answer."),
+    balance_fd: int = typer.Option(-1, "--balance-fd", hidden=True,
+                                   help="(internal) the workers' counts of open connections."),
+    worker_slot: int = typer.Option(0, "--worker-slot", hidden=True,
+                                    help="(internal) this worker's place in those counts."),
 ) -> None:
     """Serve the search page and its JSON API (read-only; notices index updates)."""
     from dateline.search.web.serve import BadAddress, serve, serve_worker  # Flask and waitress load only here
@@ -272,7 +276,8 @@ def serve_command(
         fail(f"--port must be between 1 and 65535 (or 0 for any free port), not {port}")
     try:
         if worker_fd >= 0:
-            serve_worker(home_of(ctx), fd=worker_fd, threads=threads, cache=cache, ready_fd=ready_fd)
+            serve_worker(home_of(ctx), fd=worker_fd, threads=threads, cache=cache, ready_fd=ready_fd,
+                         balance_fd=balance_fd, slot=worker_slot)
             return
         serve(home_of(ctx), host=host, port=port, threads=threads, cache=cache, processes=processes,
               announce=typer.echo)

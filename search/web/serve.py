@@ -19,6 +19,7 @@ from waitress.task import ErrorTask
 
 from dateline.corpus.home import Home
 from dateline.search.web.app import SECURITY_HEADERS, create_app
+from dateline.search.web.balance import Balance, balance_server, counts_file
 
 
 class _ErrorWithHeaders(ErrorTask):
@@ -123,9 +124,11 @@ def _serve_processes(home: Home, *, host: str, port: int, threads: int, cache: b
     # Each worker writes a byte here once its app is made (its index open, its tables read):
     # "Serving ..." is said when every worker can answer, not before.
     ready, ready_w = os.pipe()
+    # Each worker's open connections, so that they take new ones in turn (`balance`).
+    counts = counts_file(processes)
     command = [sys.executable, "-m", "dateline.search.cli", "--home", str(home.root), "serve",
                "--threads", str(threads), "--cache" if cache else "--no-cache", "--worker-fd", str(fd),
-               "--ready-fd", str(ready_w)]
+               "--ready-fd", str(ready_w), "--balance-fd", str(counts)]
 
     def stop(*_):
         raise KeyboardInterrupt
@@ -133,7 +136,8 @@ def _serve_processes(home: Home, *, host: str, port: int, threads: int, cache: b
     signal.signal(signal.SIGTERM, stop)
     workers = []
     try:
-        workers = [subprocess.Popen(command, pass_fds=[fd, ready_w]) for _ in range(processes)]
+        workers = [subprocess.Popen([*command, "--worker-slot", str(slot)], pass_fds=[fd, ready_w, counts])
+                   for slot in range(processes)]
         os.close(ready_w)
         ready_w = -1
         _wait_for_workers(ready, workers)
@@ -150,6 +154,7 @@ def _serve_processes(home: Home, *, host: str, port: int, threads: int, cache: b
             except subprocess.TimeoutExpired:
                 worker.kill()
         listener.close()
+        os.close(counts)
         os.close(ready)
         if ready_w >= 0:
             os.close(ready_w)
@@ -167,10 +172,13 @@ def _wait_for_workers(ready: int, workers: list[subprocess.Popen]) -> None:
         count += len(got or b"")
 
 
-def serve_worker(home: Home, *, fd: int, threads: int, cache: bool, ready_fd: int = -1) -> None:
+def serve_worker(home: Home, *, fd: int, threads: int, cache: bool, ready_fd: int = -1,
+                 balance_fd: int = -1, slot: int = 0) -> None:
     """One worker of `serve --processes N`: serves the listening socket it was
     handed (file descriptor `fd`) until stopped, or until its parent is gone;
-    writes a byte to `ready_fd` (then closes it) once it can answer."""
+    writes a byte to `ready_fd` (then closes it) once it can answer; takes new
+    connections in turn with the other workers through `balance_fd` (its
+    count at `slot`: `balance.Balance`)."""
     parent = os.getppid()
 
     def orphaned():
@@ -182,6 +190,8 @@ def serve_worker(home: Home, *, fd: int, threads: int, cache: bool, ready_fd: in
     sock = socket.socket(fileno=fd)
     server = make_server(home, threads=threads, cache_size=CACHE_SIZE if cache else 0, sock=sock,
                          warm=True)
+    if balance_fd >= 0:
+        balance_server(server, Balance(balance_fd, slot))
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     if ready_fd >= 0:
         os.write(ready_fd, b"1")
