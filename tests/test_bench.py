@@ -161,6 +161,26 @@ def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(
     assert "median of 2" in run.stdout
 
 
+@pytest.mark.slow
+def test_the_load_bench_runs_the_distinct_phases_alone_against_balanced_workers(tmp_path_factory):
+    import re
+    import subprocess
+    import sys
+
+    from tests.helpers import indexed_cli_home
+
+    home = indexed_cli_home(tmp_path_factory, "load")
+    run = subprocess.run([sys.executable, "-m", "bench.load", "--home", str(home), "--engines", "whoosh",
+                          "--distinct-only", "--requests", "24", "--clients", "4", "--low-clients", "2",
+                          "--processes", "2", "--threads", "1"],
+                         capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr
+    phases = re.findall(r"^whoosh +(\S+) +(\d+) +(\d+) +0 ", run.stdout, re.M)  # 0 errors each
+    assert phases == [("distinct", "24", "4"), ("distinct-low", "6", "2")]
+    assert "2 server process(es) of 1 threads" in run.stdout
+    assert "repeated page" not in run.stdout and "distinct, 4 clients, no cache: p95" in run.stdout
+
+
 def test_the_benches_find_the_corpora_beside_the_checkout_or_its_worktrees_folder(tmp_path):
     from bench.common import shared_path
 
