@@ -100,3 +100,27 @@ def shared_path(*parts: str, repo: Path = Path(__file__).resolve().parents[1]) -
     checkout (the bench then says it is missing)."""
     relative = Path("shared", *parts)
     return next((p / relative for p in repo.parents if (p / relative).exists()), repo.parent / relative)
+
+
+# A `python -c` script run on another commit's code (`--baseline`): it
+# imports `dateline` from the tree given as its first argument, the editable
+# install's finder removed (an empty argument: this tree's, as installed).
+_TREE_PRELUDE = """
+import sys
+root = sys.argv.pop(1)
+if root:
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__.lower()
+                        and "editable" not in getattr(f, "__name__", "").lower()]
+    sys.path.insert(0, root)
+"""
+_TREE_CHECK = """
+import dateline.corpus.store
+assert not root or dateline.corpus.store.__file__.startswith(root), dateline.corpus.store.__file__
+"""
+
+
+def tree_script(body: str, *, bench_path: bool = False) -> str:
+    """The script: `dateline` from the tree of its first argument, then `body`.
+    With `bench_path`, its next argument is put on the path (where `bench` is)."""
+    return _TREE_PRELUDE + ("sys.path.append(sys.argv.pop(1))\n" if bench_path else "") + _TREE_CHECK + body
+

@@ -24,26 +24,18 @@ import time
 from io import BytesIO
 from pathlib import Path
 
-from bench.common import shared_path
+from bench.common import shared_path, tree_script
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = shared_path("corpora", "reuters21578")
 
 # Runs the CLI from a tree given as argv[1] (its `dateline` package first on the
 # path, the editable install's finder of this tree removed).
-_BOOT = """
-import sys
-root = sys.argv.pop(1)
-if root:
-    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__.lower()
-                        and "editable" not in getattr(f, "__name__", "").lower()]
-    sys.path.insert(0, root)
-import dateline.corpus.store
-assert not root or dateline.corpus.store.__file__.startswith(root), dateline.corpus.store.__file__
+_BOOT = tree_script("""
 from dateline.search.cli import run
 sys.argv[0] = "dateline"
 sys.exit(run())
-"""
+""")
 
 
 def checkout(ref: str, into: Path) -> Path:

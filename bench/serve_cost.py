@@ -44,25 +44,16 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.common import load_average
+from bench.common import load_average, tree_script
 from bench.ingest_cost import REPO, checkout
 from bench.load import QUERIES, distinct_urls
 
 # A server child: `dateline` from the tree given as argv[1] (the editable
 # install's finder removed; this tree's when empty), `bench` from this tree.
-_CHILD = """
-import sys
-root = sys.argv.pop(1)
-if root:
-    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__.lower()
-                        and "editable" not in getattr(f, "__name__", "").lower()]
-    sys.path.insert(0, root)
-sys.path.insert(1, sys.argv.pop(1))
-import dateline.corpus.store
-assert not root or dateline.corpus.store.__file__.startswith(root), dateline.corpus.store.__file__
+_CHILD = tree_script("""
 from bench.serve_cost import serve_child
 serve_child(sys.argv[1])
-"""
+""", bench_path=True)
 
 _TOOK = (re.compile(rb'"took_ms": ?[0-9.]+'), re.compile(rb"\xc2\xb7 [0-9]+ ms"))
 

@@ -29,25 +29,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import shared_path
+from bench.common import shared_path, tree_script
 from bench.ingest_cost import checkout
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = shared_path("corpora", "trafilatura-eval", "pages")
 
-_BOOT = """
-import sys
-root, repo = sys.argv.pop(1), sys.argv.pop(1)
-if root:
-    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__.lower()
-                        and "editable" not in getattr(f, "__name__", "").lower()]
-    sys.path.insert(0, root)
-sys.path.append(repo)
-import dateline.corpus.store
-assert not root or dateline.corpus.store.__file__.startswith(root), dateline.corpus.store.__file__
+_BOOT = tree_script("""
 from bench.writer import child
 child(sys.argv[1], sys.argv[2])
-"""
+""", bench_path=True)
 
 
 def child(folder: str, home: str) -> None:
