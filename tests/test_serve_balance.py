@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.load import _children  # the worker processes of a server, as bench.load counts their CPU
 from dateline.search.web.balance import Balance, counts_file
 from tests.helpers import indexed_cli_home
 
@@ -44,13 +45,6 @@ def test_a_worker_slot_outside_the_counts_is_refused():
             Balance(fd, 2)
     finally:
         os.close(fd)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(p) for p in (task / "children").read_text().split()]
-    return found
 
 
 def _established_inodes(port: int) -> set[str]:
