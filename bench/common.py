@@ -70,6 +70,30 @@ def load_average() -> str:
         return "load average unknown"
 
 
+def cpu_ticks(stat: str | None = None) -> tuple[int, int] | None:
+    """(stolen, all) clock ticks of the machine's CPUs so far, from the first
+    line of /proc/stat (or `stat`); None where it cannot be read. On a
+    virtual machine "steal" is time the host gave our cores to someone
+    else: the load average does not show it, and a run on every core loses
+    the most to it."""
+    try:
+        line = (Path("/proc/stat").read_text() if stat is None else stat).split("\n", 1)[0].split()
+        ticks = [int(t) for t in line[1:9]]
+    except (OSError, ValueError):
+        return None
+    if not line or line[0] != "cpu" or len(ticks) < 8:
+        return None
+    # user nice system idle iowait irq softirq steal; guest time is inside user already.
+    return ticks[7], sum(ticks)
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of all CPU time between two `cpu_ticks` readings that the host stole."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def cpu_description() -> str:
     model = "unknown CPU"
     try:

@@ -132,6 +132,38 @@ def test_the_extraction_bench_scores_people_as_one_ingest_finds_them(tmp_path, c
     assert "people  precision 1.000" in out and "recall 1.000" in out and "tp=3 fp=0 fn=0" in out
 
 
+def test_steal_is_the_share_of_all_cpu_ticks_the_host_took_between_two_readings():
+    from bench.common import cpu_ticks, steal_share
+
+    # user nice system idle iowait irq softirq steal guest guest_nice
+    before = cpu_ticks("cpu  100 0 50 800 10 0 5 35 0 0\ncpu0 50 0 25 400 5 0 2 17 0 0\n")
+    after = cpu_ticks("cpu  200 0 60 900 10 0 5 75 9 0\n")
+    assert before == (35, 1000) and after == (75, 1250)
+    assert steal_share(before, after) == 40 / 250
+    assert cpu_ticks("intr 12 0 3") is None and cpu_ticks("") is None
+    assert steal_share(None, after) is None and steal_share(after, after) is None
+
+
+def test_the_cluster_bench_swaps_the_order_of_its_runs_every_round(monkeypatch, tmp_path):
+    from bench import cluster
+
+    started = []
+
+    def ingest_on(folder, home, workers):
+        started.append(workers)
+        # Every run a little slower than the one before: the host slowing down.
+        return 1.0, {"s": (60.0 if workers == 1 else 30.0) + len(started), "files": 10,
+                     "own_cpu_s": 0.1, "readers_cpu_s": 0.5, "steal_share": 0.0}
+
+    monkeypatch.setattr(cluster, "cluster_ingest", ingest_on)
+    speed = cluster.speedup_rounds(tmp_path, tmp_path, 3)
+    assert started == [1, 2, 2, 1, 1, 2]
+    # Each round's speed-up is from its own two runs, side by side.
+    assert speed["speedups"] == [61 / 32, 64 / 33, 65 / 36]
+    assert cluster.summed(speed["workers_2"]) == {"s": 101.0, "files": 30, "own_cpu_s": pytest.approx(0.3),
+                                                  "readers_cpu_s": 1.5}
+
+
 @pytest.mark.slow
 def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(tmp_path):
     import json
