@@ -186,6 +186,13 @@ class Reader:
         (`search/top_words.py`); words in fewer than `least` matches may be left out."""
         raise NotImplementedError
 
+    def counts_apart(self) -> bool:
+        """Whether top words' counts and the name facets' are best asked at
+        once, on two threads (`search.facets.compute_facets`): where the
+        engine counts each without Python's lock and neither needs what the
+        other reads. False here: one after the other."""
+        return False
+
     def cluster_keys(self, ids: np.ndarray) -> np.ndarray:
         """For each document, an int64 equal to another's exactly when both
         are in the same near-duplicate cluster."""

@@ -40,8 +40,8 @@ from dateline.index.ops import (AllOp, AndOp, DateOp, FuzzyOp, NoneOp, Op, OrOp,
                                 StemOp, TermOp)
 from dateline.index.analysis import edit_distance, fold, index_text, spaced_text, stems_text
 from dateline.index.schema import NAME_FIELDS, UNDATED, date_key, indexed_names, site_domains
-from dateline.index.tantivy_word_table import (LazyTable, TantivyFacetTable, TantivyWordTable,
-                                              TantivyWordWalk, tabled)
+from dateline.index.tantivy_word_table import (SAMPLE_FIELD, SAMPLE_KEYS, LazyTable, TantivyFacetTable,
+                                              TantivyWordTable, TantivyWordWalk, tabled)
 
 try:
     import tantivy
@@ -102,6 +102,7 @@ def build_schema():
     builder.add_text_field("url", tokenizer_name="raw", index_option="basic")
     for name in _STEM_FIELDS.values():
         builder.add_text_field(name, tokenizer_name=_SPLIT, index_option="freq")
+    builder.add_text_field(SAMPLE_FIELD, tokenizer_name=_SPLIT, index_option="basic", fast=True)
     builder.add_text_field("cluster", tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("cluster_key", fast=True)
     builder.add_unsigned_field("date", indexed=True, fast=True)
@@ -133,6 +134,7 @@ def tantivy_document(article):
     # costs one bytes.translate, no regular expression per word).
     title_text, body_text = spaced_text(article.title), spaced_text(article.body)
     cluster = article.cluster or article.id
+    cluster_key = _cluster_key(cluster)
     fields = {"id": article.id, "cluster": cluster}
     if title_text:
         fields["title_exact"] = title_text
@@ -140,6 +142,8 @@ def tantivy_document(article):
     if body_text:
         fields["body_exact"] = body_text
         fields["body_stem"] = stems_text(body_text)
+        if cluster_key < SAMPLE_KEYS:  # top words' samples of large result sets
+            fields[SAMPLE_FIELD] = body_text
     for name, values, folded, spellings in indexed_names(article):
         if words := _name_words(values):
             fields[name] = words
@@ -154,16 +158,17 @@ def tantivy_document(article):
     if article.site:
         fields["site"] = _values(",".join(site_domains(article.site)))
     doc = tantivy.Document(**fields)
-    doc.add_unsigned("cluster_key", _cluster_key(cluster))
+    doc.add_unsigned("cluster_key", cluster_key)
     doc.add_unsigned("date", date_key(article.date) if article.date else UNDATED)
     return doc
 
 
 class TantivyEngine(Engine):
     name = "tantivy"
+    # 5: `body_sample` (the body's words, a column, in the lowest eighth of cluster keys);
     # 4: no `words` field (top words read body_exact's postings); 3: stems of
     # titles and bodies; 2: word fields as text split at spaces (1: pre-tokenized)
-    layout = 4
+    layout = 5
 
     def version(self) -> str:
         return _version()
@@ -331,9 +336,11 @@ _NO_COPIES = _Copies(frozenset(), {})
 @dataclass(frozen=True)
 class _Sample(Matches):
     """Matches sampled by key (`TantivyReader.sample_matches`), with the
-    query that matches exactly them (top words count over it)."""
+    query that matches exactly them (top words count over it) and the key
+    they are all below."""
 
     query: object = None
+    below: int = 1 << _KEY_BITS
 
 
 class TantivyMatches(Matches):
@@ -1022,7 +1029,13 @@ class TantivyReader(Reader):
                 break
             below //= 2  # a large cluster under the key: a smaller share
         ids = np.sort(_docnums([a for _, a in hits]))
-        return _Sample(ids, np.zeros(len(ids)), query=self._filtered(matches.query, keys))
+        return _Sample(ids, np.zeros(len(ids)), query=self._filtered(matches.query, keys), below=below)
+
+    def counts_apart(self) -> bool:
+        # Beyond the tables both are tantivy's own aggregations and walks,
+        # which release Python's lock; with the tables, the name facets count
+        # from the matches top words read, so those go first.
+        return not tabled(self._searcher.num_docs)
 
     def word_document_counts(self, matches: Matches, least: int = 1) -> WordCounts:
         """From the word table up to TABLE_ARTICLES live articles; beyond, no
@@ -1034,6 +1047,10 @@ class TantivyReader(Reader):
             table = self._word_table.get(tantivy, self._searcher, self._schema)
             return table.counts(np.asarray(matches.ids, dtype=np.int64))
         walk = self._word_walk.get(tantivy, self._searcher)
+        if isinstance(matches, _Sample) and matches.below <= SAMPLE_KEYS:  # its words in the column
+            counts = walk.column_counts(self._searcher, matches.query, least)
+            if counts is not None:
+                return counts
         return walk.counts(self._searcher, self._matching(matches))
 
     def _matching(self, matches: Matches):

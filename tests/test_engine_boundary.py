@@ -81,12 +81,12 @@ def test_a_tantivy_index_of_an_older_layout_asks_for_a_rebuild(tmp_path):
     assert invoke(home, "update", articles).exit_code == 0
     location = IndexLocation.in_home(home)
     gen_dir = location.current_dir()
-    assert read_meta(gen_dir)["engine_layout"] == 4
-    write_meta(gen_dir, {**read_meta(gen_dir), "engine_layout": 3})
+    assert read_meta(gen_dir)["engine_layout"] == 5
+    write_meta(gen_dir, {**read_meta(gen_dir), "engine_layout": 4})
     with pytest.raises(IndexIncompatible) as caught:
         open_live_index(location)
-    assert str(caught.value) == (f"the index in {home} was written in layout 3 of the tantivy "
-                                 "engine, this Dateline writes layout 4: "
+    assert str(caught.value) == (f"the index in {home} was written in layout 4 of the tantivy "
+                                 "engine, this Dateline writes layout 5: "
                                  "run 'dateline index --rebuild'")
     assert invoke(home, "update", articles).exit_code != 0  # never written into wrongly
     assert invoke(home, "index", "--rebuild").exit_code == 0

@@ -4,6 +4,7 @@ folded into their successor as the gazetteer maps them."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -244,6 +245,15 @@ def test_tantivy_counts_words_without_a_table_beyond_table_articles(tmp_path, mo
     cases = [("w3x", None), ("w41x OR w42x", None), ("* -w2x", None), ("v2", None),
              ("w1x", 40), ("w7x", 20), ("w1x", 200), ("w20x", 50), ("w7x", 5000)]
     kinds = set()  # what the walk counts over: a query's matches, a sample by key, ids
+    from_column = []  # the samples counted from the column of the lowest keys' words
+    column_counts = tantivy_word_table.TantivyWordWalk.column_counts
+
+    def counted_from_column(self, searcher, matching, least):
+        counts = column_counts(self, searcher, matching, least)
+        from_column.append(counts is not None)
+        return counts
+
+    monkeypatch.setattr(tantivy_word_table.TantivyWordWalk, "column_counts", counted_from_column)
     answers = {}
     for table_articles in (10**9, 0):  # the table, then the walk
         monkeypatch.setattr(tantivy_word_table, "TABLE_ARTICLES", table_articles)
@@ -263,6 +273,59 @@ def test_tantivy_counts_words_without_a_table_beyond_table_articles(tmp_path, mo
         assert table[0] and table[2] and table == walk, case
     assert kinds == {"TantivyMatches", "_Sample", "ids"}
     assert answers[("w1x", 200)][0][4] == 200 and answers[("w20x", 50)][0][4] == 50  # every k-th
+    # Samples by key below an eighth of the keys were counted from the column (2 cases, 2 calls each).
+    assert from_column == [True] * 4
+
+
+def test_beyond_its_tables_tantivy_counts_top_words_beside_the_name_facets(tmp_path, monkeypatch):
+    """Where the engine counts without Python's lock (tantivy beyond its
+    tables), top words are counted on another thread while the request's
+    own counts the names and dates: the same facets, in the same order, as
+    one after the other."""
+    from dateline.index import tantivy_engine, tantivy_word_table
+    from dateline.search import facets as facets_module
+    from dateline.search.archive import Archive
+    from tests.helpers import new_home
+
+    home = new_home(tmp_path / "home", _zipf_articles(tmp_path / "a.jsonl", 0, 600), "tantivy")
+    monkeypatch.setattr(tantivy_word_table, "TABLE_ARTICLES", 0)
+    threads = []
+    started = facets_module._counting_threads
+
+    def counting_threads():
+        threads.append(True)
+        return started()
+
+    monkeypatch.setattr(facets_module, "_counting_threads", counting_threads)
+    queries = ["w1x", "w3x OR w5x", "* -w2x", "w7x w9x"]
+    with Archive(Home(home)) as archive:
+        together = [search(archive, q, facets=True, now=NOW).to_json() for q in queries]
+        assert len(threads) == len(queries)
+        monkeypatch.setattr(tantivy_engine.TantivyReader, "counts_apart", lambda self: False)
+        apart = [search(archive, q, facets=True, now=NOW).to_json() for q in queries]
+    assert len(threads) == len(queries)
+    for one, other in zip(together, apart):
+        assert one["facets"]["words"] and list(one["facets"]) == list(other["facets"])
+        assert one["facets"] == other["facets"]
+        assert one["facets_words_sample"] == other["facets_words_sample"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_child_counts_on_threads_of_its_own():
+    """A process forked after the counting threads started (a server that
+    forks its workers after a first request) starts threads of its own:
+    the parent's do not exist in it."""
+    from dateline.search import facets as facets_module
+
+    assert facets_module._counting_threads().submit(lambda: 2).result(timeout=10) == 2
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's outcome is its exit status
+        try:
+            os._exit(0 if facets_module._counting_threads().submit(lambda: 3).result(timeout=10) == 3 else 1)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 @pytest.fixture(scope="module", params=["whoosh", "tantivy"])
