@@ -161,14 +161,13 @@ class TantivyWordWalk:
                 matched[at] = count
         return WordCounts(self.words, matched, self.everywhere, self.live_count)
 
-
     def column_counts(self, searcher, matching, least: int) -> WordCounts | None:
         """The counts of the live documents `matching` matches, all of them
         with a key below SAMPLE_KEYS, from SAMPLE_FIELD's column: one terms
         aggregation, the words held by fewer than `least` of them left out
         (as top words leave them out). None where the aggregation cannot
-        give every count exactly (more words than tantivy's bucket limit):
-        the walk then counts."""
+        give every count exactly (as many words as tantivy's bucket limit,
+        so some may be cut): the walk then counts."""
         try:
             found = searcher.aggregate(matching, {"w": {"terms": {
                 "field": SAMPLE_FIELD, "size": COLUMN_BUCKETS, "segment_size": COLUMN_BUCKETS,

@@ -38,7 +38,7 @@ def compute_facets(reader: Reader, matches: Matches, *, top: int = TOP, tz: tzin
         # The engine counts without Python's lock: top words on another
         # thread while this one counts the names and the dates, so a request
         # takes the longer of the two, not both (the tantivy engine beyond
-        # its tables: a million articles, `oil`, 143 -> about 100 ms wall).
+        # its tables: a million articles, `oil`, p50 143 -> 84 ms wall).
         later = _counting_threads().submit(top_words, reader, matches, exclude=query_stems, top=top)
         facets = name_facets(reader, matches, top=top)
         facets["dates"] = date_histogram(reader, matches, tz=tz)
