@@ -34,24 +34,25 @@ def compute_facets(reader: Reader, matches: Matches, *, top: int = TOP, tz: tzin
     Returns (facets, how many matches the top words were read from: every
     match up to `top_words.SAMPLE`, a sample of about that many spread over
     them beyond; 0 if none)."""
+    found, later = TopWords(), None
     if words and reader.counts_apart():
         # The engine counts without Python's lock: top words on another
         # thread while this one counts the names and the dates, so a request
         # takes the longer of the two, not both (the tantivy engine beyond
         # its tables: a million articles, `oil`, p50 143 -> 84 ms wall).
         later = _counting_threads().submit(top_words, reader, matches, exclude=query_stems, top=top)
-        facets = name_facets(reader, matches, top=top)
-        facets["dates"] = date_histogram(reader, matches, tz=tz)
-        found = later.result()
-    else:
+    elif words:
         # Top words first: on the tantivy engine they read every match (up to
         # top_words.SAMPLE), which the name facets and the histogram then count
         # from instead of asking again.
-        found = top_words(reader, matches, exclude=query_stems, top=top) if words else TopWords()
-        facets = name_facets(reader, matches, top=top)
-        facets["dates"] = date_histogram(reader, matches, tz=tz)
+        found = top_words(reader, matches, exclude=query_stems, top=top)
+    facets = name_facets(reader, matches, top=top)
+    dates = date_histogram(reader, matches, tz=tz)
+    if later is not None:
+        found = later.result()
     facets["words"] = list(found)
-    return {name: facets[name] for name in (*FACET_FIELDS, "words", "dates")}, found.read
+    facets["dates"] = dates
+    return facets, found.read
 
 
 _THREADS: ThreadPoolExecutor | None = None
