@@ -69,6 +69,15 @@ def _plain(values: dict) -> bool:
     return not any(k.startswith("_") or isinstance(v, (list, tuple, set)) for k, v in values.items())
 
 
+def _article_link(root: str, values: dict) -> str | None:
+    """An article's link from its route's path before the id (`root`), or
+    None where `url_for` must make it (no plain id, or options)."""
+    article_id = values.get("article_id")
+    if not (_plain(values) and isinstance(article_id, str) and article_id):
+        return None
+    return root + quote(article_id, safe=_PATH_SAFE) + _query({k: v for k, v in values.items() if k != "article_id"})
+
+
 def link_to(endpoint: str):
     """`template_url_for` bound to `endpoint` under this request, its path
     looked up once: for the many links a page makes to one endpoint (its
@@ -78,11 +87,7 @@ def link_to(endpoint: str):
     root = _root(endpoint)
     if endpoint == "article_page":
         def article_link(**values) -> str:
-            article_id = values.get("article_id")
-            if _plain(values) and isinstance(article_id, str) and article_id:
-                del values["article_id"]
-                return root + quote(article_id, safe=_PATH_SAFE) + _query(values)
-            return url_for(endpoint, **values)
+            return _article_link(root, values) or url_for(endpoint, **values)
         return article_link
 
     def link(**values) -> str:
@@ -94,10 +99,8 @@ def template_url_for(endpoint: str, **values) -> str:
     """`flask.url_for`, faster for the links of a results page."""
     if endpoint in _FIXED and _plain(values):
         return _root(endpoint) + _query(values)
-    if endpoint == "article_page" and _plain(values) and isinstance(values.get("article_id"), str) \
-            and values["article_id"]:
-        article_id = values.pop("article_id")
-        return _root(endpoint) + quote(article_id, safe=_PATH_SAFE) + _query(values)
+    if endpoint == "article_page" and (link := _article_link(_root(endpoint), values)):
+        return link
     if endpoint == "static" and len(values) == 1 and isinstance(values.get("filename"), str):
         # Every page links the same three files: each path asked of url_for once.
         paths = _paths()
