@@ -240,7 +240,7 @@ def _read_ahead(paths, store, summary, pool, workers, keys, *, now, skip_unchang
                 yield path, stat, _read_with_signatures(path, now, repeated, case), case
                 continue
             pending.append(reading)
-            # Two tasks per worker thread (a cluster's task may hold several small files).
+            # Two files per pool process; a cluster's IN_FLIGHT_PER_THREAD tasks (of several small files) per thread.
             while pending and (cluster.full() if cluster is not None else len(pending) >= 2 * workers):
                 yield pending.popleft().result()
     if cluster is not None:

@@ -30,7 +30,7 @@ from dateline.corpus.cluster import cluster_reading  # noqa: E402
 from dateline.corpus.cluster_parts import CRASH_ENV, Ready, gzip_jsonl_pieces, plan_parts  # noqa: E402
 from dateline.corpus.readers.limits import MAX_JSONL_RECORD_BYTES  # noqa: E402
 from dateline.corpus.sample import sample_path  # noqa: E402
-from tests.helpers import FIXTURES, NOW, REUTERS, SHARED, dateline, requires_reuters  # noqa: E402
+from tests.helpers import FIXTURES, NOW, REUTERS, SHARED, dateline, html_page, requires_reuters  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -216,6 +216,33 @@ def test_inputs_sent_as_bytes_give_the_home_paths_give(tmp_path, shared_schedule
         assert cluster.send_bytes
         ingest_home(tmp_path / "sent", inputs, cluster)
     assert home_contents(tmp_path / "sent") == expected
+
+
+def test_the_command_holds_a_bounded_number_of_tasks_and_keeps_that_many_ahead(tmp_path, shared_scheduler):
+    """Memory here does not grow with the crawl: never more than
+    IN_FLIGHT_PER_THREAD tasks per worker thread submitted and not yet
+    taken; and that many are, so that the workers read ahead of the file
+    being stored. The home is the local one."""
+    from dateline.corpus.cluster import IN_FLIGHT_PER_THREAD
+
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    for n in range(60):
+        (crawl / f"quay-{n:02d}.html").write_text(html_page(f"Harbour pilots, day {n}"), encoding="utf-8")
+    expected = local_contents(tmp_path, [crawl])
+    with cluster_reading(shared_scheduler, inputs="paths") as cluster:
+        seen, submit = [], cluster.submit
+
+        def counted_submit(*args):
+            seen.append(cluster.in_flight)  # those already in flight, before this one
+            return submit(*args)
+
+        cluster.submit = counted_submit
+        ingest_home(tmp_path / "cluster", [crawl], cluster)
+        threads = cluster.threads()
+    assert threads == 2
+    assert max(seen) + 1 == IN_FLIGHT_PER_THREAD * threads
+    assert home_contents(tmp_path / "cluster") == expected
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, dask_processes, local_home):
