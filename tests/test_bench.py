@@ -193,6 +193,34 @@ def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(
     assert "median of 2" in run.stdout
 
 
+def test_the_ceiling_bench_measures_the_writer_through_a_scheduler_of_its_own(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("distributed")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(6):
+        (pages / f"page{n}.html").write_text(
+            f"<html><head><title>Quay story {n}</title></head><body><article><h1>Quay story {n}</h1>"
+            f"<p>The pilots' union met on Monday {n} and agreed to work the night tides, "
+            f"its secretary said after the vote.</p></article></body></html>")
+    out = tmp_path / "ceiling.json"
+    run = subprocess.run([sys.executable, "-m", "bench.cluster_ceiling", "--pages", str(pages), "--workers", "1",
+                          "--json", str(out)],
+                         capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr
+    cost = json.loads(out.read_text())
+    assert cost["pages"] == 6 and cost["workers"] == 1
+    # The scheduler's CPU is its own process's, not counted in the command's.
+    assert 0 < cost["main_thread_ms"] <= cost["command_ms"] and cost["scheduler_ms"] > 0
+    assert cost["workers_ms"] > 0
+    assert cost["writer_pages_per_s"] == pytest.approx(1000 / cost["command_ms"])
+    assert "pages a second one writer stores at most" in run.stdout
+
+
 @pytest.mark.slow
 def test_the_load_bench_runs_the_distinct_phases_alone_against_balanced_workers(tmp_path_factory):
     import re
