@@ -164,12 +164,13 @@ def test_the_cluster_bench_swaps_the_order_of_its_runs_every_round(monkeypatch, 
                                                   "readers_cpu_s": 1.5}
 
 
-@pytest.mark.slow
-def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(tmp_path):
+def run_cluster_bench(tmp_path, module: str, *args: str):
+    """`python -m MODULE --pages P ARGS… --json J` on six small pages, in a
+    process of its own (a Dask cluster's threads end with it, not with
+    pytest): its run and the JSON it wrote."""
     import json
     import subprocess
     import sys
-    from pathlib import Path
 
     pytest.importorskip("distributed")
     pages = tmp_path / "pages"
@@ -180,12 +181,15 @@ def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(
             f"</h1><p>The harbour board met on Tuesday {n} and agreed to dredge the channel, "
             f"the board's chairman said after the meeting.</p></article></body></html>")
     out = tmp_path / "cost.json"
-    # In a process of its own: the Dask cluster's threads end with it, not with pytest.
-    run = subprocess.run([sys.executable, "-m", "bench.cluster", "--pages", str(pages), "--overhead-only",
-                          "--overhead-rounds", "2", "--json", str(out)],
+    run = subprocess.run([sys.executable, "-m", module, "--pages", str(pages), *args, "--json", str(out)],
                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
     assert run.returncode == 0, run.stderr
-    cost = json.loads(out.read_text())
+    return run, json.loads(out.read_text())
+
+
+@pytest.mark.slow
+def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(tmp_path):
+    run, cost = run_cluster_bench(tmp_path, "bench.cluster", "--overhead-only", "--overhead-rounds", "2")
     assert cost["pages"] == 6 and cost["rounds"] == 2
     assert len(cost["ingest_tasks_s_each"]) == 2 and len(cost["one_task_s_each"]) == 3
     assert len(cost["overhead_shares"]) == len(cost["overhead_shares_cpu"]) == 2
@@ -193,26 +197,9 @@ def test_the_cluster_bench_times_each_overhead_round_against_the_runs_beside_it(
     assert "median of 2" in run.stdout
 
 
+@pytest.mark.slow
 def test_the_ceiling_bench_measures_the_writer_through_a_scheduler_of_its_own(tmp_path):
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    pytest.importorskip("distributed")
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for n in range(6):
-        (pages / f"page{n}.html").write_text(
-            f"<html><head><title>Quay story {n}</title></head><body><article><h1>Quay story {n}</h1>"
-            f"<p>The pilots' union met on Monday {n} and agreed to work the night tides, "
-            f"its secretary said after the vote.</p></article></body></html>")
-    out = tmp_path / "ceiling.json"
-    run = subprocess.run([sys.executable, "-m", "bench.cluster_ceiling", "--pages", str(pages), "--workers", "1",
-                          "--json", str(out)],
-                         capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
-    assert run.returncode == 0, run.stderr
-    cost = json.loads(out.read_text())
+    run, cost = run_cluster_bench(tmp_path, "bench.cluster_ceiling", "--workers", "1")
     assert cost["pages"] == 6 and cost["workers"] == 1
     # The scheduler's CPU is its own process's, not counted in the command's.
     assert 0 < cost["main_thread_ms"] <= cost["command_ms"] and cost["scheduler_ms"] > 0
